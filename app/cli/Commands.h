@@ -1,0 +1,32 @@
+#pragma once
+// Each CLI command registers itself on the CLI11 app and sets `action`, run by main() after
+// parsing inside one try/catch, so every error ends as a message on stderr and a non-zero exit.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace nas {
+class Engine;
+}
+
+namespace nas::cli {
+
+struct CliState {
+  std::function<int()> action;  // set by the chosen subcommand
+  // Built on first use: loading plugins and LibTorch is not needed for `arch stats`.
+  std::function<Engine&()> engine;
+};
+
+// Adds `--workspace FILE` (default: the user's default workspace) to a subcommand.
+void addWorkspaceOption(CLI::App* cmd, std::string& path);
+
+void addInfoCommand(CLI::App& app, CliState& state);
+void addArchCommand(CLI::App& app, CliState& state);
+void addJobsCommands(CLI::App& app, CliState& state);  // jobs ..., run, run-job, train
+void addTabularCommand(CLI::App& app, CliState& state);
+void addMethodsCommand(CLI::App& app, CliState& state);
+void addDemoCommand(CLI::App& app, CliState& state);
+
+}  // namespace nas::cli

@@ -1,0 +1,81 @@
+#include "JobOutput.h"
+
+#include <signal.h>
+
+#include <cerrno>
+#include <iostream>
+
+#include "CliSupport.h"
+#include "jobs/JobRunner.h"
+#include "jobs/Method.h"
+
+namespace nas::cli {
+
+bool jobInterrupted(const JobRecord& job) {
+  if (job.status != JobStatus::Running || job.pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(job.pid), 0) != 0 && errno == ESRCH;
+}
+
+Json jobToJson(const JobRecord& job) {
+  Json spec = Json::object();
+  try {
+    spec = parseJson(job.specJson, "job spec");
+  } catch (const std::exception&) {
+    spec = job.specJson;  // keep the raw text rather than lose it
+  }
+  Json result = Json::object();
+  if (!job.resultJson.empty()) {
+    try {
+      result = parseJson(job.resultJson, "job result");
+    } catch (const std::exception&) {
+      result = job.resultJson;
+    }
+  }
+  return Json{{"id", job.id},
+              {"method", job.method},
+              {"status", jobInterrupted(job) ? "interrupted" : jobStatusName(job.status)},
+              {"progress", job.progress},
+              {"stage", job.stage},
+              {"error", job.error},
+              {"cancel_requested", job.cancelRequested},
+              {"pid", job.pid},
+              {"created_at", job.createdAt},
+              {"started_at", job.startedAt},
+              {"finished_at", job.finishedAt},
+              {"spec", spec},
+              {"result", result}};
+}
+
+int runJobForeground(const MethodRegistry& registry, const std::string& workspace, JobId id, bool json,
+                     bool progressLines) {
+  CancelToken cancel = signalCancelToken();
+  JobOutcome outcome;
+  if (progressLines) {
+    ProgressLines lines(id);
+    outcome = runJob(registry, workspace, id, &lines, cancel);
+    lines.finished(jobStatusName(outcome.status), outcome.result, outcome.error);
+  } else {
+    TerminalProgress bar;
+    outcome = runJob(registry, workspace, id, &bar, cancel);
+    bar.finish();
+    if (json) {
+      Json out{{"job_id", id}, {"status", jobStatusName(outcome.status)}};
+      if (!outcome.error.empty()) out["error"] = outcome.error;
+      for (auto it = outcome.result.begin(); it != outcome.result.end(); ++it) out[it.key()] = it.value();
+      printJson(out);
+    } else if (outcome.status == JobStatus::Done) {
+      std::cout << "job " << id << " done\n" << outcome.result.dump(2) << "\n";
+    }
+  }
+  switch (outcome.status) {
+    case JobStatus::Done: return kExitOk;
+    case JobStatus::Cancelled:
+      if (!progressLines) printError("job " + std::to_string(id) + " cancelled; resume it with `nasstudio-cli jobs resume " + std::to_string(id) + "`");
+      return kExitCancelled;
+    default:
+      if (!progressLines) printError("job " + std::to_string(id) + " failed: " + outcome.error);
+      return kExitJobFailed;
+  }
+}
+
+}  // namespace nas::cli

@@ -1,0 +1,22 @@
+#pragma once
+// Runs a job in the foreground and turns its outcome into output and an exit code; shared by
+// `run`, `train`, `jobs resume` and `run-job`.
+#include "common/Json.h"
+#include "store/Records.h"
+
+namespace nas {
+class MethodRegistry;
+}
+
+namespace nas::cli {
+
+Json jobToJson(const JobRecord& job);
+// True when the job says running but its worker process is gone (killed, crashed).
+bool jobInterrupted(const JobRecord& job);
+
+// progressLines: worker mode for the GUI; otherwise a terminal bar and, with json, one
+// JSON object {"job_id", "status", ...result keys} at the end.
+int runJobForeground(const MethodRegistry& registry, const std::string& workspace, JobId id, bool json,
+                     bool progressLines);
+
+}  // namespace nas::cli

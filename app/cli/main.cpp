@@ -1,0 +1,46 @@
+// nasstudio-cli: the command-line interface for people and scripts, and the job worker the
+// GUI starts (`run-job`). Result commands take --json and then print exactly one JSON object
+// on stdout; errors go to stderr with a non-zero exit code (see CliSupport.h).
+
+#include <memory>
+
+#include "CliSupport.h"
+#include "Commands.h"
+#include "common/BuildInfo.h"
+#include "common/Error.h"
+#include "engine/Engine.h"
+
+int main(int argc, char** argv) {
+  using namespace nas::cli;
+  CLI::App app{"NAS Studio command line: architectures, training, searches and jobs in a workspace.\n"
+               "Exit codes: 0 ok, 1 error, 2 job failed, 3 job cancelled, 64 usage.",
+               "nasstudio-cli"};
+  app.set_version_flag("--version", std::string(nas::kVersion));
+  app.require_subcommand(1);
+
+  CliState state;
+  std::unique_ptr<nas::Engine> engine;
+  state.engine = [&engine]() -> nas::Engine& {
+    if (!engine) engine = std::make_unique<nas::Engine>();
+    return *engine;
+  };
+  addInfoCommand(app, state);
+  addArchCommand(app, state);
+  addJobsCommands(app, state);
+  addTabularCommand(app, state);
+  addMethodsCommand(app, state);
+  addDemoCommand(app, state);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  try {
+    return state.action ? state.action() : kExitUsage;
+  } catch (const std::exception& e) {
+    printError(nas::toError(e).what());
+    return kExitError;
+  }
+}

@@ -1,0 +1,38 @@
+#include "engine/Engine.h"
+
+#include "common/BuildInfo.h"
+#include "common/Paths.h"
+#include "search/SearchMethods.h"
+#include "train/MlInfo.h"
+#include "train/TrainMethods.h"
+
+namespace nas {
+
+Engine::Engine(bool loadPluginsFromDisk) {
+  registerSearchMethods(registry_);
+  registerTrainMethods(registry_);
+  if (loadPluginsFromDisk) plugins_ = loadPlugins(pluginDirs(), registry_);
+}
+
+Json Engine::info() const {
+  Json info;
+  info["version"] = kVersion;
+  Json ml = mlRuntimeInfo();
+  info["libtorch"] = ml["libtorch"];
+  info["threads"] = ml["threads"];
+  info["devices"] = ml["devices"];
+  info["cuda"] = ml["cuda"];
+  Json plugins = Json::array();
+  for (const auto& p : plugins_) {
+    Json j{{"name", p.name}, {"path", p.path}, {"loaded", p.loaded}};
+    if (!p.loaded) j["error"] = p.error;
+    plugins.push_back(j);
+  }
+  info["plugins"] = plugins;
+  Json methods = Json::array();
+  for (const Method* m : registry_.all()) methods.push_back(m->name());
+  info["methods"] = methods;
+  return info;
+}
+
+}  // namespace nas

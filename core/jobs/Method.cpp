@@ -1,0 +1,50 @@
+#include "jobs/Method.h"
+
+#include <algorithm>
+
+#include "common/Error.h"
+#include "store/Workspace.h"
+
+namespace nas {
+
+namespace {
+constexpr const char* kCheckpointKind = "checkpoint";
+constexpr const char* kCheckpointName = "latest";
+}  // namespace
+
+JobContext::JobContext(Workspace& ws, JobId id, Json params, ProgressSink& sink, CancelToken cancel)
+    : ws_(ws), id_(id), params_(std::move(params)), sink_(sink), cancel_(std::move(cancel)) {}
+
+void JobContext::saveCheckpoint(const std::string& bytes) { ws_.putArtifact(id_, kCheckpointKind, kCheckpointName, bytes); }
+
+std::optional<std::string> JobContext::loadCheckpoint() const { return ws_.artifact(id_, kCheckpointKind, kCheckpointName); }
+
+void MethodRegistry::add(std::unique_ptr<Method> method) {
+  if (!method) throw Error(ErrorCode::PluginError, "null method registered");
+  if (find(method->name()))
+    throw Error(ErrorCode::PluginError, "a method with this name is already registered", "method '" + method->name() + "'");
+  methods_.push_back(std::move(method));
+}
+
+const Method* MethodRegistry::find(const std::string& name) const {
+  for (const auto& m : methods_)
+    if (m->name() == name) return m.get();
+  return nullptr;
+}
+
+const Method& MethodRegistry::get(const std::string& name) const {
+  if (const Method* m = find(name)) return *m;
+  std::string known;
+  for (const Method* m : all()) known += (known.empty() ? "" : ", ") + m->name();
+  throw Error(ErrorCode::NotFound, "unknown method; known methods: " + (known.empty() ? "(none)" : known),
+              "method '" + name + "'");
+}
+
+std::vector<const Method*> MethodRegistry::all() const {
+  std::vector<const Method*> out;
+  for (const auto& m : methods_) out.push_back(m.get());
+  std::sort(out.begin(), out.end(), [](const Method* a, const Method* b) { return a->name() < b->name(); });
+  return out;
+}
+
+}  // namespace nas

@@ -1,0 +1,70 @@
+#pragma once
+// A method is something a job runs: training from scratch, a tabular search, SGNAS, ...
+// Built-in methods and plugins register instances with a MethodRegistry. A method runs in
+// the worker process, reads its resolved parameters from the JobContext, reports through
+// it, saves checkpoints through it, and returns its result object.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/CancelToken.h"
+#include "common/Json.h"
+#include "common/ProgressSink.h"
+#include "jobs/ParamSchema.h"
+#include "store/Records.h"
+
+namespace nas {
+
+class Workspace;
+
+class JobContext {
+ public:
+  JobContext(Workspace& ws, JobId id, Json params, ProgressSink& sink, CancelToken cancel);
+
+  Workspace& workspace() { return ws_; }
+  JobId jobId() const { return id_; }
+  const Json& params() const { return params_; }
+  ProgressSink& sink() { return sink_; }
+  const CancelToken& cancel() const { return cancel_; }
+  bool cancelled() const { return cancel_.cancelled(); }
+
+  // The job's single resumable checkpoint (kind "checkpoint", name "latest").
+  void saveCheckpoint(const std::string& bytes);
+  std::optional<std::string> loadCheckpoint() const;
+
+ private:
+  Workspace& ws_;
+  JobId id_;
+  Json params_;
+  ProgressSink& sink_;
+  CancelToken cancel_;
+};
+
+class Method {
+ public:
+  virtual ~Method() = default;
+  virtual std::string name() const = 0;         // "train"
+  virtual std::string title() const = 0;        // "Train from scratch"
+  virtual std::string description() const = 0;  // one paragraph
+  virtual ParamSchema schema() const = 0;
+  // Keys the result object will have, for documentation and the GUI.
+  virtual std::vector<std::string> resultKeys() const { return {}; }
+  // Runs the job; throws Error on failure (Cancelled when ctx.cancelled()).
+  virtual Json run(JobContext& ctx) const = 0;
+};
+
+class MethodRegistry {
+ public:
+  // Throws PluginError when a method of the same name exists.
+  void add(std::unique_ptr<Method> method);
+  const Method* find(const std::string& name) const;
+  const Method& get(const std::string& name) const;  // throws NotFound listing known names
+  std::vector<const Method*> all() const;            // sorted by name
+
+ private:
+  std::vector<std::unique_ptr<Method>> methods_;
+};
+
+}  // namespace nas

@@ -1,0 +1,58 @@
+#include "jobs/WorkspaceSink.h"
+
+#include "common/Log.h"
+#include "store/Workspace.h"
+
+namespace nas {
+
+namespace {
+constexpr size_t kMaxBuffered = 500;
+}
+
+WorkspaceSink::WorkspaceSink(Workspace& ws, JobId job, ProgressSink* forward, std::chrono::milliseconds flushInterval)
+    : ws_(ws), job_(job), forward_(forward), interval_(flushInterval), lastFlush_(std::chrono::steady_clock::now()) {}
+
+WorkspaceSink::~WorkspaceSink() {
+  // A destructor must not throw: a failed final flush is logged; the runner flushes
+  // explicitly before it records the outcome, so this only matters on unusual paths.
+  try {
+    flush();
+  } catch (const std::exception& e) {
+    log::warn(std::string("could not write the last progress to the workspace: ") + e.what());
+  }
+}
+
+bool WorkspaceSink::due() const {
+  return buffer_.size() >= kMaxBuffered || std::chrono::steady_clock::now() - lastFlush_ >= interval_;
+}
+
+void WorkspaceSink::progress(double fraction, const std::string& stage) {
+  fraction_ = fraction;
+  stage_ = stage;
+  progressDirty_ = true;
+  if (forward_) forward_->progress(fraction, stage);
+  if (due()) flush();
+}
+
+void WorkspaceSink::metric(const std::string& series, int64_t step, double value) {
+  buffer_.push_back(MetricPoint{series, step, value});
+  if (forward_) forward_->metric(series, step, value);
+  if (due()) flush();
+}
+
+void WorkspaceSink::log(const std::string& line) {
+  if (forward_) forward_->log(line);
+}
+
+void WorkspaceSink::flush() {
+  lastFlush_ = std::chrono::steady_clock::now();
+  if (buffer_.empty() && !progressDirty_) return;
+  ws_.transaction([&] {
+    if (!buffer_.empty()) ws_.appendMetrics(job_, buffer_);
+    if (progressDirty_) ws_.setJobProgress(job_, fraction_, stage_);
+  });
+  buffer_.clear();
+  progressDirty_ = false;
+}
+
+}  // namespace nas

@@ -1,0 +1,90 @@
+#include "plugin/PluginLoader.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "common/Error.h"
+#include "common/Log.h"
+#include "jobs/Method.h"
+#include "plugin/PluginApi.h"
+
+namespace fs = std::filesystem;
+
+namespace nas {
+
+void PluginHost::addMethod(std::unique_ptr<Method> method) { registry_.add(std::move(method)); }
+
+namespace {
+
+using ApiVersionFn = int (*)();
+using RegisterFn = void (*)(PluginHost*);
+
+std::string pluginNameOf(const fs::path& file) {
+  std::string stem = file.stem().string();
+  return stem.rfind("lib", 0) == 0 ? stem.substr(3) : stem;
+}
+
+// Loads one module; fills info.error instead of throwing so that one broken plugin never
+// stops the others (or the application) from loading.
+void loadOne(PluginInfo& info, MethodRegistry& registry) {
+  // RTLD_NODELETE keeps the code mapped after dlclose-less shutdown; methods registered by
+  // the plugin live in the registry until the process ends.
+  void* handle = dlopen(info.path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+  if (!handle) {
+    const char* why = dlerror();
+    info.error = why ? why : "dlopen failed";
+    return;
+  }
+  auto version = reinterpret_cast<ApiVersionFn>(dlsym(handle, "nasstudio_plugin_api_version"));
+  auto reg = reinterpret_cast<RegisterFn>(dlsym(handle, "nasstudio_plugin_register"));
+  if (!version || !reg) {
+    info.error = "not a NAS Studio plugin (missing nasstudio_plugin_api_version or nasstudio_plugin_register)";
+    dlclose(handle);
+    return;
+  }
+  int v = version();
+  if (v != kPluginApiVersion) {
+    info.error = "built for plugin API version " + std::to_string(v) + ", this NAS Studio needs version " +
+                 std::to_string(kPluginApiVersion) + "; rebuild the plugin against this version";
+    dlclose(handle);
+    return;
+  }
+  try {
+    PluginHost host(registry, info.name);
+    reg(&host);
+    info.loaded = true;
+  } catch (const std::exception& e) {
+    info.error = std::string("registration failed: ") + e.what();
+  }
+}
+
+}  // namespace
+
+std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& registry) {
+  std::vector<PluginInfo> out;
+  std::vector<std::string> seenNames;
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) continue;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.is_regular_file() && entry.path().extension() == ".so") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      PluginInfo info;
+      info.name = pluginNameOf(file);
+      info.path = file.string();
+      // The same plugin in two folders (build tree and install): the first one wins.
+      if (std::find(seenNames.begin(), seenNames.end(), info.name) != seenNames.end()) continue;
+      seenNames.push_back(info.name);
+      loadOne(info, registry);
+      if (!info.loaded) log::warn("plugin " + info.path + " not loaded: " + info.error);
+      out.push_back(std::move(info));
+    }
+  }
+  return out;
+}
+
+}  // namespace nas

@@ -1,0 +1,85 @@
+#pragma once
+// Plain rows of the workspace, as the store hands them out. No sqlite, no torch, no Qt.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nas {
+
+using JobId = std::int64_t;
+using ArchId = std::int64_t;
+
+enum class JobStatus { Queued = 1, Running, Done, Failed, Cancelled };
+const char* jobStatusName(JobStatus s);           // "queued", "running", ...
+JobStatus jobStatusFromName(const std::string& s); // throws ParseError
+
+struct JobRecord {
+  JobId id = 0;
+  std::string method;     // registry name: "train", "tabular-search", "sgnas", ...
+  std::string specJson;   // the whole job spec as JSON text
+  JobStatus status = JobStatus::Queued;
+  double progress = 0.0;  // 0..1
+  std::string stage;      // short label of what it is doing
+  std::string error;      // message when failed
+  std::string resultJson; // the method's result object when done ("{}" before)
+  bool cancelRequested = false;
+  std::int64_t pid = 0;   // worker process id while running
+  double createdAt = 0, startedAt = 0, finishedAt = 0, updatedAt = 0;  // unix seconds, 0 = never
+};
+
+struct ArchitectureRecord {
+  ArchId id = 0;
+  std::string space;      // "nb201"
+  std::string canonical;  // canonical string in that space; unique with space
+  double flops = 0;       // multiply-accumulates of the space's reference network
+  std::int64_t params = 0;
+  double createdAt = 0;
+};
+
+struct EvaluationRecord {
+  std::int64_t id = 0;
+  ArchId archId = 0;
+  std::optional<JobId> jobId;
+  std::string source;   // "tabular", "trained", "supernet", "predicted"
+  std::string dataset;  // "cifar10", "fashion-mnist", ...
+  std::string metric;   // "test_accuracy", "latency_ms", ...
+  double value = 0;
+  double createdAt = 0;
+};
+
+struct MetricPoint {
+  std::string series;  // "train_loss", "test_accuracy", "lr", "best_so_far" ...
+  std::int64_t step = 0;
+  double value = 0;
+};
+
+// One architecture a search proposed at some round (for latent-space and progress views).
+struct SampleRecord {
+  std::int64_t id = 0;
+  JobId jobId = 0;
+  int round = 0;
+  std::optional<ArchId> archId;
+  std::string payloadJson;  // method-specific: latent coords, predicted value, ...
+};
+
+struct ArtifactRecord {
+  std::int64_t id = 0;
+  JobId jobId = 0;
+  std::string kind;  // "checkpoint", "model", "generator", ...
+  std::string name;
+  std::int64_t size = 0;
+  double createdAt = 0;
+};
+
+// A row of the architecture table view: one architecture with one metric pivoted in.
+struct ArchMetricRow {
+  ArchId archId = 0;
+  std::string canonical;
+  double flops = 0;
+  std::int64_t params = 0;
+  double value = 0;  // the requested metric (best over evaluations), NaN if none
+};
+
+}  // namespace nas

@@ -1,0 +1,120 @@
+#pragma once
+// The workspace: one SQLite file holding jobs, architectures, evaluations, metric series,
+// search samples and artifacts (checkpoints as BLOBs, so the file is the whole project).
+//
+// Rules: WAL journal, prepared statements only, every multi-row change in one transaction,
+// a schema version in PRAGMA user_version migrated forward on open. A file that is not a
+// workspace, is damaged, is locked by another writer beyond the busy timeout, or was written by
+// a newer version raises Error(WorkspaceCorrupt / WorkspaceLocked / WorkspaceTooNew) and is
+// never modified. One Workspace object per thread; several processes may open the same file
+// (the GUI reads while a worker writes).
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/Records.h"
+
+namespace nas {
+
+class Workspace {
+ public:
+  enum class Mode { ReadWrite, ReadOnly };
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens (creating, if Mode::ReadWrite and the file is absent) and migrates.
+  static std::unique_ptr<Workspace> open(const std::string& path, Mode mode = Mode::ReadWrite);
+  // How long a connection opened after this call waits for another process's write lock
+  // before failing with WorkspaceLocked. Default: env NASSTUDIO_BUSY_TIMEOUT_MS, else 5000.
+  // ms < 0 restores that default.
+  static void setBusyTimeoutMs(int ms);
+  ~Workspace();
+  Workspace(const Workspace&) = delete;
+  Workspace& operator=(const Workspace&) = delete;
+
+  const std::string& path() const;
+  int schemaVersion() const;
+
+  // Runs fn inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows on exception.
+  // Nested calls join the outer transaction.
+  void transaction(const std::function<void()>& fn);
+
+  // ---- jobs
+  JobId createJob(const std::string& method, const std::string& specJson);
+  JobRecord job(JobId id) const;  // throws NotFound
+  std::vector<JobRecord> jobs() const;  // newest first
+  void setJobStatus(JobId id, JobStatus status, const std::string& error = {});
+  void setJobProgress(JobId id, double fraction, const std::string& stage);
+  void setJobResult(JobId id, const std::string& resultJson);
+  void setJobPid(JobId id, std::int64_t pid);
+  void requestCancel(JobId id);
+  bool cancelRequested(JobId id) const;
+  void clearCancel(JobId id);  // on resume
+  void deleteJob(JobId id);    // with its metrics, samples, artifacts; evaluations keep arch
+
+  // ---- architectures
+  // Inserts or returns the existing id for (space, canonical).
+  ArchId upsertArchitecture(const std::string& space, const std::string& canonical, double flops,
+                            std::int64_t params);
+  std::optional<ArchitectureRecord> findArchitecture(const std::string& space, const std::string& canonical) const;
+  ArchitectureRecord architecture(ArchId id) const;  // throws NotFound
+  std::int64_t architectureCount() const;
+
+  // ---- evaluations
+  std::int64_t addEvaluation(const EvaluationRecord& e);
+  void addEvaluations(const std::vector<EvaluationRecord>& es);  // one transaction
+  std::vector<EvaluationRecord> evaluations(ArchId arch) const;
+  std::vector<EvaluationRecord> evaluationsOfJob(JobId job) const;
+  // Distinct metric names present, for view pickers.
+  std::vector<std::string> metricNames() const;
+  // One row per architecture having `metric` (max over evaluations), optional filter on
+  // space; ordered by `orderBy` ("value", "flops", "params", "canonical", "id") asc/desc;
+  // limit/offset for lazy loading (limit < 0: all).
+  std::vector<ArchMetricRow> archMetricRows(const std::string& metric, const std::string& space = {},
+                                            const std::string& orderBy = "id", bool descending = false,
+                                            std::int64_t limit = -1, std::int64_t offset = 0,
+                                            const std::string& canonicalLike = {}) const;
+  std::int64_t archMetricRowCount(const std::string& metric, const std::string& space = {},
+                                  const std::string& canonicalLike = {}) const;
+
+  // For scatter views: per architecture the values of two (or three) metrics, where "flops"
+  // and "params" name the architecture's own columns and any other name an evaluation metric
+  // (max over evaluations). Architectures lacking x or y are left out; c is NaN when absent.
+  struct ArchPoint {
+    ArchId id;
+    double x, y, c;
+  };
+  std::vector<ArchPoint> archPoints(const std::string& x, const std::string& y, const std::string& color = {},
+                                    const std::string& space = {}) const;
+
+  // ---- metric series
+  void appendMetrics(JobId job, const std::vector<MetricPoint>& points);  // one transaction
+  std::vector<MetricPoint> metrics(JobId job, const std::string& series = {}, std::int64_t afterRowId = 0) const;
+  std::vector<std::string> metricSeriesNames(JobId job) const;
+  // Points appended after rowid `after` for all jobs, with their job and rowid: lets a view
+  // poll for new points cheaply. Returns (job, rowid, point) triples.
+  struct MetricRow {
+    JobId job;
+    std::int64_t rowId;
+    MetricPoint point;
+  };
+  std::vector<MetricRow> metricsSince(std::int64_t afterRowId) const;
+
+  // ---- samples
+  void addSamples(const std::vector<SampleRecord>& samples);  // one transaction
+  std::vector<SampleRecord> samples(JobId job) const;
+
+  // ---- artifacts (BLOBs). put replaces an artifact of the same job, kind and name.
+  std::int64_t putArtifact(JobId job, const std::string& kind, const std::string& name, const std::string& bytes);
+  std::optional<std::string> artifact(JobId job, const std::string& kind, const std::string& name) const;
+  std::vector<ArtifactRecord> artifacts(JobId job) const;
+
+ private:
+  struct Impl;
+  explicit Workspace(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> d_;
+};
+
+}  // namespace nas
