@@ -38,7 +38,10 @@ class Workspace {
   int schemaVersion() const;
 
   // Runs fn inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows on exception.
-  // Nested calls join the outer transaction.
+  // Nested calls (and the multi-row functions below, called inside one) join the outer
+  // transaction. If a nested call throws, the outer transaction can only roll back: should
+  // fn catch that exception and finish normally, transaction() still rolls back and throws
+  // Error with the nested failure's code, so half of a batch is never committed.
   void transaction(const std::function<void()>& fn);
 
   // ---- jobs
