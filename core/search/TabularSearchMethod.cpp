@@ -1,0 +1,191 @@
+// The tabular-search job: parameters, the multi-seed run, and batched workspace writes.
+#include "search/TabularSearchMethod.h"
+
+#include <unordered_map>
+
+#include "common/Error.h"
+#include "common/Paths.h"
+#include "search/TabularSearch.h"
+#include "store/Workspace.h"
+
+namespace nas {
+
+namespace {
+
+constexpr const char* kSpace = "nb201";
+
+ParamSpec spec(std::string name, ParamType type, Json def, std::string label, std::string help) {
+  ParamSpec s;
+  s.name = std::move(name);
+  s.type = type;
+  s.defaultValue = std::move(def);
+  s.label = std::move(label);
+  s.help = std::move(help);
+  return s;
+}
+
+// Buffers the queries of a run and writes them in one transaction per batch. Architecture
+// ids are cached, since seeds revisit the same cells.
+class QueryWriter {
+ public:
+  QueryWriter(Workspace& ws, JobId job, std::string dataset, std::string metric)
+      : ws_(ws), job_(job), dataset_(std::move(dataset)), metric_(std::move(metric)) {}
+
+  void add(std::uint64_t seed, bool firstSeed, const QueryRecord& r) { pending_.push_back({seed, firstSeed, r}); }
+  std::size_t pending() const { return pending_.size(); }
+
+  void flush() {
+    if (pending_.empty()) return;
+    std::vector<EvaluationRecord> evals;
+    std::vector<MetricPoint> points;
+    std::vector<SampleRecord> samples;
+    ws_.transaction([&] {
+      for (const auto& p : pending_) {
+        const ArchId arch = archId(p.record.cell);
+        EvaluationRecord e;
+        e.archId = arch;
+        e.jobId = job_;
+        e.source = "tabular";
+        e.dataset = dataset_;
+        e.metric = metric_;
+        e.value = p.record.value;
+        evals.push_back(std::move(e));
+        // One curve per job keeps the metric view readable; the mean over seeds follows
+        // at the end as "best_so_far_mean".
+        if (p.firstSeed) points.push_back({"best_so_far", p.record.query, p.record.bestSoFar});
+        SampleRecord s;
+        s.jobId = job_;
+        s.round = p.record.query;
+        s.archId = arch;
+        s.payloadJson = Json{{"seed", p.seed}, {"value", p.record.value}}.dump();
+        samples.push_back(std::move(s));
+      }
+      ws_.addEvaluations(evals);
+      if (!points.empty()) ws_.appendMetrics(job_, points);
+      ws_.addSamples(samples);
+    });
+    pending_.clear();
+  }
+
+ private:
+  struct Pending {
+    std::uint64_t seed;
+    bool firstSeed;
+    QueryRecord record;
+  };
+
+  ArchId archId(const Nb201Cell& cell) {
+    auto it = ids_.find(cell.index());
+    if (it != ids_.end()) return it->second;
+    const CostCounts cost = nb201Cost(cell);
+    const ArchId id = ws_.upsertArchitecture(kSpace, cell.toString(), cost.flops, cost.params);
+    ids_.emplace(cell.index(), id);
+    return id;
+  }
+
+  Workspace& ws_;
+  JobId job_;
+  std::string dataset_, metric_;
+  std::vector<Pending> pending_;
+  std::unordered_map<int, ArchId> ids_;
+};
+
+}  // namespace
+
+std::string TabularSearchMethod::description() const {
+  return "Searches the NAS-Bench-201 cell space by looking architectures up in a tabular benchmark "
+         "instead of training them: random search or regularized evolution (population 10, "
+         "tournament 3, one-edge mutation, oldest dies), repeated over several seeds. No "
+         "architecture is queried twice within a seed. Reports the best value found and the "
+         "mean best-so-far curve.";
+}
+
+ParamSchema TabularSearchMethod::schema() const {
+  ParamSchema s;
+  s.add(spec("table", ParamType::Path, "", "Benchmark table",
+             "CSV with an 'arch' column of NAS-Bench-201 strings and numeric metric columns; empty for the "
+             "shipped CIFAR-10 table."));
+  s.add(spec("metric", ParamType::String, "test_accuracy", "Metric", "Table column to maximise."));
+  ParamSpec strategy = spec("strategy", ParamType::Choice, "evolution", "Strategy",
+                            "random: uniform cells; evolution: regularized evolution.");
+  strategy.choices = queryStrategyNames();
+  s.add(strategy);
+  ParamSpec queries = spec("queries", ParamType::Int, 100, "Queries", "Architectures looked up per seed.");
+  queries.min = 1;
+  queries.max = kNb201NumCells;
+  queries.unit = "queries";
+  s.add(queries);
+  ParamSpec seeds = spec("seeds", ParamType::Int, 1, "Seeds", "Independent runs, seeds seed .. seed+seeds-1.");
+  seeds.min = 1;
+  seeds.max = 1000;
+  s.add(seeds);
+  ParamSpec seed = spec("seed", ParamType::Int, 0, "First seed", "Seed of the first run.");
+  seed.min = 0;
+  s.add(seed);
+  return s;
+}
+
+std::vector<std::string> TabularSearchMethod::resultKeys() const {
+  return {"strategy", "metric",        "queries",   "seeds",      "mean_best", "std_best",
+          "best_per_seed", "best_arch_per_seed", "curve", "best_arch", "best_value", "table", "dataset"};
+}
+
+Json TabularSearchMethod::run(JobContext& ctx) const {
+  const Json& p = ctx.params();
+  std::string tablePath = jsonValue<std::string>(p, "table", "");
+  if (tablePath.empty()) tablePath = resourcePath("data/nb201/cifar10.csv");
+  const std::string metric = jsonValue<std::string>(p, "metric", "test_accuracy");
+  const std::string strategyName = jsonValue<std::string>(p, "strategy", "evolution");
+  const int queries = jsonValue<int>(p, "queries", 100);
+  const int seeds = jsonValue<int>(p, "seeds", 1);
+  const std::int64_t firstSeed = jsonValue<std::int64_t>(p, "seed", 0);
+  if (firstSeed < 0) throw Error(ErrorCode::InvalidArgument, "must not be negative", "parameter 'seed'");
+
+  ctx.sink().progress(0.0, "loading " + tablePath);
+  const TabularBenchmark table = TabularBenchmark::load(tablePath, {"arch", kSpace});
+  table.metricIndex(metric);  // fails early, naming the table's metrics
+  const StrategyFactory factory = queryStrategyFactory(strategyName);
+
+  Workspace& ws = ctx.workspace();
+  QueryWriter writer(ws, ctx.jobId(), table.stem(), metric);
+  const double total = double(queries) * seeds;
+  std::int64_t done = 0;
+  int seedIndex = 0;
+  std::uint64_t currentSeed = static_cast<std::uint64_t>(firstSeed);
+
+  auto onQuery = [&](std::uint64_t seed, const QueryRecord& r) {
+    if (seed != currentSeed) {
+      currentSeed = seed;
+      ++seedIndex;
+    }
+    writer.add(seed, seedIndex == 0, r);
+    ++done;
+    if (writer.pending() >= static_cast<std::size_t>(kWriteBatch) || r.query == queries) {
+      writer.flush();
+      ctx.sink().progress(done / total, "seed " + std::to_string(seedIndex + 1) + "/" + std::to_string(seeds) +
+                                            ", query " + std::to_string(r.query) + "/" + std::to_string(queries));
+      if (ctx.cancelled())
+        throw Error(ErrorCode::Cancelled,
+                    "tabular search cancelled after " + std::to_string(done) + " of " +
+                        std::to_string(static_cast<std::int64_t>(total)) + " queries",
+                    "job " + std::to_string(ctx.jobId()));
+    }
+  };
+
+  MultiSeedSummary summary = runMultiSeedSearch(table, metric, strategyName, factory, queries, seeds,
+                                                static_cast<std::uint64_t>(firstSeed), onQuery);
+
+  std::vector<MetricPoint> curve;
+  for (int q = 0; q < queries; ++q) curve.push_back({"best_so_far_mean", q + 1, summary.curve[q]});
+  ws.appendMetrics(ctx.jobId(), curve);
+  ctx.sink().log(strategyName + ", " + std::to_string(seeds) + " seed(s) x " + std::to_string(queries) +
+                 " queries: mean best " + std::to_string(summary.meanBest) + " +- " +
+                 std::to_string(summary.stdBest) + ", best " + summary.bestArch);
+
+  Json result = summary.toJson();
+  result["table"] = tablePath;
+  result["dataset"] = table.stem();
+  return result;
+}
+
+}  // namespace nas
