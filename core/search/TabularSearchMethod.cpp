@@ -127,7 +127,7 @@ ParamSchema TabularSearchMethod::schema() const {
 
 std::vector<std::string> TabularSearchMethod::resultKeys() const {
   return {"strategy", "metric",        "queries",   "seeds",      "mean_best", "std_best",
-          "best_per_seed", "best_arch_per_seed", "curve", "best_arch", "best_value", "table", "dataset"};
+          "best_per_seed", "best_arch_per_seed", "curve", "best_arch", "best_value", "resumed", "table", "dataset"};
 }
 
 Json TabularSearchMethod::run(JobContext& ctx) const {
@@ -148,6 +148,12 @@ Json TabularSearchMethod::run(JobContext& ctx) const {
 
   Workspace& ws = ctx.workspace();
   QueryWriter writer(ws, ctx.jobId(), table.stem(), metric);
+  // Resuming: the search is deterministic per seed and table look-ups cost microseconds, so
+  // a resumed job replays it and skips the queries whose rows a previous run committed (the
+  // checkpoint is written in the same transaction as those rows).
+  std::int64_t alreadyWritten = 0;
+  if (auto checkpoint = ctx.loadCheckpoint())
+    alreadyWritten = jsonValue<std::int64_t>(parseJson(*checkpoint, "tabular-search checkpoint"), "queries_written", 0);
   const double total = double(queries) * seeds;
   std::int64_t done = 0;
   int seedIndex = 0;
@@ -158,10 +164,14 @@ Json TabularSearchMethod::run(JobContext& ctx) const {
       currentSeed = seed;
       ++seedIndex;
     }
-    writer.add(seed, seedIndex == 0, r);
     ++done;
+    if (done <= alreadyWritten) return;
+    writer.add(seed, seedIndex == 0, r);
     if (writer.pending() >= static_cast<std::size_t>(kWriteBatch) || r.query == queries) {
-      writer.flush();
+      ws.transaction([&] {
+        writer.flush();
+        ctx.saveCheckpoint(Json{{"queries_written", done}}.dump());
+      });
       ctx.sink().progress(done / total, "seed " + std::to_string(seedIndex + 1) + "/" + std::to_string(seeds) +
                                             ", query " + std::to_string(r.query) + "/" + std::to_string(queries));
       if (ctx.cancelled())
@@ -183,6 +193,7 @@ Json TabularSearchMethod::run(JobContext& ctx) const {
                  std::to_string(summary.stdBest) + ", best " + summary.bestArch);
 
   Json result = summary.toJson();
+  result["resumed"] = alreadyWritten > 0;
   result["table"] = tablePath;
   result["dataset"] = table.stem();
   return result;

@@ -109,6 +109,21 @@ TEST(TabularSearchMethod, CancelStopsAtTheNextBatchWithWhatWasDoneSaved) {
   EXPECT_EQ(f.ws->evaluationsOfJob(f.job).size(), 20u);
 }
 
+TEST(TabularSearchMethod, ResumeAfterCancelWritesEachQueryOnce) {
+  Fixture f;
+  RecordingSink sink;
+  CancelToken cancel;
+  cancel.cancel();
+  EXPECT_THROW(f.run({{"queries", 70}, {"seeds", 2}}, sink, cancel), Error);
+  Json result = f.run({{"queries", 70}, {"seeds", 2}}, sink);
+  EXPECT_TRUE(result["resumed"].get<bool>());
+  EXPECT_EQ(f.ws->evaluationsOfJob(f.job).size(), 140u);
+  EXPECT_EQ(f.ws->metrics(f.job, "best_so_far").size(), 70u);
+  auto direct = runMultiSeedSearch(test::shippedTable(), "test_accuracy", "evolution",
+                                   queryStrategyFactory("evolution"), 70, 2, 0);
+  EXPECT_EQ(result["best_per_seed"].get<std::vector<double>>(), direct.bestPerSeed);
+}
+
 TEST(TabularSearchMethod, SchemaAndBadInputs) {
   Fixture f;
   ParamSchema schema = f.method->schema();
