@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "common/Error.h"
+#include "store/OpenFiles.h"
 #include "store/Statement.h"
 #include "store/Workspace.h"
 
@@ -43,6 +44,9 @@ class Connection {
   std::string path;
   Workspace::Mode mode;
   sqlite3* db;
+  // Marks the file as held by this process (see OpenFiles.h). ~Connection closes db in its
+  // body, before members are destroyed, so the guard unregisters only after the close.
+  std::unique_ptr<OpenFileGuard> fileGuard;
   int schemaVersion = 0;
   int txDepth = 0;  // > 0 inside transaction()
   // Set when a nested transaction() failed: the outer one may only roll back.

@@ -8,6 +8,7 @@
 
 #include "common/Error.h"
 #include "store/FileCheck.h"
+#include "store/OpenFiles.h"
 #include "store/Schema.h"
 #include "store/SqliteError.h"
 #include "store/Workspace.h"
@@ -25,7 +26,8 @@ void prepareFile(const std::string& path, Workspace::Mode mode) {
   const auto st = fs::status(path, ec);
   if (fs::exists(st)) {
     if (fs::is_directory(st)) throw Error(ErrorCode::InvalidArgument, "is a folder, not a workspace file", path);
-    store::checkSqliteFile(path);
+    // Raw byte checks only when no connection of this process holds the file (see OpenFiles.h).
+    if (!store::heldOpenByThisProcess(path)) store::checkSqliteFile(path);
     return;
   }
   if (mode == Workspace::Mode::ReadOnly) throw Error(ErrorCode::NotFound, "workspace file does not exist", path);
@@ -54,7 +56,7 @@ sqlite3* openConnection(const std::string& path, Workspace::Mode mode) {
   sqlite3_busy_timeout(db, store::busyTimeoutMs());
   // A WAL left with frames (a crashed writer, maybe a newer NAS Studio) must not be folded
   // into a file we then refuse. Only then: the setting also leaves -wal/-shm files behind.
-  if (store::hasPendingWal(path)) sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  if (!store::heldOpenByThisProcess(path) && store::hasPendingWal(path)) sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   return db;
 }
 
@@ -122,8 +124,13 @@ void migrateIfNeeded(store::Connection& w) {
 }  // namespace
 
 std::unique_ptr<Workspace> Workspace::open(const std::string& path, Mode mode) {
-  prepareFile(path, mode);
-  auto impl = std::make_unique<Impl>(path, mode, openConnection(path, mode));
+  std::unique_ptr<Impl> impl;
+  {
+    std::lock_guard<std::mutex> lock(store::openFilesMutex());
+    prepareFile(path, mode);
+    impl = std::make_unique<Impl>(path, mode, openConnection(path, mode));
+    impl->fileGuard = std::make_unique<store::OpenFileGuard>(path);
+  }
   Impl& w = *impl;
 
   // Connection settings only: nothing is written to the file by these.

@@ -132,3 +132,43 @@ TEST(WorkspaceConcurrency, ReaderPollsWhileWriterAppends) {
 
 }  // namespace
 }  // namespace nas
+
+namespace nas {
+namespace {
+
+// Opening (and closing) a second Workspace on a file this process already holds must not
+// drop the first connection's POSIX locks: otherwise another process that closes the file
+// thinks it is the last user, checkpoints and deletes the WAL under the first connection.
+TEST(WorkspaceConcurrency, SecondOpenInOneProcessKeepsTheFirstOnesLocks) {
+  testing::TempDir tmp;
+  const std::string path = tmp.file("ws.nasws");
+  auto first = Workspace::open(path);
+  first->createJob("first", "{}");
+  auto second = Workspace::open(path);  // a second connection of this process, like the GUI's
+
+  // A separate program (not a fork, which would share SQLite's in-process lock state): this
+  // test binary re-run as a child that only runs ChildWritesOnce.
+  const std::string cmd = "NAS_STORE_CHILD_WS='" + path + "' /proc/" + std::to_string(getpid()) +
+                          "/exe --gtest_filter=WorkspaceConcurrency.ChildWritesOnce > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_TRUE(std::filesystem::exists(path + "-wal")) << "the WAL was removed under a live connection";
+  EXPECT_EQ(first->jobs().size(), 2u);
+  first->createJob("after", "{}");
+  EXPECT_EQ(first->jobs().size(), 3u);
+  second.reset();
+  EXPECT_EQ(Workspace::open(path)->jobs().size(), 3u);
+}
+
+}  // namespace
+}  // namespace nas
+
+namespace nas {
+namespace {
+// The child half of SecondOpenInOneProcessKeepsTheFirstOnesLocks; does nothing on its own.
+TEST(WorkspaceConcurrency, ChildWritesOnce) {
+  const char* path = std::getenv("NAS_STORE_CHILD_WS");
+  if (!path) GTEST_SKIP() << "runs only as the child of another test";
+  Workspace::open(path)->createJob("child", "{}");
+}
+}  // namespace
+}  // namespace nas
