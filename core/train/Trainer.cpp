@@ -1,0 +1,96 @@
+#include "train/Trainer.h"
+
+#include <torch/torch.h>
+
+#include "common/Error.h"
+#include "train/CosineSchedule.h"
+
+namespace nas {
+
+torch::Device selectDevice(bool preferCuda) {
+  if (preferCuda && torch::cuda::is_available()) return torch::Device(torch::kCUDA, 0);
+  return torch::kCPU;
+}
+
+Trainer::Trainer(std::shared_ptr<torch::nn::Module> model, Forward forward, ImageDataset train, TrainerOptions o)
+    : model_(std::move(model)),
+      forward_(std::move(forward)),
+      train_(std::move(train)),
+      options_(std::move(o)),
+      batcher_(train_.size(), options_.batchSize, options_.seed, /*shuffle=*/true) {
+  if (options_.epochs < 1) throw Error(ErrorCode::InvalidArgument, "epochs must be >= 1", "epochs");
+  if (options_.normalization.mean.empty())
+    options_.normalization = datasetNormalization(train_.name, train_.channels());
+  model_->to(options_.device);
+  model_->train();
+  optimizer_ = std::make_unique<torch::optim::SGD>(model_->parameters(),
+                                                   torch::optim::SGDOptions(options_.lr)
+                                                       .momentum(options_.momentum)
+                                                       .nesterov(options_.nesterov && options_.momentum > 0)
+                                                       .weight_decay(options_.weightDecay));
+}
+
+double Trainer::lrAt(std::int64_t step) const { return cosineLr(options_.lr, step, totalSteps(), options_.minLr); }
+
+torch::Tensor Trainer::batchInput(const std::vector<std::int64_t>& indices, std::uint64_t seed, bool augment) const {
+  torch::Tensor idx = torch::tensor(indices, torch::kLong);
+  torch::Tensor images = train_.images.index_select(0, idx);
+  if (augment) {
+    Rng rng(seed);
+    images = augmentBatch(images, options_.augment, rng);
+  }
+  return normalizeBatch(images.to(options_.device), options_.normalization);
+}
+
+StepResult Trainer::step() {
+  if (done()) throw Error(ErrorCode::Internal, "Trainer::step() after the last epoch");
+  const double lr = lrAt(globalStep());
+  for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
+
+  Batch batch = batcher_.next();
+  const bool augment = options_.augment.padding > 0 || options_.augment.flip;
+  torch::Tensor x = batchInput(batch.indices, batch.seed, augment);
+  torch::Tensor y = train_.labels.index_select(0, torch::tensor(batch.indices, torch::kLong)).to(options_.device);
+
+  model_->train();
+  optimizer_->zero_grad();
+  torch::Tensor logits = forward_(x);
+  torch::Tensor loss = torch::nn::functional::cross_entropy(
+      logits, y, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing));
+  loss.backward();
+  optimizer_->step();
+
+  StepResult r;
+  r.loss = loss.item<double>();
+  r.correct = logits.argmax(1).eq(y).sum().item<std::int64_t>();
+  r.count = y.size(0);
+  r.lr = lr;
+  return r;
+}
+
+EvalResult Trainer::evaluate(const ImageDataset& data, std::int64_t batchSize) {
+  EvalResult r;
+  if (data.size() == 0) return r;
+  torch::NoGradGuard noGrad;
+  model_->eval();
+  const Normalization norm = options_.normalization;
+  double lossSum = 0;
+  std::int64_t correct = 0;
+  for (std::int64_t begin = 0; begin < data.size(); begin += batchSize) {
+    const std::int64_t n = std::min(batchSize, data.size() - begin);
+    torch::Tensor x = normalizeBatch(data.images.narrow(0, begin, n).to(options_.device), norm);
+    torch::Tensor y = data.labels.narrow(0, begin, n).to(options_.device);
+    torch::Tensor logits = forward_(x);
+    lossSum += torch::nn::functional::cross_entropy(
+                   logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                   .item<double>();
+    correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
+  }
+  model_->train();
+  r.count = data.size();
+  r.loss = lossSum / static_cast<double>(r.count);
+  r.accuracy = static_cast<double>(correct) / static_cast<double>(r.count);
+  return r;
+}
+
+}  // namespace nas
