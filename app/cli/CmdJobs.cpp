@@ -20,6 +20,13 @@ namespace {
 
 std::string workspaceOrDefault(const std::string& path) { return path.empty() ? defaultWorkspacePath() : path; }
 
+// Read-only access to a workspace; the default one is created on first use, a path the user
+// typed is not (a typo should be an error, not a new empty file).
+std::unique_ptr<Workspace> openForReading(const std::string& path) {
+  if (path.empty()) return Workspace::open(defaultWorkspacePath());
+  return Workspace::open(path, Workspace::Mode::ReadOnly);
+}
+
 // "key=value" pairs typed through the method's schema.
 Json paramsFromPairs(const Method& method, const std::vector<std::string>& pairs) {
   Json params = Json::object();
@@ -158,7 +165,7 @@ void addJobs(CLI::App& app, CliState& state) {
   list->add_flag("--json", listOpt->json, "print one JSON object");
   list->callback([&state, listOpt] {
     state.action = [listOpt] {
-      auto ws = Workspace::open(workspaceOrDefault(listOpt->workspace), Workspace::Mode::ReadOnly);
+      auto ws = openForReading(listOpt->workspace);
       auto all = ws->jobs();
       if (listOpt->json) {
         Json arr = Json::array();
@@ -178,7 +185,7 @@ void addJobs(CLI::App& app, CliState& state) {
   show->add_flag("--json", showOpt->json, "print one JSON object");
   show->callback([&state, showOpt] {
     state.action = [showOpt] {
-      auto ws = Workspace::open(workspaceOrDefault(showOpt->workspace), Workspace::Mode::ReadOnly);
+      auto ws = openForReading(showOpt->workspace);
       Json out = jobToJson(ws->job(showOpt->id));
       out["metric_series"] = ws->metricSeriesNames(showOpt->id);
       Json artifacts = Json::array();

@@ -80,9 +80,11 @@ TEST_F(CliTest, BadParamIsRefusedBeforeAnyJobIsCreated) {
   auto r = runCli("run tabular-search --param queries=0 --workspace " + ws_ + " --json");
   EXPECT_EQ(r.exitCode, 1);
   EXPECT_NE(r.err.find("parameter 'queries'"), std::string::npos) << r.err;
+  // Nothing was written: not even the workspace file was created.
+  EXPECT_FALSE(fs::exists(ws_));
   auto list = runCli("jobs list --workspace " + ws_ + " --json");
-  ASSERT_EQ(list.exitCode, 0) << list.err;
-  EXPECT_EQ(parseOne(list.out)["jobs"].size(), 0u);
+  EXPECT_EQ(list.exitCode, 1);
+  EXPECT_NE(list.err.find("does not exist"), std::string::npos) << list.err;
 }
 
 TEST_F(CliTest, TrainOnSyntheticDataRecordsTheJob) {
