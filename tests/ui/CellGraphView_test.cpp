@@ -1,0 +1,147 @@
+// GraphLayout (Graphviz) and CellGraphView on NAS-Bench-201 cells: geometry, scene items,
+// the `none` toggle, zoom and export.
+#include <gtest/gtest.h>
+
+#include <QFileInfo>
+#include <QGraphicsItem>
+#include <QGraphicsPathItem>
+#include <QGraphicsScene>
+#include <QImage>
+#include <QSet>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QtTest/QTest>
+
+#include "common/Error.h"
+#include "searchspace/Nb201Cell.h"
+#include "views/CellGraphView.h"
+#include "views/GraphLayout.h"
+#include "views/OpPalette.h"
+
+using nas::Nb201Cell;
+using nas::ui::CellGraphView;
+using nas::ui::GraphLayout;
+using nas::ui::GraphLayoutOptions;
+
+namespace {
+// The best CIFAR-10 cell of the benchmark, and one with a `none` edge (1->3).
+const char* kOptimum = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+const char* kOneNone = "|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|";
+}  // namespace
+
+TEST(GraphLayout, LaysOutNb201CellWithDistinctNodePositions) {
+  const auto geo = GraphLayout::layout(Nb201Cell::parse(kOptimum).graph());
+  ASSERT_EQ(geo.nodes.size(), 4);
+  ASSERT_EQ(geo.edges.size(), 6);
+  for (int i = 0; i < geo.nodes.size(); ++i) {
+    EXPECT_GT(geo.nodes[i].size.width(), 10);
+    EXPECT_GT(geo.nodes[i].size.height(), 10);
+    EXPECT_TRUE(geo.bounds.contains(geo.nodes[i].center));
+    for (int j = i + 1; j < geo.nodes.size(); ++j)
+      EXPECT_GT(QLineF(geo.nodes[i].center, geo.nodes[j].center).length(), 20.0) << i << " vs " << j;
+  }
+  // Left to right: the input is leftmost, the output rightmost.
+  EXPECT_LT(geo.nodes[0].center.x(), geo.nodes[1].center.x());
+  EXPECT_LT(geo.nodes[1].center.x(), geo.nodes[2].center.x());
+  EXPECT_LT(geo.nodes[2].center.x(), geo.nodes[3].center.x());
+  for (int e = 0; e < geo.edges.size(); ++e) {
+    EXPECT_EQ(geo.edges[e].edgeIndex, e);
+    EXPECT_GE(geo.edges[e].path.size(), 4);  // at least one cubic segment
+    EXPECT_EQ((geo.edges[e].path.size() - 1) % 3, 0);
+    EXPECT_TRUE(geo.edges[e].hasArrow);
+    EXPECT_TRUE(geo.edges[e].hasLabel);
+  }
+}
+
+TEST(GraphLayout, LeavesInactiveEdgesOutWhenAsked) {
+  const auto graph = Nb201Cell::parse(kOneNone).graph();
+  GraphLayoutOptions opt;
+  opt.includeInactive = false;
+  const auto geo = GraphLayout::layout(graph, opt);
+  EXPECT_EQ(geo.nodes.size(), 4);
+  ASSERT_EQ(geo.edges.size(), 5);
+  for (const auto& e : geo.edges) EXPECT_NE(e.edgeIndex, 4);  // edge 4 is 1->3, the `none`
+  opt.includeInactive = true;
+  EXPECT_EQ(GraphLayout::layout(graph, opt).edges.size(), 6);
+}
+
+TEST(GraphLayout, RejectsEdgesToMissingNodes) {
+  nas::GraphForm g;
+  g.nodes = {{0, "a", "input"}};
+  g.edges = {{0, 7, "skip_connect", "skip", true}};
+  EXPECT_THROW(GraphLayout::layout(g), nas::Error);
+}
+
+TEST(OpPalette, KnownOpsHaveDistinctColoursAndUnknownOpsAreStable) {
+  QSet<QRgb> colours;
+  for (const char* op : {"skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3", "none"})
+    colours.insert(nas::ui::OpPalette::color(QString::fromLatin1(op)).rgb());
+  EXPECT_EQ(colours.size(), 5);
+  EXPECT_TRUE(nas::ui::OpPalette::isNone(QStringLiteral("none")));
+  EXPECT_EQ(nas::ui::OpPalette::color(QStringLiteral("mbconv_k5_e6")), nas::ui::OpPalette::color(QStringLiteral("mbconv_k5_e6")));
+}
+
+TEST(CellGraphView, SceneHoldsOneItemPerNodeAndEdge) {
+  CellGraphView view;
+  view.resize(600, 400);
+  view.setGraph(Nb201Cell::parse(kOptimum).graph());
+  EXPECT_EQ(view.nodeItemCount(), 4);
+  EXPECT_EQ(view.edgeItemCount(), 6);
+
+  view.setGraph(Nb201Cell::parse(kOneNone).graph());
+  EXPECT_EQ(view.noneEdges(), CellGraphView::NoneEdges::Dashed);
+  EXPECT_EQ(view.edgeItemCount(), 6);
+  int dashed = 0;
+  for (QGraphicsItem* it : view.scene()->items())
+    if (it->data(CellGraphView::kRoleKey).toString() == QLatin1String("edge"))
+      if (static_cast<QGraphicsPathItem*>(it)->pen().style() == Qt::DashLine) ++dashed;
+  EXPECT_EQ(dashed, 1);
+  view.setNoneEdges(CellGraphView::NoneEdges::Hidden);
+  EXPECT_EQ(view.nodeItemCount(), 4);
+  EXPECT_EQ(view.edgeItemCount(), 5);
+
+  view.clear();
+  EXPECT_EQ(view.nodeItemCount(), 0);
+  EXPECT_EQ(view.edgeItemCount(), 0);
+}
+
+TEST(CellGraphView, ZoomsFitsAndHighlights) {
+  CellGraphView view;
+  view.resize(600, 400);
+  view.show();
+  view.setGraph(Nb201Cell::parse(kOptimum).graph());
+  const double fit = view.transform().m11();
+  view.zoomIn();
+  EXPECT_NEAR(view.transform().m11(), fit * 1.25, 1e-6);
+  QTest::keyClick(&view, Qt::Key_Minus, Qt::ControlModifier);
+  EXPECT_NEAR(view.transform().m11(), fit, 1e-6);
+  view.fitToView();
+  EXPECT_NEAR(view.transform().m11(), fit, 1e-6);
+  view.setHighlightedEdges({2, 5});
+  EXPECT_EQ(view.highlightedEdges(), (QSet<int>{2, 5}));
+  int thick = 0;
+  for (QGraphicsItem* it : view.scene()->items())
+    if (it->data(CellGraphView::kRoleKey).toString() == QLatin1String("edge") &&
+        static_cast<QGraphicsPathItem*>(it)->pen().widthF() > 3)
+      ++thick;
+  EXPECT_EQ(thick, 2);
+}
+
+TEST(CellGraphView, ExportsSvgAndPng) {
+  QTemporaryDir dir;
+  ASSERT_TRUE(dir.isValid());
+  CellGraphView view;
+  view.setGraph(Nb201Cell::parse(kOptimum).graph());
+  const QString svg = dir.filePath(QStringLiteral("cell.svg")), png = dir.filePath(QStringLiteral("cell.png"));
+  QString error;
+  ASSERT_TRUE(view.exportSvg(svg, &error)) << error.toStdString();
+  ASSERT_TRUE(view.exportPng(png, 2.0, &error)) << error.toStdString();
+  EXPECT_GT(QFileInfo(svg).size(), 1000);
+  QSvgRenderer renderer(svg);
+  EXPECT_TRUE(renderer.isValid());
+  EXPECT_GT(renderer.defaultSize().width(), 200);
+  const QImage image(png);
+  ASSERT_FALSE(image.isNull());
+  EXPECT_GT(image.width(), 300);
+  EXPECT_FALSE(view.exportPng(dir.filePath(QStringLiteral("missing/dir/cell.png"))));
+}

@@ -1,0 +1,194 @@
+#include "models/ArchTableModel.h"
+
+#include <QFontDatabase>
+#include <QLocale>
+#include <cmath>
+#include <exception>
+
+#include "store/Workspace.h"
+
+namespace nas::ui {
+
+ArchTableModel::ArchTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void ArchTableModel::setWorkspace(nas::Workspace* workspace) {
+  workspace_ = workspace;
+  reload();
+}
+
+void ArchTableModel::setMetric(const QString& metric) {
+  if (metric == metric_) return;
+  metric_ = metric;
+  reload();
+  emit headerDataChanged(Qt::Horizontal, ColMetric, ColMetric);
+}
+
+void ArchTableModel::setFilter(const QString& text) {
+  if (text == filter_) return;
+  filter_ = text;
+  reload();
+}
+
+void ArchTableModel::setSpace(const QString& space) {
+  if (space == space_) return;
+  space_ = space;
+  reload();
+}
+
+void ArchTableModel::setPageSize(int rows) { pageSize_ = std::max(1, rows); }
+
+std::string ArchTableModel::orderBy() const {
+  switch (sortColumn_) {
+    case ColArch:
+      return "canonical";
+    case ColFlops:
+      return "flops";
+    case ColParams:
+      return "params";
+    case ColMetric:
+      return "value";
+    default:
+      return "id";
+  }
+}
+
+void ArchTableModel::reload() {
+  // Views and testers may ask for rows from inside the modelReset or rowsInserted notification;
+  // rows inserted then would land while that change is still being delivered, so fetching waits
+  // until it is over (the view asks again).
+  busy_ = true;
+  beginResetModel();
+  rows_.clear();
+  total_ = 0;
+  if (workspace_) {
+    try {
+      total_ = workspace_->archMetricRowCount(metric_.toStdString(), space_.toStdString(), filter_.toStdString());
+    } catch (const std::exception& e) {
+      emit errorOccurred(tr("Cannot read the architectures: %1").arg(QString::fromUtf8(e.what())));
+    }
+  }
+  endResetModel();
+  busy_ = false;
+  emit totalCountChanged(total_);
+}
+
+qint64 ArchTableModel::archId(int row) const {
+  return row >= 0 && row < static_cast<int>(rows_.size()) ? rows_[row].archId : 0;
+}
+
+int ArchTableModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int ArchTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+bool ArchTableModel::canFetchMore(const QModelIndex& parent) const {
+  return !parent.isValid() && workspace_ && !busy_ && static_cast<qint64>(rows_.size()) < total_;
+}
+
+void ArchTableModel::fetchMore(const QModelIndex& parent) {
+  if (!canFetchMore(parent)) return;
+  try {
+    auto page = workspace_->archMetricRows(metric_.toStdString(), space_.toStdString(), orderBy(),
+                                           sortOrder_ == Qt::DescendingOrder, pageSize_,
+                                           static_cast<std::int64_t>(rows_.size()), filter_.toStdString());
+    if (page.empty()) {
+      // Rows vanished since the count (another process deleted them): stop asking.
+      total_ = static_cast<qint64>(rows_.size());
+      return;
+    }
+    const int first = static_cast<int>(rows_.size());
+    busy_ = true;
+    beginInsertRows(QModelIndex(), first, first + static_cast<int>(page.size()) - 1);
+    rows_.insert(rows_.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
+    endInsertRows();
+    busy_ = false;
+    if (static_cast<qint64>(rows_.size()) > total_) total_ = static_cast<qint64>(rows_.size());
+  } catch (const std::exception& e) {
+    busy_ = false;
+    total_ = static_cast<qint64>(rows_.size());
+    emit errorOccurred(tr("Cannot read the architectures: %1").arg(QString::fromUtf8(e.what())));
+  }
+}
+
+void ArchTableModel::sort(int column, Qt::SortOrder order) {
+  if (column < 0 || column >= ColumnCount) return;
+  sortColumn_ = column;
+  sortOrder_ = order;
+  reload();
+}
+
+QVariant ArchTableModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= static_cast<int>(rows_.size()) || index.column() >= ColumnCount) return {};
+  const nas::ArchMetricRow& r = rows_[index.row()];
+  const QLocale loc;
+  switch (role) {
+    case Qt::DisplayRole:
+      switch (index.column()) {
+        case ColId:
+          return QVariant::fromValue<qlonglong>(r.archId);
+        case ColArch:
+          return QString::fromStdString(r.canonical);
+        case ColFlops:
+          return loc.toString(r.flops / 1e6, 'f', 2);
+        case ColParams:
+          return loc.toString(r.params / 1e6, 'f', 3);
+        case ColMetric:
+          return std::isnan(r.value) ? QStringLiteral("\u2013") : loc.toString(r.value, 'g', 6);
+      }
+      break;
+    case Qt::ToolTipRole:
+      if (index.column() == ColArch) return QString::fromStdString(r.canonical);
+      break;
+    case Qt::FontRole:
+      if (index.column() == ColArch) return QFontDatabase::systemFont(QFontDatabase::FixedFont);
+      break;
+    case Qt::TextAlignmentRole:
+      return QVariant::fromValue(index.column() == ColArch ? Qt::Alignment(Qt::AlignLeft | Qt::AlignVCenter)
+                                                           : Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+    case kIdRole:
+      return QVariant::fromValue<qlonglong>(r.archId);
+    case kSortRole:
+      switch (index.column()) {
+        case ColId:
+          return QVariant::fromValue<qlonglong>(r.archId);
+        case ColArch:
+          return QString::fromStdString(r.canonical);
+        case ColFlops:
+          return r.flops;
+        case ColParams:
+          return QVariant::fromValue<qlonglong>(r.params);
+        case ColMetric:
+          return r.value;
+      }
+      break;
+    default:
+      break;
+  }
+  return {};
+}
+
+QVariant ArchTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal) return QAbstractTableModel::headerData(section, orientation, role);
+  if (role == Qt::DisplayRole) {
+    switch (section) {
+      case ColId:
+        return tr("id");
+      case ColArch:
+        return tr("architecture");
+      case ColFlops:
+        return tr("FLOPs (M)");
+      case ColParams:
+        return tr("params (M)");
+      case ColMetric:
+        return metric_.isEmpty() ? tr("metric") : metric_;
+      default:
+        break;
+    }
+  }
+  if (role == Qt::ToolTipRole && section == ColMetric)
+    return tr("Best value of %1 over the architecture's evaluations").arg(metric_.isEmpty() ? tr("the metric") : metric_);
+  return {};
+}
+
+}  // namespace nas::ui

@@ -1,0 +1,74 @@
+#pragma once
+// The workspace's architectures as a table: id, architecture string, FLOPs (M), params (M) and
+// one picked metric (best over its evaluations). Backed by SQL (Workspace::archMetricRows):
+// rows arrive in pages through canFetchMore/fetchMore, sort() re-queries with ORDER BY, and a
+// filter keeps the architectures whose string contains a text. Never holds the whole table.
+
+#include <QAbstractTableModel>
+#include <QString>
+#include <vector>
+
+#include "store/Records.h"
+
+namespace nas {
+class Workspace;
+}
+
+namespace nas::ui {
+
+class ArchTableModel : public QAbstractTableModel {
+  Q_OBJECT
+ public:
+  enum Column { ColId = 0, ColArch, ColFlops, ColParams, ColMetric, ColumnCount };
+  static constexpr int kDefaultPageSize = 256;
+  static constexpr int kIdRole = Qt::UserRole + 1;  // qint64 id of the row's architecture
+  static constexpr int kSortRole = Qt::UserRole + 2;  // raw value (double / string)
+
+  explicit ArchTableModel(QObject* parent = nullptr);
+
+  void setWorkspace(nas::Workspace* workspace);  // not owned; may be null
+  nas::Workspace* workspace() const { return workspace_; }
+  // The metric of the last column ("" = none: every architecture is listed, the column is empty).
+  void setMetric(const QString& metric);
+  QString metric() const { return metric_; }
+  // Keeps architectures whose string contains `text` (case-insensitive for ASCII; literal).
+  void setFilter(const QString& text);
+  QString filter() const { return filter_; }
+  void setSpace(const QString& space);
+  void setPageSize(int rows);
+  int pageSize() const { return pageSize_; }
+
+  qint64 totalCount() const { return total_; }  // rows matching, loaded or not
+  qint64 archId(int row) const;
+  int sortColumn() const { return sortColumn_; }
+  Qt::SortOrder sortOrder() const { return sortOrder_; }
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+  bool canFetchMore(const QModelIndex& parent) const override;
+  void fetchMore(const QModelIndex& parent) override;
+  void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+ public slots:
+  void reload();  // re-count and drop the loaded pages (new data, other sort or filter)
+
+ signals:
+  void errorOccurred(const QString& message);
+  void totalCountChanged(qint64 count);
+
+ private:
+  std::string orderBy() const;
+
+  nas::Workspace* workspace_ = nullptr;
+  QString metric_, filter_, space_;
+  int sortColumn_ = ColId;
+  Qt::SortOrder sortOrder_ = Qt::AscendingOrder;
+  int pageSize_ = kDefaultPageSize;
+  qint64 total_ = 0;
+  bool busy_ = false;  // a reset or an insertion is being delivered
+  std::vector<nas::ArchMetricRow> rows_;
+};
+
+}  // namespace nas::ui

@@ -1,0 +1,153 @@
+#pragma once
+// Any two metrics of the workspace's architectures against each other (QCustomPlot), coloured by
+// a third (viridis with a colour scale, grey where absent), with the Pareto front as a staircase.
+// Hover shows the architecture and its metrics, click emits archActivated, a rubber band
+// (Shift+drag or the Select tool) emits selectionChanged. Built for 100k points: one graph per
+// colour bucket (16 + grey) drawn with a cached pixmap, adaptive sampling, a grid index for
+// mouse lookups, and reloading only on refresh() (the user's zoom is kept).
+// Also fed by plain points (setPoints) for views whose points do not come from the workspace.
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+#include <functional>
+#include <vector>
+
+#include "views/PointGrid.h"
+
+class QCheckBox;
+class QComboBox;
+class QCPColorScale;
+class QCPCurve;
+class QCPGraph;
+class QCustomPlot;
+class QLabel;
+class QListWidget;
+class QToolButton;
+class QMouseEvent;
+
+namespace nas {
+class Workspace;
+}
+
+namespace nas::ui {
+
+struct ScatterPoint {
+  qint64 id = 0;
+  double x = 0, y = 0, c = 0;  // c: NaN when absent
+};
+
+class ScatterView : public QWidget {
+  Q_OBJECT
+ public:
+  enum class Direction { Minimize, Maximize };
+  static constexpr int kColorBuckets = 16;
+
+  explicit ScatterView(QWidget* parent = nullptr);
+  ~ScatterView() override;
+
+  // Not owned; may be null. Fills the metric pickers and loads the points.
+  void setWorkspace(nas::Workspace* workspace);
+  void setSpace(const QString& space);  // only architectures of this space ("" = all)
+  // Picks the metrics ("flops", "params" or an evaluation metric; color "" = none) and
+  // reloads. Directions are reset to the metrics' defaults.
+  void setAxes(const QString& x, const QString& y, const QString& color = {});
+  QString xMetric() const;
+  QString yMetric() const;
+  QString colorMetric() const;
+  void setDirections(Direction x, Direction y);
+  Direction xDirection() const { return dirX_; }
+  Direction yDirection() const { return dirY_; }
+  static Direction defaultDirection(const QString& metric);
+  void setParetoVisible(bool on);
+
+  // Data-fed use, without a workspace. `label(id)` gives the hover text (may be empty).
+  void setPoints(const std::vector<ScatterPoint>& points, const QString& xName, const QString& yName,
+                 const QString& colorName = {}, std::function<QString(qint64)> label = {});
+
+  const std::vector<ScatterPoint>& points() const { return points_; }  // in plot units
+  // Ids on the Pareto front, sorted by x ascending.
+  std::vector<qint64> paretoIds() const;
+  QList<qint64> selection() const { return selection_; }
+  QCustomPlot* plot() const { return plot_; }
+  int graphCount() const;  // QCPGraphs holding points (buckets), for tests and the benchmark
+
+  // Nearest point within `radiusPx` of a widget position of the plot, or -1 (an index into points()).
+  int pointAt(const QPointF& plotPos, double radiusPx = 8) const;
+  // Points inside a rectangle given in plot widget pixels.
+  QList<qint64> pointsIn(const QRect& plotRect) const;
+
+ public slots:
+  void refresh();  // reload from the workspace; keeps the user's zoom
+  void resetZoom();
+  void setSelectionTool(bool on);
+  void setSelection(const QList<qint64>& ids);
+  void clearSelection();
+
+ signals:
+  void archActivated(qint64 id);
+  void selectionChanged(const QList<qint64>& ids);
+  void errorOccurred(const QString& message);
+  void pointsLoaded(int count);
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
+ private:
+  void fillPickers();
+  void load();
+  void rebuildPlot(bool keepRange);
+  void updatePareto();
+  void updateOverlay();
+  void updateStatus();
+  void onMouseMove(QMouseEvent* event);
+  void onMousePress(QMouseEvent* event);
+  void onMouseRelease(QMouseEvent* event);
+  void onRubberBand(const QRect& rect);
+  void updateSelectionList();
+  QString tooltipFor(int index) const;
+  QString axisTitle(const QString& metric) const;
+  double scaleOf(const QString& metric) const;
+  void syncDirectionButtons();
+
+  nas::Workspace* workspace_ = nullptr;
+  QString space_;
+  QString xName_, yName_, cName_;
+  Direction dirX_ = Direction::Minimize, dirY_ = Direction::Maximize;
+  std::function<QString(qint64)> label_;
+
+  std::vector<ScatterPoint> points_;
+  std::vector<double> xs_, ys_;
+  PointGrid grid_;
+  std::vector<std::size_t> front_;  // indices into points_
+  QList<qint64> selection_;
+  int hovered_ = -1;
+  bool userZoomed_ = false;
+  bool filling_ = false;
+  bool shiftSelecting_ = false;
+  bool selectTool_ = false;
+  QPoint pressPos_;
+  bool pressed_ = false;
+
+  QComboBox* xCombo_;
+  QComboBox* yCombo_;
+  QComboBox* cCombo_;
+  QToolButton* xDir_;
+  QToolButton* yDir_;
+  QCheckBox* pareto_;
+  QToolButton* selectButton_;
+  QCustomPlot* plot_;
+  QCPColorScale* colorScale_ = nullptr;
+  std::vector<QCPGraph*> buckets_;
+  QCPGraph* greyGraph_ = nullptr;
+  QCPCurve* frontCurve_ = nullptr;
+  QCPGraph* frontMarks_ = nullptr;
+  QCPGraph* selectedMarks_ = nullptr;
+  QCPGraph* hoverMark_ = nullptr;
+  QLabel* status_;
+  QLabel* selectionHeading_;
+  QListWidget* selectionList_;
+};
+
+}  // namespace nas::ui
