@@ -1,6 +1,8 @@
 // The tabular-search job: parameters, the multi-seed run, and batched workspace writes.
 #include "search/TabularSearchMethod.h"
 
+#include <algorithm>
+#include <cctype>
 #include <unordered_map>
 
 #include "common/Error.h"
@@ -28,8 +30,9 @@ ParamSpec spec(std::string name, ParamType type, Json def, std::string label, st
 // ids are cached, since seeds revisit the same cells.
 class QueryWriter {
  public:
-  QueryWriter(Workspace& ws, JobId job, std::string dataset, std::string metric)
-      : ws_(ws), job_(job), dataset_(std::move(dataset)), metric_(std::move(metric)) {}
+  // `scale` converts the table's unit to the workspace's (percent -> fraction, see run()).
+  QueryWriter(Workspace& ws, JobId job, std::string dataset, std::string metric, double scale)
+      : ws_(ws), job_(job), dataset_(std::move(dataset)), metric_(std::move(metric)), scale_(scale) {}
 
   void add(std::uint64_t seed, bool firstSeed, const QueryRecord& r) { pending_.push_back({seed, firstSeed, r}); }
   std::size_t pending() const { return pending_.size(); }
@@ -48,16 +51,16 @@ class QueryWriter {
         e.source = "tabular";
         e.dataset = dataset_;
         e.metric = metric_;
-        e.value = p.record.value;
+        e.value = p.record.value * scale_;
         evals.push_back(std::move(e));
         // One curve per job keeps the metric view readable; the mean over seeds follows
         // at the end as "best_so_far_mean".
-        if (p.firstSeed) points.push_back({"best_so_far", p.record.query, p.record.bestSoFar});
+        if (p.firstSeed) points.push_back({"best_so_far", p.record.query, p.record.bestSoFar * scale_});
         SampleRecord s;
         s.jobId = job_;
         s.round = p.record.query;
         s.archId = arch;
-        s.payloadJson = Json{{"seed", p.seed}, {"value", p.record.value}}.dump();
+        s.payloadJson = Json{{"seed", p.seed}, {"value", p.record.value * scale_}}.dump();
         samples.push_back(std::move(s));
       }
       ws_.addEvaluations(evals);
@@ -86,9 +89,22 @@ class QueryWriter {
   Workspace& ws_;
   JobId job_;
   std::string dataset_, metric_;
+  double scale_;
   std::vector<Pending> pending_;
   std::unordered_map<int, ArchId> ids_;
 };
+
+// The workspace keeps accuracies as fractions in 0..1 (what the train job measures), so that
+// the same metric name means the same unit everywhere; benchmark tables often give percent.
+// An accuracy column whose values lie in [0, 100] with some above 1 is read as percent.
+double workspaceScale(const TabularBenchmark& table, const std::string& metric) {
+  std::string lower = metric;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.find("acc") == std::string::npos) return 1.0;
+  const std::vector<double> values = table.column(metric);
+  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  return (lo != values.end() && *lo >= 0.0 && *hi > 1.0 && *hi <= 100.0) ? 0.01 : 1.0;
+}
 
 }  // namespace
 
@@ -127,7 +143,7 @@ ParamSchema TabularSearchMethod::schema() const {
 
 std::vector<std::string> TabularSearchMethod::resultKeys() const {
   return {"strategy", "metric",        "queries",   "seeds",      "mean_best", "std_best",
-          "best_per_seed", "best_arch_per_seed", "curve", "best_arch", "best_value", "resumed", "table", "dataset"};
+          "best_per_seed", "best_arch_per_seed", "curve", "best_arch", "best_value", "resumed", "workspace_scale", "table", "dataset"};
 }
 
 Json TabularSearchMethod::run(JobContext& ctx) const {
@@ -147,7 +163,8 @@ Json TabularSearchMethod::run(JobContext& ctx) const {
   const StrategyFactory factory = queryStrategyFactory(strategyName);
 
   Workspace& ws = ctx.workspace();
-  QueryWriter writer(ws, ctx.jobId(), table.stem(), metric);
+  const double scale = workspaceScale(table, metric);
+  QueryWriter writer(ws, ctx.jobId(), table.stem(), metric, scale);
   // Resuming: the search is deterministic per seed and table look-ups cost microseconds, so
   // a resumed job replays it and skips the queries whose rows a previous run committed (the
   // checkpoint is written in the same transaction as those rows).
@@ -186,7 +203,7 @@ Json TabularSearchMethod::run(JobContext& ctx) const {
                                                 static_cast<std::uint64_t>(firstSeed), onQuery);
 
   std::vector<MetricPoint> curve;
-  for (int q = 0; q < queries; ++q) curve.push_back({"best_so_far_mean", q + 1, summary.curve[q]});
+  for (int q = 0; q < queries; ++q) curve.push_back({"best_so_far_mean", q + 1, summary.curve[q] * scale});
   ws.appendMetrics(ctx.jobId(), curve);
   ctx.sink().log(strategyName + ", " + std::to_string(seeds) + " seed(s) x " + std::to_string(queries) +
                  " queries: mean best " + std::to_string(summary.meanBest) + " +- " +
@@ -194,6 +211,7 @@ Json TabularSearchMethod::run(JobContext& ctx) const {
 
   Json result = summary.toJson();
   result["resumed"] = alreadyWritten > 0;
+  result["workspace_scale"] = scale;  // the factor applied to values written to the workspace
   result["table"] = tablePath;
   result["dataset"] = table.stem();
   return result;

@@ -68,7 +68,8 @@ TEST(TabularSearchMethod, WritesEveryQueryAndSummarises) {
     archs.insert(e.archId);
     auto a = f.ws->architecture(e.archId);
     EXPECT_EQ(a.space, "nb201");
-    EXPECT_EQ(e.value, table.query(a.canonical, "test_accuracy"));
+    // The table gives percent; the workspace keeps accuracies as fractions.
+    EXPECT_DOUBLE_EQ(e.value, table.query(a.canonical, "test_accuracy") / 100.0);
     CostCounts cost = nb201Cost(Nb201Cell::parse(a.canonical));
     EXPECT_EQ(a.params, cost.params);
     EXPECT_DOUBLE_EQ(a.flops, cost.flops);
@@ -78,10 +79,10 @@ TEST(TabularSearchMethod, WritesEveryQueryAndSummarises) {
   auto best = f.ws->metrics(f.job, "best_so_far");
   ASSERT_EQ(best.size(), 45u);
   EXPECT_EQ(best.front().step, 1);
-  EXPECT_EQ(best.back().value, direct.bestPerSeed[0]);
+  EXPECT_DOUBLE_EQ(best.back().value, direct.bestPerSeed[0] / 100.0);
   auto mean = f.ws->metrics(f.job, "best_so_far_mean");
   ASSERT_EQ(mean.size(), 45u);
-  EXPECT_NEAR(mean.back().value, direct.meanBest, 1e-9);
+  EXPECT_NEAR(mean.back().value, direct.meanBest / 100.0, 1e-9);
 
   auto samples = f.ws->samples(f.job);
   ASSERT_EQ(samples.size(), 90u);
