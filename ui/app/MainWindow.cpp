@@ -17,6 +17,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QSettings>
+#include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -224,6 +225,14 @@ void MainWindow::createMenus() {
   view->addAction(exportCurvesAct_);
   view->addSeparator();
   view->addAction(refreshAct_);
+  // Ctrl+1 .. Ctrl+9 bring the central tabs forward in their current (movable) order, as in
+  // browsers and IDEs.
+  for (int i = 0; i < 9; ++i) {
+    auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)), this);
+    connect(shortcut, &QShortcut::activated, this, [this, i] {
+      if (i < tabs_->count()) tabs_->setCurrentIndex(i);
+    });
+  }
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(helpAct_);

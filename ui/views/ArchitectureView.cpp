@@ -340,15 +340,14 @@ QString ArchitectureView::infoHtml(const ArchDescription& a, const QString& head
              .arg(a.flops / 1e6, 0, 'f', 2)
              .arg(a.params / 1e6, 0, 'f', 3);
   if (!a.evaluations.empty()) {
-    h += QStringLiteral("<table cellspacing='0' cellpadding='2'>"
-                        "<tr><th align='left'>metric</th><th align='left'>dataset</th>"
-                        "<th align='left'>source</th><th align='right'>value</th></tr>");
+    // One short block per evaluation rather than a four-column table: the info panel is often
+    // narrow (beside a cell view), and table headers then wrap mid-word.
     for (const auto& e : a.evaluations)
-      h += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td align='right'>%4</td></tr>")
-               .arg(QString::fromStdString(e.metric).toHtmlEscaped(), QString::fromStdString(e.dataset).toHtmlEscaped(),
-                    QString::fromStdString(e.source).toHtmlEscaped())
-               .arg(e.value, 0, 'g', 6);
-    h += QStringLiteral("</table>");
+      h += QStringLiteral("<p style='margin:4px 0 0 0'><b>%1</b> &nbsp;%2<br>"
+                          "<span style='color:#666'>%3 &middot; %4</span></p>")
+               .arg(QString::fromStdString(e.metric).toHtmlEscaped())
+               .arg(e.value, 0, 'g', 6)
+               .arg(QString::fromStdString(e.dataset).toHtmlEscaped(), QString::fromStdString(e.source).toHtmlEscaped());
   } else if (a.id > 0) {
     h += QStringLiteral("<p style='margin:2px 0; color:#777'>%1</p>").arg(tr("No evaluations yet"));
   }
