@@ -20,6 +20,28 @@ const char* paramTypeName(ParamType t) {
   return "?";
 }
 
+ParamSpec paramSpec(std::string name, ParamType type, Json defaultValue, std::string label, std::string help) {
+  ParamSpec s;
+  s.name = std::move(name);
+  s.type = type;
+  s.defaultValue = std::move(defaultValue);
+  s.label = std::move(label);
+  s.help = std::move(help);
+  return s;
+}
+
+ParamSpec withRange(ParamSpec spec, double min, double max, std::string unit) {
+  spec.min = min;
+  spec.max = max;
+  spec.unit = std::move(unit);
+  return spec;
+}
+
+ParamSpec withChoices(ParamSpec spec, std::vector<std::string> choices) {
+  spec.choices = std::move(choices);
+  return spec;
+}
+
 ParamSchema& ParamSchema::add(ParamSpec spec) {
   specs_.push_back(std::move(spec));
   return *this;

@@ -24,6 +24,12 @@ struct ParamSpec {
   std::string help;   // one sentence shown as a tooltip / in --help
 };
 
+// Builders for the usual shapes of a spec, so that a method declares each parameter in one
+// statement: paramSpec(...), then withRange(...) for numbers or withChoices(...) for a Choice.
+ParamSpec paramSpec(std::string name, ParamType type, Json defaultValue, std::string label, std::string help);
+ParamSpec withRange(ParamSpec spec, double min, double max, std::string unit = {});
+ParamSpec withChoices(ParamSpec spec, std::vector<std::string> choices);
+
 class ParamSchema {
  public:
   ParamSchema() = default;

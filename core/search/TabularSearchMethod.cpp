@@ -16,15 +16,6 @@ namespace {
 
 constexpr const char* kSpace = "nb201";
 
-ParamSpec spec(std::string name, ParamType type, Json def, std::string label, std::string help) {
-  ParamSpec s;
-  s.name = std::move(name);
-  s.type = type;
-  s.defaultValue = std::move(def);
-  s.label = std::move(label);
-  s.help = std::move(help);
-  return s;
-}
 
 // Buffers the queries of a run and writes them in one transaction per batch. Architecture
 // ids are cached, since seeds revisit the same cells.
@@ -118,24 +109,24 @@ std::string TabularSearchMethod::description() const {
 
 ParamSchema TabularSearchMethod::schema() const {
   ParamSchema s;
-  s.add(spec("table", ParamType::Path, "", "Benchmark table",
+  s.add(paramSpec("table", ParamType::Path, "", "Benchmark table",
              "CSV with an 'arch' column of NAS-Bench-201 strings and numeric metric columns; empty for the "
              "shipped CIFAR-10 table."));
-  s.add(spec("metric", ParamType::String, "test_accuracy", "Metric", "Table column to maximise."));
-  ParamSpec strategy = spec("strategy", ParamType::Choice, "evolution", "Strategy",
+  s.add(paramSpec("metric", ParamType::String, "test_accuracy", "Metric", "Table column to maximise."));
+  ParamSpec strategy = paramSpec("strategy", ParamType::Choice, "evolution", "Strategy",
                             "random: uniform cells; evolution: regularized evolution.");
   strategy.choices = queryStrategyNames();
   s.add(strategy);
-  ParamSpec queries = spec("queries", ParamType::Int, 100, "Queries", "Architectures looked up per seed.");
+  ParamSpec queries = paramSpec("queries", ParamType::Int, 100, "Queries", "Architectures looked up per seed.");
   queries.min = 1;
   queries.max = kNb201NumCells;
   queries.unit = "queries";
   s.add(queries);
-  ParamSpec seeds = spec("seeds", ParamType::Int, 1, "Seeds", "Independent runs, seeds seed .. seed+seeds-1.");
+  ParamSpec seeds = paramSpec("seeds", ParamType::Int, 1, "Seeds", "Independent runs, seeds seed .. seed+seeds-1.");
   seeds.min = 1;
   seeds.max = 1000;
   s.add(seeds);
-  ParamSpec seed = spec("seed", ParamType::Int, 0, "First seed", "Seed of the first run.");
+  ParamSpec seed = paramSpec("seed", ParamType::Int, 0, "First seed", "Seed of the first run.");
   seed.min = 0;
   s.add(seed);
   return s;

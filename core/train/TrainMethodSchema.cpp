@@ -5,26 +5,6 @@
 #include "train/TrainMethods.h"
 
 namespace nas {
-namespace {
-
-ParamSpec spec(std::string name, ParamType type, Json def, std::string label, std::string help) {
-  ParamSpec s;
-  s.name = std::move(name);
-  s.type = type;
-  s.defaultValue = std::move(def);
-  s.label = std::move(label);
-  s.help = std::move(help);
-  return s;
-}
-
-ParamSpec ranged(ParamSpec s, double min, double max, std::string unit = {}) {
-  s.min = min;
-  s.max = max;
-  s.unit = std::move(unit);
-  return s;
-}
-
-}  // namespace
 
 void registerTrainMethods(MethodRegistry& registry) { registry.add(std::make_unique<TrainMethod>()); }
 
@@ -38,49 +18,49 @@ std::string TrainMethod::description() const {
 
 ParamSchema TrainMethod::schema() const {
   ParamSchema s;
-  ParamSpec space = spec("space", ParamType::Choice, "nb201", "Search space", "Architecture space of 'arch'.");
+  ParamSpec space = paramSpec("space", ParamType::Choice, "nb201", "Search space", "Architecture space of 'arch'.");
   space.choices = {"nb201"};
   s.add(space);
-  s.add(spec("arch", ParamType::String,
+  s.add(paramSpec("arch", ParamType::String,
              "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|",
              "Architecture", "NAS-Bench-201 cell string; the default is the benchmark's CIFAR-10 optimum."));
-  ParamSpec dataset = spec("dataset", ParamType::Choice, "fashion-mnist", "Data set",
+  ParamSpec dataset = paramSpec("dataset", ParamType::Choice, "fashion-mnist", "Data set",
                            "fashion-mnist (1x28x28), cifar10 (3x32x32) or synthetic (1x16x16, 4 classes, for tests).");
   dataset.choices = imageDatasetNames();
   s.add(dataset);
-  s.add(spec("data_dir", ParamType::Path, "", "Data folder",
+  s.add(paramSpec("data_dir", ParamType::Path, "", "Data folder",
              "Folder of the data files; empty = /usr/share/datasets/fashion-mnist for Fashion-MNIST. Required "
              "for CIFAR-10 (data_batch_1..5.bin, test_batch.bin)."));
-  s.add(ranged(spec("epochs", ParamType::Int, 1, "Epochs", "Passes over the training split."), 1, 1000, "epochs"));
-  s.add(ranged(spec("batch_size", ParamType::Int, 64, "Batch size", "Images per optimizer step."), 2, 4096,
+  s.add(withRange(paramSpec("epochs", ParamType::Int, 1, "Epochs", "Passes over the training split."), 1, 1000, "epochs"));
+  s.add(withRange(paramSpec("batch_size", ParamType::Int, 64, "Batch size", "Images per optimizer step."), 2, 4096,
                "images"));
-  s.add(ranged(spec("lr", ParamType::Float, 0.1, "Learning rate", "Initial rate; cosine-annealed to 0 per step."),
+  s.add(withRange(paramSpec("lr", ParamType::Float, 0.1, "Learning rate", "Initial rate; cosine-annealed to 0 per step."),
                0.0, 10.0));
-  s.add(ranged(spec("momentum", ParamType::Float, 0.9, "Momentum", "SGD momentum."), 0.0, 0.999));
-  s.add(spec("nesterov", ParamType::Bool, true, "Nesterov", "Nesterov momentum."));
-  s.add(ranged(spec("weight_decay", ParamType::Float, 5e-4, "Weight decay", "L2 penalty of SGD."), 0.0, 1.0));
-  s.add(ranged(spec("label_smoothing", ParamType::Float, 0.0, "Label smoothing",
+  s.add(withRange(paramSpec("momentum", ParamType::Float, 0.9, "Momentum", "SGD momentum."), 0.0, 0.999));
+  s.add(paramSpec("nesterov", ParamType::Bool, true, "Nesterov", "Nesterov momentum."));
+  s.add(withRange(paramSpec("weight_decay", ParamType::Float, 5e-4, "Weight decay", "L2 penalty of SGD."), 0.0, 1.0));
+  s.add(withRange(paramSpec("label_smoothing", ParamType::Float, 0.0, "Label smoothing",
                     "Cross-entropy label smoothing (0 = off)."),
                0.0, 0.5));
-  s.add(ranged(spec("train_limit", ParamType::Int, 0, "Training images",
+  s.add(withRange(paramSpec("train_limit", ParamType::Int, 0, "Training images",
                     "Use only the first N training images (before the validation split); 0 = all."),
                0, 1e9, "images"));
-  s.add(ranged(spec("val_fraction", ParamType::Float, 0.1, "Validation fraction",
+  s.add(withRange(paramSpec("val_fraction", ParamType::Float, 0.1, "Validation fraction",
                     "Share of the training images held out for validation (seeded split)."),
                0.0, 0.5));
-  s.add(ranged(spec("channels", ParamType::Int, 16, "Channels C", "Channels of the first stage (then 2C, 4C)."),
+  s.add(withRange(paramSpec("channels", ParamType::Int, 16, "Channels C", "Channels of the first stage (then 2C, 4C)."),
                1, 512));
-  s.add(ranged(spec("cells", ParamType::Int, 5, "Cells per stage N", "Cells in each of the three stages."), 1, 20));
-  s.add(ranged(spec("threads", ParamType::Int, 2, "Threads", "LibTorch intra-op threads; 0 = all cores."), 0, 256));
-  ParamSpec device = spec("device", ParamType::Choice, "cpu", "Device",
+  s.add(withRange(paramSpec("cells", ParamType::Int, 5, "Cells per stage N", "Cells in each of the three stages."), 1, 20));
+  s.add(withRange(paramSpec("threads", ParamType::Int, 2, "Threads", "LibTorch intra-op threads; 0 = all cores."), 0, 256));
+  ParamSpec device = paramSpec("device", ParamType::Choice, "cpu", "Device",
                           "cuda uses the first GPU when this build and machine have one, else the CPU.");
   device.choices = {"cpu", "cuda"};
   s.add(device);
-  s.add(spec("augment", ParamType::Bool, true, "Augment",
+  s.add(paramSpec("augment", ParamType::Bool, true, "Augment",
              "Random crop (padding 4 at 32x32, 2 below) and horizontal flip."));
-  s.add(ranged(spec("seed", ParamType::Int, 0, "Seed", "Initialisation, split, batch order and augmentation."), 0,
+  s.add(withRange(paramSpec("seed", ParamType::Int, 0, "Seed", "Initialisation, split, batch order and augmentation."), 0,
                2147483647.0));
-  s.add(ranged(spec("checkpoint_every", ParamType::Int, 200, "Checkpoint every",
+  s.add(withRange(paramSpec("checkpoint_every", ParamType::Int, 200, "Checkpoint every",
                     "Batches between checkpoints (one is also written at each epoch end)."),
                1, 1e9, "batches"));
   return s;
