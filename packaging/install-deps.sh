@@ -15,7 +15,7 @@ packages=(
   libgtest-dev libgmock-dev python3-torch
 )
 gui_packages=(
-  qt6-base-dev libqt6svg6-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgraphviz-dev
+  qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgraphviz-dev
   # running the GUI headless in tests, and screenshots
   xvfb xauth x11-apps imagemagick fonts-dejavu-core
 )
