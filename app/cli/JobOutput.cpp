@@ -64,7 +64,11 @@ int runJobForeground(const MethodRegistry& registry, const std::string& workspac
       for (auto it = outcome.result.begin(); it != outcome.result.end(); ++it) out[it.key()] = it.value();
       printJson(out);
     } else if (outcome.status == JobStatus::Done) {
-      std::cout << "job " << id << " done\n" << outcome.result.dump(2) << "\n";
+      // People get the scalar results; lists (curves, per-seed values) are in --json and the
+      // workspace (`jobs show`).
+      std::cout << "job " << id << " done\n";
+      for (auto it = outcome.result.begin(); it != outcome.result.end(); ++it)
+        if (!it->is_structured()) std::cout << "  " << it.key() << ": " << it->dump() << "\n";
     }
   }
   switch (outcome.status) {
