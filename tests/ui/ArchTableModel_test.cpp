@@ -151,7 +151,8 @@ TEST(ArchTableView, SelectingRowsEmitsActivationAndSelection) {
   view.show();
   view.setWorkspace(ws.get());
   EXPECT_EQ(view.model()->metric(), QStringLiteral("test_accuracy"));  // first accuracy-like metric
-  QTest::qWait(10);
+  // The first page arrives through the event loop; on a loaded machine that takes a while.
+  for (int i = 0; i < 500 && view.model()->rowCount() == 0; ++i) QTest::qWait(10);
   ASSERT_GT(view.model()->rowCount(), 0);
   QSignalSpy activated(&view, &nas::ui::ArchTableView::archActivated);
   QSignalSpy selection(&view, &nas::ui::ArchTableView::selectionChanged);

@@ -26,7 +26,8 @@ constexpr int kStartTimeoutMs = 120000;  // LibTorch start-up on a busy 2-core m
 
 // A training job long enough to be cancelled while it runs.
 nas::Json trainSpec(const nas::Engine& engine, int epochs) {
-  const nas::ParamSpec* spec = engine.methods().get("train").schema().find("epochs");
+  const nas::ParamSchema schema = engine.methods().get("train").schema();  // find() points into it
+  const nas::ParamSpec* spec = schema.find("epochs");
   if (spec && spec->max) epochs = std::min(epochs, static_cast<int>(*spec->max));
   return nas::Json{{"method", "train"},
                    {"params",

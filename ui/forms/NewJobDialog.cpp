@@ -171,9 +171,10 @@ void NewJobDialog::onMethodChanged() {
     const nas::Json j = nas::Json::parse(saved.toStdString(), nullptr, false);
     if (!j.is_discarded() && j.is_object()) {
       nas::Json fitting = nas::Json::object();
+      const nas::ParamSchema schema = m->schema();  // find() points into it: keep it alive
       for (auto it = j.begin(); it != j.end(); ++it) {
-        const nas::ParamSpec* spec = m->schema().find(it.key());
-        if (spec && m->schema().validate(*spec, it.value()).empty()) fitting[it.key()] = it.value();
+        const nas::ParamSpec* spec = schema.find(it.key());
+        if (spec && schema.validate(*spec, it.value()).empty()) fitting[it.key()] = it.value();
       }
       form_->setValues(fitting);
     }

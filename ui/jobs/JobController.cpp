@@ -183,7 +183,7 @@ void JobController::onReadyStdout(qint64 jobId) {
     QByteArray line = w->stdoutBuffer.left(nl);
     w->stdoutBuffer.remove(0, nl + 1);
     handleLine(jobId, *w, line.trimmed());
-    if (!workers_.contains(jobId)) return;
+    if (workers_.value(jobId) != w) return;
   }
 }
 
@@ -199,6 +199,8 @@ void JobController::onReadyStderr(qint64 jobId) {
     w->stderrTail << line;
     while (w->stderrTail.size() > kStderrTailLines) w->stderrTail.removeFirst();
     Q_EMIT logLine(jobId, line);
+    // A slot may have finished (and deleted) this worker, e.g. through a nested event loop.
+    if (workers_.value(jobId) != w) return;
   }
 }
 
@@ -232,12 +234,20 @@ void JobController::handleLine(qint64 jobId, Worker& w, const QByteArray& line) 
 }
 
 void JobController::onProcessFinished(qint64 jobId, int exitCode, QProcess::ExitStatus exitStatus) {
-  Worker* w = workers_.value(jobId);
-  if (!w) return;
-  // Drain what is left in the pipes (the last lines often arrive with the exit).
+  if (!workers_.value(jobId)) return;
+  // Drain what is left in the pipes (the last lines often arrive with the exit). Both emit
+  // signals whose slots may re-enter this controller, so the worker is looked up afresh.
   onReadyStdout(jobId);
   onReadyStderr(jobId);
-  if (!w->stdoutBuffer.trimmed().isEmpty()) handleLine(jobId, *w, w->stdoutBuffer.trimmed());
+  Worker* w = workers_.value(jobId);
+  if (!w) return;
+  if (!w->stdoutBuffer.trimmed().isEmpty()) {
+    const QByteArray rest = w->stdoutBuffer.trimmed();
+    w->stdoutBuffer.clear();
+    handleLine(jobId, *w, rest);
+    w = workers_.value(jobId);
+    if (!w) return;
+  }
   if (w->sawFinished) {
     finishWorker(jobId, w->finishedStatus, w->finishedError);
     return;
@@ -285,7 +295,7 @@ void JobController::markFailed(qint64 jobId, const QString& message) {
   }
 }
 
-void JobController::finishWorker(qint64 jobId, const QString& status, const QString& error) {
+void JobController::finishWorker(qint64 jobId, QString status, QString error) {
   Worker* w = workers_.take(jobId);
   if (!w) return;
   if (w->process) {

@@ -94,7 +94,8 @@ class JobController : public QObject {
   void onProcessError(qint64 jobId, QProcess::ProcessError error);
   void handleLine(qint64 jobId, Worker& w, const QByteArray& line);
   void markFailed(qint64 jobId, const QString& message);
-  void finishWorker(qint64 jobId, const QString& status, const QString& error);
+  // By value: callers pass the worker's own strings, and the worker is deleted before emitting.
+  void finishWorker(qint64 jobId, QString status, QString error);
 
   nas::Workspace* ws_ = nullptr;
   QString cliPath_;
