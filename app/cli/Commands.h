@@ -28,5 +28,6 @@ void addJobsCommands(CLI::App& app, CliState& state);  // jobs ..., run, run-job
 void addTabularCommand(CLI::App& app, CliState& state);
 void addMethodsCommand(CLI::App& app, CliState& state);
 void addDemoCommand(CLI::App& app, CliState& state);
+void addSgnasCommand(CLI::App& app, CliState& state);  // sgnas generate|controls
 
 }  // namespace nas::cli

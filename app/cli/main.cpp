@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   addTabularCommand(app, state);
   addMethodsCommand(app, state);
   addDemoCommand(app, state);
+  addSgnasCommand(app, state);
 
   try {
     app.parse(argc, argv);

@@ -19,6 +19,31 @@ namespace nas {
 
 class Workspace;
 
+// ---- Live generation: a trained generative model answering "constraints in, architecture
+// out" in one forward pass (SGNAS sliders). Generic so that the CLI and the GUI's control
+// panel drive any method's generator without knowing the method; no torch types here.
+
+// One control (slider) of a live generator. min/max are the reachable range measured from
+// the search space (not typed in), in `unit`s.
+struct ControlSpec {
+  std::string name;   // key in generate()'s targets: "flops", "params"
+  std::string label;  // "FLOPs"
+  std::string unit;   // "MFLOPs", "params"
+  double min = 0, max = 0, defaultValue = 0;
+};
+
+class LiveGenerator {
+ public:
+  virtual ~LiveGenerator() = default;
+  virtual std::vector<ControlSpec> controls() const = 0;
+  // targets: {"flops": N, "params": N}, any subset of controls() (a missing one means
+  // "don't care"; unknown keys and non-numbers throw Error(InvalidArgument)). Returns at
+  // least {"arch": canonical string, "flops", "params", "graph": GraphForm as JSON}, plus
+  // method-specific keys (e.g. "estimated_accuracy" when it is known without computing).
+  // Not thread-safe: one caller at a time.
+  virtual Json generate(const Json& targets) = 0;
+};
+
 class JobContext {
  public:
   JobContext(Workspace& ws, JobId id, Json params, ProgressSink& sink, CancelToken cancel);
@@ -53,6 +78,10 @@ class Method {
   virtual std::vector<std::string> resultKeys() const { return {}; }
   // Runs the job; throws Error on failure (Cancelled when ctx.cancelled()).
   virtual Json run(JobContext& ctx) const = 0;
+  // A live generator backed by what job `job` of this method wrote into `ws` (read once,
+  // here; the generator keeps no reference to ws). nullptr when the method has none;
+  // throws Error(NotFound) when the job lacks the trained model.
+  virtual std::unique_ptr<LiveGenerator> openGenerator(Workspace& ws, JobId job) const { return nullptr; }
 };
 
 class MethodRegistry {

@@ -1,0 +1,53 @@
+// GraphForm <-> JSON.
+#include "searchspace/GraphFormJson.h"
+
+#include "common/Error.h"
+
+namespace nas {
+namespace {
+
+template <typename T>
+T field(const Json& obj, const char* key, const char* where) {
+  if (!obj.is_object() || !obj.contains(key))
+    throw Error(ErrorCode::ParseError, std::string("missing field '") + key + "'", where);
+  try {
+    return obj.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw Error(ErrorCode::ParseError, std::string("field '") + key + "' has the wrong type", where);
+  }
+}
+
+}  // namespace
+
+Json graphFormToJson(const GraphForm& g) {
+  Json nodes = Json::array();
+  for (const auto& n : g.nodes) nodes.push_back({{"id", n.id}, {"label", n.label}, {"role", n.role}});
+  Json edges = Json::array();
+  for (const auto& e : g.edges)
+    edges.push_back({{"from", e.from}, {"to", e.to}, {"op", e.op}, {"label", e.label}, {"active", e.active}});
+  return {{"space", g.space}, {"nodes", nodes}, {"edges", edges}};
+}
+
+GraphForm graphFormFromJson(const Json& j) {
+  GraphForm g;
+  g.space = field<std::string>(j, "space", "graph");
+  for (const auto& n : field<Json>(j, "nodes", "graph")) {
+    GraphNode node;
+    node.id = field<int>(n, "id", "graph node");
+    node.label = field<std::string>(n, "label", "graph node");
+    node.role = field<std::string>(n, "role", "graph node");
+    g.nodes.push_back(node);
+  }
+  for (const auto& e : field<Json>(j, "edges", "graph")) {
+    GraphEdge edge;
+    edge.from = field<int>(e, "from", "graph edge");
+    edge.to = field<int>(e, "to", "graph edge");
+    edge.op = field<std::string>(e, "op", "graph edge");
+    edge.label = field<std::string>(e, "label", "graph edge");
+    edge.active = field<bool>(e, "active", "graph edge");
+    g.edges.push_back(edge);
+  }
+  return g;
+}
+
+}  // namespace nas

@@ -1,0 +1,95 @@
+// Generated vs target FLOPs, and generated vs random accuracy at equal FLOPs.
+#include "SgnasEvaluation.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "SgnasSampling.h"
+#include "common/Error.h"
+#include "search/Stats.h"
+
+namespace nas::sgnas {
+
+double TargetResult::randomMean() const { return randomAccuracy.empty() ? NAN : mean(randomAccuracy); }
+
+std::vector<double> targetGrid(const Constraint& c, int n) {
+  std::vector<double> t;
+  for (int i = 0; i < n; ++i) t.push_back(c.denormalize((i + 0.5) / n));
+  return t;
+}
+
+Json EvalSummary::toJson(const SgnasSpace& space) const {
+  Json rowsJson = Json::array();
+  for (const auto& r : rows) {
+    Json randoms = Json::array();
+    for (size_t i = 0; i < r.randoms.size(); ++i)
+      randoms.push_back({{"arch", archToString(space, r.randoms[i].arch)},
+                         {"flops", r.randoms[i].cost.flops},
+                         {"accuracy", r.randomAccuracy[i]}});
+    rowsJson.push_back({{"target_flops", r.target},
+                        {"arch", archToString(space, r.generated.arch)},
+                        {"flops", r.generated.cost.flops},
+                        {"params", r.generated.cost.params},
+                        {"error_pct", r.errorPct()},
+                        {"accuracy", r.accuracy},
+                        {"random", randoms}});
+  }
+  return {{"targets", rows.size()},
+          {"within_5pct", within5},
+          {"kendall_tau", kendallTau},
+          {"generated_beats_random", beatsRandom},
+          {"mean_accuracy", meanAccuracy},
+          {"mean_random_accuracy", meanRandomAccuracy},
+          {"mean_abs_error_pct", meanAbsErrorPct},
+          {"max_abs_error_pct", maxAbsErrorPct},
+          {"rows", rowsJson}};
+}
+
+EvalSummary evaluateGenerator(SgnasGenerator& generator, const GeneratorSetup& setup, SgnasSupernet& supernet,
+                              const ImageDataset& eval, const Normalization& norm, const ImageDataset& calibration,
+                              const EvalOptions& o, const std::function<void(int, int)>& progress) {
+  size_t flopsIndex = 0;
+  while (flopsIndex < setup.constraints.size() && setup.constraints[flopsIndex].name != "flops") ++flopsIndex;
+  if (flopsIndex == setup.constraints.size())
+    throw Error(ErrorCode::Unsupported, "the evaluation needs a generator conditioned on FLOPs", "sgnas evaluate");
+  generator->eval();
+  Rng rng(Rng::derive(o.seed, 0xe7a1));
+  EvalSummary s;
+  std::vector<double> target, achieved, accs, randomAccs;
+  const auto flopsOf = [&](const SgnasArch& a) { return exactCost(setup.table, a).flops; };
+  const std::vector<double> grid = targetGrid(setup.constraints[flopsIndex], o.targets);
+  for (size_t i = 0; i < grid.size(); ++i) {
+    TargetResult r;
+    r.target = grid[i];
+    Targets t(setup.constraints.size());
+    t[flopsIndex] = grid[i];
+    r.generated = generateArch(generator, setup, t);
+    r.accuracy = pathAccuracy(supernet, r.generated.arch, eval, norm, calibration, o.accuracy);
+    for (int k = 0; k < o.randomPerTarget; ++k) {
+      const double f = r.generated.cost.flops;
+      SgnasArch a = randomArchNear(setup.space, f, o.randomTolerance * f, flopsOf, rng);
+      r.randoms.push_back({a, exactCost(setup.table, a)});
+      r.randomAccuracy.push_back(pathAccuracy(supernet, a, eval, norm, calibration, o.accuracy));
+    }
+    target.push_back(r.target);
+    achieved.push_back(r.generated.cost.flops);
+    accs.push_back(r.accuracy);
+    const double err = std::abs(r.errorPct());
+    s.within5 += err <= 5.0;
+    s.meanAbsErrorPct += err / static_cast<double>(grid.size());
+    s.maxAbsErrorPct = std::max(s.maxAbsErrorPct, err);
+    if (!r.randomAccuracy.empty()) {
+      randomAccs.push_back(r.randomMean());
+      s.beatsRandom += r.accuracy > r.randomMean();
+    }
+    s.rows.push_back(std::move(r));
+    if (progress) progress(static_cast<int>(i + 1), static_cast<int>(grid.size()));
+  }
+  s.kendallTau = target.size() > 1 ? kendallTau(target, achieved) : 0.0;
+  s.meanAccuracy = accs.empty() ? 0.0 : mean(accs);
+  s.meanRandomAccuracy = randomAccs.empty() ? 0.0 : mean(randomAccs);
+  return s;
+}
+
+}  // namespace nas::sgnas

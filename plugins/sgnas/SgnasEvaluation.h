@@ -1,0 +1,48 @@
+#pragma once
+// The evaluation the issue asks to show: generate for n FLOPs targets at the midpoints of n
+// equal bins over the reachable range, measure how close the achieved FLOPs land (|error|
+// within 5 % of target, Kendall tau between target and achieved), and compare each generated
+// architecture's inherited-weight accuracy with random architectures of (nearly) the same
+// FLOPs. Used by the job's evaluate phase and by the benchmark.
+#include <functional>
+
+#include "SgnasGeneratorTraining.h"
+#include "SgnasSupernetTraining.h"
+
+namespace nas::sgnas {
+
+struct EvalOptions {
+  int targets = 20;
+  int randomPerTarget = 3;
+  double randomTolerance = 0.01;  // random baseline within 1 % of the generated FLOPs
+  AccuracyOptions accuracy;
+  std::uint64_t seed = 0;
+};
+
+struct TargetResult {
+  double target = 0;
+  Generated generated;
+  double accuracy = 0;
+  std::vector<Generated> randoms;
+  std::vector<double> randomAccuracy;
+  double errorPct() const { return 100.0 * (generated.cost.flops - target) / target; }
+  double randomMean() const;
+};
+
+struct EvalSummary {
+  std::vector<TargetResult> rows;
+  int within5 = 0;          // |error| <= 5 %
+  double kendallTau = 0;    // target vs achieved FLOPs
+  int beatsRandom = 0;      // generated accuracy > mean of its randoms
+  double meanAccuracy = 0, meanRandomAccuracy = 0, meanAbsErrorPct = 0, maxAbsErrorPct = 0;
+  Json toJson(const SgnasSpace& space) const;
+};
+
+std::vector<double> targetGrid(const Constraint& c, int n);  // bin midpoints
+
+// progress(i, n) after each target.
+EvalSummary evaluateGenerator(SgnasGenerator& generator, const GeneratorSetup& setup, SgnasSupernet& supernet,
+                              const ImageDataset& eval, const Normalization& norm, const ImageDataset& calibration,
+                              const EvalOptions& options, const std::function<void(int, int)>& progress = {});
+
+}  // namespace nas::sgnas

@@ -1,0 +1,146 @@
+#pragma once
+// Generator training (methods.md §1(b)5-7): the supernet is frozen (eval mode, no weight
+// gradients); per step a few targets are drawn, the generator maps (prior, condition) to
+// logits, Gumbel-softmax turns them into choice probabilities, the mixed supernet forward
+// gives the cross-entropy on held-out images and the lookup table the costs; the loss is
+// CE + sum over given constraints of the asymmetric hc loss. Only the generator learns
+// (Adam 1e-3, betas 0.5/0.999). Tau starts at 5 and is multiplied by 0.95 after each epoch.
+// After each epoch the generator is scored on a fixed target grid (argmax decoding, exact
+// costs): the lowest total hc loss so far is kept as the best generator (model selection).
+//
+// Targets: with one constraint, T comes from a shuffled grid over the normalised range
+// plus jitter of half a grid step (the paper's {low, low+5, ...} + U(-0.5, 0.5)). With
+// FLOPs and params, each target is FLOPs only, params only, or both (1/3 each); "both"
+// takes the costs of a random architecture, so the pair is reachable.
+#include <torch/optim/adam.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "SgnasGenerator.h"
+#include "SgnasSupernet.h"
+#include "SgnasTargets.h"
+#include "data/Batcher.h"
+#include "data/ImageDataset.h"
+#include "data/Rng.h"
+
+namespace nas::sgnas {
+
+struct Generated {
+  SgnasArch arch;
+  Cost cost;
+};
+
+// Everything a trained generator needs besides its weights; stored with them.
+struct GeneratorSetup {
+  SgnasSpace space;
+  CostTable table;
+  std::vector<Constraint> constraints;
+  PriorPool pool;
+  GeneratorConfig config;
+};
+
+// One forward pass for one request, argmax decoding, exact cost. generator must be in eval mode.
+Generated generateArch(SgnasGenerator& generator, const GeneratorSetup& setup, const Targets& targets);
+
+// Score on a list of requests: total hc loss (given constraints only) and Kendall tau between
+// FLOPs target and achieved FLOPs over the requests that give FLOPs.
+struct GridScore {
+  double hcLoss = 0;
+  double kendallTau = 0;
+  std::vector<Generated> results;
+};
+GridScore scoreGrid(SgnasGenerator& generator, const GeneratorSetup& setup, const std::vector<Targets>& requests,
+                    const HcLossOptions& hc);
+// The model-selection requests: `n` FLOPs targets at bin midpoints over the reachable range,
+// and with params also n params-only targets and n reachable pairs (seeded).
+std::vector<Targets> selectionRequests(const GeneratorSetup& setup, int n, std::uint64_t seed);
+
+struct GeneratorTrainOptions {
+  std::int64_t epochs = 20;
+  std::int64_t stepsPerEpoch = 30;
+  std::int64_t batchSize = 128;  // images per step, split evenly over the step's targets
+  int targetsPerStep = 4;
+  // Extra targets per step that get the hc loss only (no supernet pass): one batched
+  // generator forward and the lookup table cost ~1 ms, and they give the constraint many
+  // more samples than the supernet-bound targets can afford on a CPU. 0 = the paper.
+  int hcTargetsPerStep = 32;
+  double lr = 1e-3;
+  double tau0 = 5.0, tauDecay = 0.95;
+  HcLossOptions hc;
+  double labelSmoothing = 0.1;
+  int gridPoints = 40;       // training target grid per constraint
+  // Costs of the hc loss from the straight-through one-hot sample (forward: the exact cost
+  // of the discrete architecture the noisy logits pick; backward: the soft probabilities'
+  // gradient) instead of the table on the soft probabilities (the paper). The supernet
+  // forward stays soft either way. The soft cost lets the generator meet a target "on
+  // average" with mixtures whose argmax lands far from it; the discrete one does not.
+  bool straightThroughCost = true;
+  int selectionTargets = 20;
+  std::uint64_t seed = 0;
+};
+
+class GeneratorTrainer {
+ public:
+  // `data` is the held-out split the generator trains on; `supernet` is frozen here.
+  GeneratorTrainer(SgnasSupernet supernet, GeneratorSetup setup, ImageDataset data, Normalization norm,
+                   GeneratorTrainOptions options);
+
+  bool done() const { return epoch_ >= options_.epochs; }
+  std::int64_t epoch() const { return epoch_; }
+  std::int64_t stepInEpoch() const { return step_; }
+  std::int64_t globalStep() const { return epoch_ * options_.stepsPerEpoch + step_; }
+  std::int64_t totalSteps() const { return options_.epochs * options_.stepsPerEpoch; }
+  double tau() const { return tau_; }
+
+  struct Step {
+    double loss = 0, ce = 0, hc = 0;
+  };
+  Step step();  // one step; after the epoch's last one, call endEpoch()
+  bool epochFinished() const { return step_ >= options_.stepsPerEpoch; }
+  struct EpochEnd {
+    GridScore score;
+    bool improved = false;
+  };
+  EpochEnd endEpoch();  // model selection, tau decay, next epoch
+
+  SgnasGenerator generator() const { return generator_; }
+  const std::string& bestGenerator() const { return best_; }  // bytes; empty before epoch 1 ends
+  double bestHcLoss() const { return bestHc_; }
+  const GeneratorSetup& setup() const { return setup_; }
+
+  std::string state() const;
+  void restore(const std::string& bytes);  // throws CorruptData
+
+ private:
+  Targets sampleTargets();
+
+  SgnasSupernet supernet_;
+  GeneratorSetup setup_;
+  ImageDataset data_;
+  Normalization norm_;
+  GeneratorTrainOptions options_;
+  SgnasGenerator generator_;
+  std::unique_ptr<torch::optim::Adam> adam_;
+  Batcher batcher_;
+  Rng rng_;
+  std::vector<std::vector<double>> grids_;  // per constraint, a shuffled cycle of normalised targets
+  std::vector<size_t> gridIndex_;
+  std::vector<Targets> selection_;
+  std::int64_t epoch_ = 0, step_ = 0;
+  double tau_;
+  std::string best_;
+  double bestHc_ = INFINITY;
+};
+
+// Generator weights + setup as one artifact, and back.
+std::string generatorArtifact(const GeneratorSetup& setup, const std::string& generatorBytes, const Json& extra = {});
+struct LoadedGenerator {
+  GeneratorSetup setup;
+  SgnasGenerator generator{nullptr};
+  Json extra;
+};
+LoadedGenerator loadGeneratorArtifact(const std::string& bytes);  // throws CorruptData
+
+}  // namespace nas::sgnas

@@ -1,0 +1,65 @@
+#pragma once
+// Constraints, targets and the hardware-constraint loss of SGNAS (methods.md §1(b)3,5).
+// A constraint is a cost the generator can be asked to hit ("flops" in MACs, "params");
+// its reachable range [min, max] is measured from the space (the minimal and maximal
+// architectures), and targets are normalised to t = (T - min) / (max - min) before they
+// reach the generator or the loss, so one alpha works for any space and unit.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "SgnasCost.h"
+#include "SgnasSpace.h"
+#include "common/Json.h"
+
+namespace nas::sgnas {
+
+struct Constraint {
+  std::string name;  // "flops" or "params"
+  double min = 0, max = 0;
+  double normalize(double v) const { return (v - min) / (max - min); }
+  double denormalize(double t) const { return min + t * (max - min); }
+};
+
+// "flops" or "flops+params" (or "params") -> constraints with ranges measured from the space.
+std::vector<Constraint> makeConstraints(const SgnasSpace& space, const std::string& names);
+double costValue(const Cost& c, const std::string& name);  // throws on an unknown name
+
+// One request: a target per constraint, or none ("don't care").
+using Targets = std::vector<std::optional<double>>;  // raw units, in constraint order
+// Reads {"flops": N, "params": N}; unknown keys, non-numbers and an empty request throw
+// Error(InvalidArgument) naming the key.
+Targets targetsFromJson(const std::vector<Constraint>& cs, const Json& j);
+// The generator's condition row: (t_c, 1) for a given target, (0, 0) for don't care.
+std::vector<float> conditionRow(const std::vector<Constraint>& cs, const Targets& t);
+
+// The paper's asymmetric penalty on a normalised error d = (F - T) / (max - min):
+// alpha d^2 lambda above +tolerance, alpha d^2 below -tolerance, 0 inside.
+struct HcLossOptions {
+  double alpha = 30.0;  // the paper's 3e-4 per MFLOPs^2 on its 180 MFLOPs range ~= 9.7 per range^2; 3x measured more precise
+  double penalty = 1.2;
+  double tolerance = 0.002;  // the paper's 0.1 MFLOPs on 180 is 0.0006; a little slack for small spaces
+};
+torch::Tensor hcLoss(const torch::Tensor& cost, double target, const Constraint& c, const HcLossOptions& o);
+double hcLossValue(double cost, double target, const Constraint& c, const HcLossOptions& o);
+
+// The prior pool (methods.md §1(b)3): architectures whose FLOPs lie near evenly spaced keys
+// across the reachable range; a request takes the prior nearest its FLOPs target (or its
+// params target when FLOPs is "don't care").
+struct PriorEntry {
+  SgnasArch arch;
+  Cost cost;
+};
+struct PriorPool {
+  std::vector<PriorEntry> entries;
+  const PriorEntry& nearest(const std::vector<Constraint>& cs, const Targets& t) const;
+  Json toJson(const SgnasSpace& space) const;
+  static PriorPool fromJson(const SgnasSpace& space, const Json& j);
+};
+// `size` keys at min + (i+1)(max-min)/(size+1); each a random architecture within 1 % of the
+// range of its key (the paper's +-1 MFLOPs), drawn with `seed`.
+PriorPool buildPriorPool(const SgnasSpace& space, const CostTable& table, int size, std::uint64_t seed);
+
+}  // namespace nas::sgnas
