@@ -5,7 +5,9 @@
 
 #include "CliSupport.h"
 #include "Commands.h"
+#include "common/Error.h"
 #include "common/Paths.h"
+#include "engine/Engine.h"
 #include "search/TabularSearch.h"
 
 namespace nas::cli {
@@ -18,8 +20,49 @@ struct TabularOptions {
   int queries = 100;
   int seeds = 20;
   std::uint64_t seed = 0;
+  std::vector<std::string> strategyParams;
+  std::string objective2;
+  double limit = 0;
+  bool hasLimit = false;
   bool json = false;
 };
+
+// "key=value" pairs typed by the strategy's documented defaults.
+Json strategyParamsFromPairs(const std::string& strategy, const std::vector<std::string>& pairs) {
+  const Json defaults = queryStrategyDefaults(strategy);
+  Json params = Json::object();
+  for (const auto& pair : pairs) {
+    const auto eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw Error(ErrorCode::InvalidArgument, "expected key=value", "--strategy-param '" + pair + "'");
+    const std::string key = pair.substr(0, eq), text = pair.substr(eq + 1);
+    if (!defaults.contains(key)) {
+      params[key] = text;  // the factory rejects it, listing the known names
+      continue;
+    }
+    const Json& d = defaults.at(key);
+    try {
+      std::size_t used = 0;
+      if (d.is_boolean()) {
+        if (text != "true" && text != "false") throw std::invalid_argument("bool");
+        params[key] = text == "true";
+      } else if (d.is_number_integer()) {
+        params[key] = std::stoll(text, &used);
+        if (used != text.size()) throw std::invalid_argument("int");
+      } else if (d.is_number()) {
+        params[key] = std::stod(text, &used);
+        if (used != text.size()) throw std::invalid_argument("number");
+      } else {
+        params[key] = text;
+      }
+    } catch (const std::exception&) {
+      throw Error(ErrorCode::InvalidArgument,
+                  "'" + text + "' is not a valid value for '" + key + "' (default " + d.dump() + ")",
+                  "--strategy-param '" + pair + "'");
+    }
+  }
+  return params;
+}
 }  // namespace
 
 void addTabularCommand(CLI::App& app, CliState& state) {
@@ -29,27 +72,58 @@ void addTabularCommand(CLI::App& app, CliState& state) {
   auto o = std::make_shared<TabularOptions>();
   search->add_option("--table", o->table, "benchmark CSV (default: the shipped NAS-Bench-201 CIFAR-10 table)");
   search->add_option("--metric", o->metric, "column to maximise");
-  search->add_option("--strategy", o->strategy, "search strategy")->check(CLI::IsMember(queryStrategyNames()));
+  // Plugins register strategies (agnet): the check loads them (through the engine) only when
+  // the name is not a built-in one, so `--strategy evolution` never pays for plugin loading.
+  search->add_option("--strategy", o->strategy, "search strategy (random, evolution, or one a plugin adds, e.g. agnet)")
+      ->check(CLI::Validator(
+          [&state](std::string& name) -> std::string {
+            auto known = [&] {
+              for (const auto& n : queryStrategyNames())
+                if (n == name) return true;
+              return false;
+            };
+            if (known()) return {};
+            state.engine();
+            if (known()) return {};
+            std::string names;
+            for (const auto& n : queryStrategyNames()) names += (names.empty() ? "" : ", ") + n;
+            return "unknown strategy '" + name + "' (known: " + names + ")";
+          },
+          "STRATEGY"));
+  search->add_option("--strategy-param", o->strategyParams,
+                     "strategy parameter as key=value (repeatable; e.g. agnet's k=16, num_init=16)");
+  search->add_option("--objective2", o->objective2,
+                     "second objective, minimised: flops (M), params (M) or a table column; adds pareto and "
+                     "hypervolume to the output");
+  search->add_option("--limit", o->limit, "with --objective2: best metric with the second objective at most this");
   search->add_option("--queries", o->queries, "query budget per seed")->check(CLI::PositiveNumber);
   search->add_option("--seeds", o->seeds, "number of seeds")->check(CLI::PositiveNumber);
   search->add_option("--seed", o->seed, "first seed");
   search->add_flag("--json", o->json, "print one JSON object");
-  search->callback([&state, o] {
+  search->callback([&state, o, search] {
+    o->hasLimit = search->count("--limit") > 0;
     state.action = [o] {
       std::string path = o->table.empty() ? resourcePath("data/nb201/cifar10.csv") : o->table;
       TabularBenchmark::Options options;
       options.space = "nb201";
       TabularBenchmark table = TabularBenchmark::load(path, options);
       table.metricIndex(o->metric);  // fail early, naming the table's metrics
+      SecondObjective second;
+      second.name = o->objective2;
+      if (o->hasLimit) second.limit = o->limit;
+      makeSearchObjectives(table, o->metric, second);  // fail early on a bad objective
+      const StrategyFactory factory =
+          queryStrategyFactory(o->strategy, strategyParamsFromPairs(o->strategy, o->strategyParams));
       TerminalProgress bar;
       const double total = double(o->queries) * o->seeds;
       double done = 0;
       MultiSeedSummary summary = runMultiSeedSearch(
-          table, o->metric, o->strategy, queryStrategyFactory(o->strategy), o->queries, o->seeds, o->seed,
+          table, o->metric, o->strategy, factory, o->queries, o->seeds, o->seed,
           [&](std::uint64_t seed, const QueryRecord&) {
             done += 1;
             bar.progress(done / total, "seed " + std::to_string(seed));
-          });
+          },
+          second);
       bar.finish();
       if (o->json) {
         Json out = summary.toJson();
@@ -61,6 +135,15 @@ void addTabularCommand(CLI::App& app, CliState& state) {
                 << o->seeds << " seeds\n"
                 << std::fixed << std::setprecision(3) << "mean best " << summary.meanBest << " +- " << summary.stdBest
                 << "\nbest " << summary.bestValue << "  " << summary.bestArch << "\n";
+      if (!summary.objective2.empty())
+        std::cout << "second objective " << summary.objective2
+                  << (summary.limit ? " <= " + std::to_string(*summary.limit) : std::string(" (Pareto)"))
+                  << ": hypervolume " << summary.meanHypervolume << " +- " << summary.stdHypervolume << ", "
+                  << summary.pareto.size() << " cells on the front of all seeds"
+                  << (summary.seedsWithoutFeasible ? ", " + std::to_string(summary.seedsWithoutFeasible) +
+                                                         " seeds without a feasible cell"
+                                                   : std::string())
+                  << "\n";
       return 0;
     };
   });

@@ -29,5 +29,6 @@ void addTabularCommand(CLI::App& app, CliState& state);
 void addMethodsCommand(CLI::App& app, CliState& state);
 void addDemoCommand(CLI::App& app, CliState& state);
 void addSgnasCommand(CLI::App& app, CliState& state);  // sgnas generate|controls
+void addLatencyCommand(CLI::App& app, CliState& state);  // latency profile|validate|export|import|profiles
 
 }  // namespace nas::cli

@@ -8,9 +8,11 @@
 #include "Commands.h"
 #include "common/BuildInfo.h"
 #include "common/Error.h"
+#include "common/OpenMpWait.h"
 #include "engine/Engine.h"
 
 int main(int argc, char** argv) {
+  nas::preferPassiveOpenMpWait(argv);  // before any torch work; may re-execute this process
   using namespace nas::cli;
   CLI::App app{"NAS Studio command line: architectures, training, searches and jobs in a workspace.\n"
                "Exit codes: 0 ok, 1 error, 2 job failed, 3 job cancelled, 64 usage.",
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   addMethodsCommand(app, state);
   addDemoCommand(app, state);
   addSgnasCommand(app, state);
+  addLatencyCommand(app, state);
 
   try {
     app.parse(argc, argv);

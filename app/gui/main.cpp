@@ -10,8 +10,11 @@
 #include "app/MainWindow.h"
 #include "app/Resources.h"
 #include "common/BuildInfo.h"
+#include "common/OpenMpWait.h"
 
 int main(int argc, char* argv[]) {
+  // The live generator runs LibTorch in this process; see OpenMpWait.h. May re-execute.
+  nas::preferPassiveOpenMpWait(argv);
   // Qt 6 scales for high-DPI screens by default; keep fractional factors unrounded so 125 %
   // and 150 % screens get crisp, correctly sized text.
   QGuiApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);

@@ -2,6 +2,8 @@
 
 #include "common/BuildInfo.h"
 #include "common/Paths.h"
+#include "eval/Nb201Latency.h"
+#include "jobs/LatencyProfileMethod.h"
 #include "search/SearchMethods.h"
 #include "train/MlInfo.h"
 #include "train/TrainMethods.h"
@@ -11,7 +13,9 @@ namespace nas {
 Engine::Engine(bool loadPluginsFromDisk) {
   registerSearchMethods(registry_);
   registerTrainMethods(registry_);
-  if (loadPluginsFromDisk) plugins_ = loadPlugins(pluginDirs(), registry_);
+  registerBuiltinLatencySpaces(latencySpaces_);
+  registry_.add(std::make_unique<LatencyProfileMethod>(latencySpaces_));
+  if (loadPluginsFromDisk) plugins_ = loadPlugins(pluginDirs(), registry_, &latencySpaces_);
 }
 
 Json Engine::info() const {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/Json.h"
+#include "jobs/LatencySpace.h"
 #include "jobs/Method.h"
 #include "plugin/PluginLoader.h"
 
@@ -19,11 +20,15 @@ class Engine {
   MethodRegistry& methods() { return registry_; }
   const MethodRegistry& methods() const { return registry_; }
   const std::vector<PluginInfo>& plugins() const { return plugins_; }
+  // Latency spaces: "nb201" built in, others from plugins (issue 6).
+  const LatencySpaceRegistry& latencySpaces() const { return latencySpaces_; }
 
   // version, libtorch, threads, devices, plugins, methods: what `nasstudio-cli info` prints.
   Json info() const;
 
  private:
+  // Before registry_: the latency-profile method refers to it, so it must outlive the methods.
+  LatencySpaceRegistry latencySpaces_;
   MethodRegistry registry_;
   std::vector<PluginInfo> plugins_;
 };

@@ -19,6 +19,23 @@ void JobContext::saveCheckpoint(const std::string& bytes) { ws_.putArtifact(id_,
 
 std::optional<std::string> JobContext::loadCheckpoint() const { return ws_.artifact(id_, kCheckpointKind, kCheckpointName); }
 
+Json LiveGenerator::sweep(const std::string& control, int points, const Json& fixed) {
+  const auto specs = controls();
+  const auto it = std::find_if(specs.begin(), specs.end(), [&](const ControlSpec& c) { return c.name == control; });
+  if (it == specs.end()) throw Error(ErrorCode::InvalidArgument, "no such control", "sweep '" + control + "'");
+  if (points < 1) throw Error(ErrorCode::InvalidArgument, "needs at least one point", "sweep '" + control + "'");
+  Json out = Json::array();
+  for (int i = 0; i < points; ++i) {
+    Json targets = fixed.is_object() ? fixed : Json::object();
+    const double t = it->min + (i + 0.5) / points * (it->max - it->min);
+    targets[control] = t;
+    Json g = generate(targets);
+    g["target"] = t;
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
 void MethodRegistry::add(std::unique_ptr<Method> method) {
   if (!method) throw Error(ErrorCode::PluginError, "null method registered");
   if (find(method->name()))

@@ -40,8 +40,24 @@ class LiveGenerator {
   // "don't care"; unknown keys and non-numbers throw Error(InvalidArgument)). Returns at
   // least {"arch": canonical string, "flops", "params", "graph": GraphForm as JSON}, plus
   // method-specific keys (e.g. "estimated_accuracy" when it is known without computing).
-  // Not thread-safe: one caller at a time.
+  // Not thread-safe: one caller at a time. Optional keys a GUI understands: "layers" (a
+  // single-path chain: [{"choices": ["k3","k5","k7","skip",...], "expansion": e}]) for a
+  // strip of layers, "space" (the workspace's space name for the architecture).
   virtual Json generate(const Json& targets) = 0;
+
+  // `points` requests spread evenly over control `control`'s reachable range (bin
+  // midpoints), the other controls as in `fixed` (targets like generate()'s, `control`'s own
+  // entry ignored), answered in one batched forward pass where the method can. Returns an
+  // array of generate()-like objects ("graph" may be left out) with "target" added. The
+  // default calls generate() per point. Same thread rules as generate().
+  virtual Json sweep(const std::string& control, int points, const Json& fixed);
+
+  // The slow companion of generate(): an estimate of how good `arch` (a string generate()
+  // returned) is, e.g. {"accuracy": 0..1, "images": N, "dataset": "...", "source":
+  // "supernet"}; std::nullopt when the method has none. Milliseconds to seconds, so it is
+  // meant for ONE worker thread, which may call it while another thread calls generate()
+  // and sweep() (implementations keep the two paths' state apart). Throws Error.
+  virtual std::optional<Json> estimate(const std::string& arch) { return std::nullopt; }
 };
 
 class JobContext {

@@ -6,25 +6,49 @@
 // Plugins exchange C++ and torch types with core, so they must be built with the same
 // compiler, the same standard library and the same LibTorch as the core they load into.
 
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "common/Json.h"
+
 namespace nas {
+
+// Declared here rather than by including search/QueryStrategy.h: that header's search Rng
+// alias and the ml room's nas::Rng class cannot meet in one translation unit, and a plugin
+// registering a latency space (ml) must still be able to include this header. The aliases
+// repeat QueryStrategy.h's exactly (a repeated alias of the same type is legal C++).
+class QueryStrategy;
+using StrategyParams = Json;
+using ParamStrategyFactory = std::function<std::unique_ptr<QueryStrategy>(const StrategyParams&)>;
 
 class Method;
 class MethodRegistry;
+class LatencySpace;
+class LatencySpaceRegistry;
 
-inline constexpr int kPluginApiVersion = 1;
+// 2: LiveGenerator gained sweep() and estimate() (a new vtable layout).
+inline constexpr int kPluginApiVersion = 2;
 
 class PluginHost {
  public:
   PluginHost(MethodRegistry& registry, std::string pluginName) : registry_(registry), name_(std::move(pluginName)) {}
   void addMethod(std::unique_ptr<Method> method);
+  // A query strategy for `tabular search --strategy NAME` and the tabular-search job, with
+  // its documented parameter defaults. Goes to the process-wide strategy registry
+  // (registerQueryStrategy); defined in core/search/QueryStrategy.cpp, the room that owns it.
+  void addQueryStrategy(const std::string& name, ParamStrategyFactory factory, Json defaults = Json::object());
+  // A latency space (lookup-table entries measured on this machine); throws PluginError when
+  // the host was made without a latency registry (tools that load methods only).
+  void addLatencySpace(std::unique_ptr<LatencySpace> space);
+  void setLatencySpaceRegistry(LatencySpaceRegistry* spaces) { latencySpaces_ = spaces; }
+  bool acceptsLatencySpaces() const { return latencySpaces_ != nullptr; }
   const std::string& pluginName() const { return name_; }
 
  private:
   MethodRegistry& registry_;
   std::string name_;
+  LatencySpaceRegistry* latencySpaces_ = nullptr;
 };
 
 }  // namespace nas

@@ -7,6 +7,7 @@
 
 #include "common/Error.h"
 #include "common/Log.h"
+#include "jobs/LatencySpace.h"
 #include "jobs/Method.h"
 #include "plugin/PluginApi.h"
 
@@ -15,6 +16,12 @@ namespace fs = std::filesystem;
 namespace nas {
 
 void PluginHost::addMethod(std::unique_ptr<Method> method) { registry_.add(std::move(method)); }
+
+void PluginHost::addLatencySpace(std::unique_ptr<LatencySpace> space) {
+  if (!latencySpaces_)
+    throw Error(ErrorCode::PluginError, "this host takes no latency spaces", "plugin '" + name_ + "'");
+  latencySpaces_->add(std::move(space));
+}
 
 namespace {
 
@@ -28,7 +35,7 @@ std::string pluginNameOf(const fs::path& file) {
 
 // Loads one module; fills info.error instead of throwing so that one broken plugin never
 // stops the others (or the application) from loading.
-void loadOne(PluginInfo& info, MethodRegistry& registry) {
+void loadOne(PluginInfo& info, MethodRegistry& registry, LatencySpaceRegistry* latencySpaces) {
   // RTLD_NODELETE keeps the code mapped after dlclose-less shutdown; methods registered by
   // the plugin live in the registry until the process ends.
   void* handle = dlopen(info.path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
@@ -53,6 +60,7 @@ void loadOne(PluginInfo& info, MethodRegistry& registry) {
   }
   try {
     PluginHost host(registry, info.name);
+    host.setLatencySpaceRegistry(latencySpaces);
     reg(&host);
     info.loaded = true;
   } catch (const std::exception& e) {
@@ -63,6 +71,11 @@ void loadOne(PluginInfo& info, MethodRegistry& registry) {
 }  // namespace
 
 std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& registry) {
+  return loadPlugins(dirs, registry, nullptr);
+}
+
+std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& registry,
+                                    LatencySpaceRegistry* latencySpaces) {
   std::vector<PluginInfo> out;
   std::vector<std::string> seenNames;
   for (const auto& dir : dirs) {
@@ -79,7 +92,7 @@ std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, Method
       // The same plugin in two folders (build tree and install): the first one wins.
       if (std::find(seenNames.begin(), seenNames.end(), info.name) != seenNames.end()) continue;
       seenNames.push_back(info.name);
-      loadOne(info, registry);
+      loadOne(info, registry, latencySpaces);
       if (!info.loaded) log::warn("plugin " + info.path + " not loaded: " + info.error);
       out.push_back(std::move(info));
     }

@@ -9,6 +9,7 @@
 namespace nas {
 
 class MethodRegistry;
+class LatencySpaceRegistry;
 
 struct PluginInfo {
   std::string name;   // file stem without "lib" prefix
@@ -18,5 +19,8 @@ struct PluginInfo {
 };
 
 std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& registry);
+// The same, letting plugins add latency spaces to `latencySpaces` (may be null).
+std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& registry,
+                                    LatencySpaceRegistry* latencySpaces);
 
 }  // namespace nas

@@ -1,7 +1,12 @@
 // Random search and regularized evolution over NAS-Bench-201 cells.
 #include "search/QueryStrategy.h"
 
+#include <algorithm>
+#include <mutex>
+
 #include "common/Error.h"
+#include "plugin/PluginApi.h"
+#include "search/Stats.h"
 
 namespace nas {
 
@@ -32,13 +37,27 @@ RegularizedEvolution::RegularizedEvolution(int population, int sample)
 
 Nb201Cell RegularizedEvolution::propose(Rng& rng) {
   if (static_cast<int>(population_.size()) < populationSize_) return randomNb201Cell(rng);
-  std::uniform_int_distribution<size_t> pick(0, population_.size() - 1);
-  const Member* best = nullptr;
-  for (int i = 0; i < sampleSize_; ++i) {
-    const Member& m = population_[pick(rng)];
-    if (!best || m.value > best->value) best = &m;
+  // Fitness per member: the value, penalised over the limit, or minus the rank sum.
+  std::vector<double> fitness(population_.size());
+  if (objectives_.mode == SearchObjectives::Mode::Pareto) {
+    std::vector<double> values, costs;
+    for (const Member& m : population_) {
+      values.push_back(-m.value);  // rank 1 = best value
+      costs.push_back(objectives_.cost(m.cell));
+    }
+    const std::vector<double> rv = averageRanks(values), rc = averageRanks(costs);
+    for (size_t i = 0; i < fitness.size(); ++i) fitness[i] = -(rv[i] + rc[i]);
+  } else {
+    for (size_t i = 0; i < fitness.size(); ++i)
+      fitness[i] = population_[i].value - (objectives_.feasible(population_[i].cell) ? 0.0 : 1000.0);
   }
-  return mutateNb201Cell(best->cell, rng);
+  std::uniform_int_distribution<size_t> pick(0, population_.size() - 1);
+  size_t best = population_.size();
+  for (int i = 0; i < sampleSize_; ++i) {
+    const size_t m = pick(rng);
+    if (best == population_.size() || fitness[m] > fitness[best]) best = m;
+  }
+  return mutateNb201Cell(population_[best].cell, rng);
 }
 
 void RegularizedEvolution::observe(const Nb201Cell& cell, double value) {
@@ -47,12 +66,120 @@ void RegularizedEvolution::observe(const Nb201Cell& cell, double value) {
   if (static_cast<int>(population_.size()) > populationSize_) population_.erase(population_.begin());
 }
 
-std::vector<std::string> queryStrategyNames() { return {"random", "evolution"}; }
+namespace {
 
-StrategyFactory queryStrategyFactory(const std::string& name) {
-  if (name == "random") return [] { return std::make_unique<RandomSearch>(); };
-  if (name == "evolution") return [] { return std::make_unique<RegularizedEvolution>(10, 3); };
-  throw Error(ErrorCode::InvalidArgument, "unknown search strategy '" + name + "' (known: random, evolution)");
+struct RegisteredStrategy {
+  std::string name;
+  ParamStrategyFactory factory;
+  Json defaults;
+};
+
+struct StrategyRegistry {
+  std::mutex mutex;
+  std::vector<RegisteredStrategy> strategies;
+};
+
+StrategyRegistry& registry() {
+  static StrategyRegistry r;
+  return r;
+}
+
+const char* const kBuiltinStrategies[] = {"random", "evolution"};
+
+bool isBuiltin(const std::string& name) {
+  return std::find(std::begin(kBuiltinStrategies), std::end(kBuiltinStrategies), name) != std::end(kBuiltinStrategies);
+}
+
+std::string knownNames() {
+  std::string out;
+  for (const auto& n : queryStrategyNames()) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+void checkParamNames(const std::string& strategy, const StrategyParams& params, const Json& defaults) {
+  if (!params.is_object())
+    throw Error(ErrorCode::InvalidArgument, "parameters of strategy '" + strategy + "' must be a JSON object");
+  for (const auto& [key, value] : params.items())
+    if (!defaults.contains(key)) {
+      std::string known;
+      for (const auto& [k, v] : defaults.items()) known += (known.empty() ? "" : ", ") + k;
+      throw Error(ErrorCode::InvalidArgument, "strategy '" + strategy + "' has no parameter '" + key + "' (known: " +
+                                                  (known.empty() ? std::string("none") : known) + ")");
+    }
+}
+
+int intParam(const std::string& strategy, const StrategyParams& params, const std::string& key, int fallback) {
+  if (!params.contains(key)) return fallback;
+  const Json& v = params.at(key);
+  if (!v.is_number_integer())
+    throw Error(ErrorCode::InvalidArgument, "parameter '" + key + "' of strategy '" + strategy + "' must be an integer");
+  return v.get<int>();
+}
+
+}  // namespace
+
+void registerQueryStrategy(const std::string& name, ParamStrategyFactory factory, Json defaults) {
+  if (name.empty() || !factory)
+    throw Error(ErrorCode::PluginError, "a query strategy needs a name and a factory");
+  if (isBuiltin(name)) throw Error(ErrorCode::PluginError, "query strategy '" + name + "' is built in");
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  for (const auto& s : r.strategies)
+    if (s.name == name) throw Error(ErrorCode::PluginError, "query strategy '" + name + "' is already registered");
+  r.strategies.push_back({name, std::move(factory), std::move(defaults)});
+}
+
+void PluginHost::addQueryStrategy(const std::string& name, ParamStrategyFactory factory, Json defaults) {
+  registerQueryStrategy(name, std::move(factory), std::move(defaults));
+}
+
+std::vector<std::string> queryStrategyNames() {
+  std::vector<std::string> names(std::begin(kBuiltinStrategies), std::end(kBuiltinStrategies));
+  auto& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  for (const auto& s : r.strategies) names.push_back(s.name);
+  return names;
+}
+
+Json queryStrategyDefaults(const std::string& name) {
+  if (name == "random") return Json::object();
+  if (name == "evolution") return Json{{"population", 10}, {"sample", 3}};
+  auto& r = registry();
+  {
+    std::lock_guard<std::mutex> lock(r.mutex);
+    for (const auto& s : r.strategies)
+      if (s.name == name) return s.defaults;
+  }
+  throw Error(ErrorCode::NotFound, "unknown search strategy '" + name + "' (known: " + knownNames() + ")");
+}
+
+StrategyFactory queryStrategyFactory(const std::string& name, const StrategyParams& params) {
+  if (name == "random") {
+    checkParamNames(name, params, Json::object());
+    return [] { return std::make_unique<RandomSearch>(); };
+  }
+  if (name == "evolution") {
+    checkParamNames(name, params, queryStrategyDefaults(name));
+    const int population = intParam(name, params, "population", 10), sample = intParam(name, params, "sample", 3);
+    RegularizedEvolution check(population, sample);  // validates now, not per seed
+    return [population, sample] { return std::make_unique<RegularizedEvolution>(population, sample); };
+  }
+  ParamStrategyFactory factory;
+  Json defaults;
+  {
+    auto& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    for (const auto& s : r.strategies)
+      if (s.name == name) {
+        factory = s.factory;
+        defaults = s.defaults;
+      }
+  }
+  if (!factory)
+    throw Error(ErrorCode::InvalidArgument, "unknown search strategy '" + name + "' (known: " + knownNames() + ")");
+  checkParamNames(name, params, defaults);
+  Json p = params;
+  return [factory, p] { return factory(p); };
 }
 
 }  // namespace nas

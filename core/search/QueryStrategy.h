@@ -15,12 +15,26 @@
 #include <string>
 #include <vector>
 
+#include "common/Json.h"
 #include "searchspace/Nb201Cell.h"
 
 namespace nas {
 
 // The only randomness of a search: seeded per run, never a global generator.
 using Rng = std::mt19937_64;
+
+// The objectives of a search. Single: maximise the metric. Limit: maximise the metric among
+// cells whose cost is at most `limit` (the hard constraint of AG-Net's hardware search).
+// Pareto: maximise the metric and minimise the cost together. The cost is the second
+// objective (FLOPs, params or a table column), always minimised, known exactly per cell.
+struct SearchObjectives {
+  enum class Mode { Single, Limit, Pareto };
+  Mode mode = Mode::Single;
+  std::string costName;                          // "flops", "params" or a table column
+  std::function<double(const Nb201Cell&)> cost;  // set for Limit and Pareto
+  double limit = 0;                              // Limit only
+  bool feasible(const Nb201Cell& c) const { return mode != Mode::Limit || cost(c) <= limit; }
+};
 
 class QueryStrategy {
  public:
@@ -31,6 +45,9 @@ class QueryStrategy {
   virtual Nb201Cell propose(Rng& rng) = 0;
   // The value of a cell the loop has just queried, in query order.
   virtual void observe(const Nb201Cell& cell, double value) = 0;
+  // Called once by the loop before the first proposal when the search has a second
+  // objective. Strategies that ignore it still work: the loop reports the best feasible cell.
+  virtual void setObjectives(const SearchObjectives&) {}
 };
 
 using StrategyFactory = std::function<std::unique_ptr<QueryStrategy>()>;
@@ -57,6 +74,9 @@ class RegularizedEvolution final : public QueryStrategy {
   std::string name() const override { return "evolution"; }
   Nb201Cell propose(Rng& rng) override;
   void observe(const Nb201Cell& cell, double value) override;
+  // Limit: a cell over the limit competes with value - 1000 (every feasible one beats it).
+  // Pareto: the tournament compares rank sums (metric rank + cost rank) in the population.
+  void setObjectives(const SearchObjectives& objectives) override { objectives_ = objectives; }
 
  private:
   struct Member {
@@ -66,10 +86,26 @@ class RegularizedEvolution final : public QueryStrategy {
   int populationSize_;
   int sampleSize_;
   std::vector<Member> population_;  // oldest first
+  SearchObjectives objectives_;
 };
 
-// Builds a strategy by name ("random", "evolution"); InvalidArgument lists known names.
-StrategyFactory queryStrategyFactory(const std::string& name);
+// Strategy parameters as a JSON object of name -> value (numbers, strings, booleans).
+using StrategyParams = Json;
+using ParamStrategyFactory = std::function<std::unique_ptr<QueryStrategy>(const StrategyParams&)>;
+
+// Strategies added at run time (plugins, through PluginHost::addQueryStrategy). `defaults`
+// documents every parameter with its default; a factory gets the user's overrides only and
+// must reject unknown names. Throws PluginError for a duplicate or built-in name. Process-
+// wide and thread-safe: plugins are loaded once per process and never unloaded.
+void registerQueryStrategy(const std::string& name, ParamStrategyFactory factory, Json defaults = Json::object());
+// The defaults a strategy documents (an empty object for random; evolution's population
+// and sample). NotFound lists the known names.
+Json queryStrategyDefaults(const std::string& name);
+
+// Builds a strategy by name ("random", "evolution", or a registered one); InvalidArgument
+// lists known names. `params` overrides defaults; an unknown parameter is InvalidArgument.
+StrategyFactory queryStrategyFactory(const std::string& name, const StrategyParams& params = Json::object());
+// Built-in names first, then registered ones in registration order.
 std::vector<std::string> queryStrategyNames();
 
 }  // namespace nas

@@ -1,7 +1,13 @@
 // The tabular query loop and the multi-seed runner.
 #include "search/TabularSearch.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
 #include "common/Error.h"
+#include "search/Pareto.h"
 #include "search/Stats.h"
 
 namespace nas {
@@ -46,6 +52,74 @@ class UnseenCells {
 
 }  // namespace
 
+SearchObjectives makeSearchObjectives(const TabularBenchmark& table, const std::string& metric,
+                                      const SecondObjective& second) {
+  SearchObjectives o;
+  if (second.name.empty()) {
+    if (second.limit)
+      throw Error(ErrorCode::InvalidArgument, "a limit needs a second objective (--objective2 flops, params or a column)");
+    return o;
+  }
+  if (second.name == metric)
+    throw Error(ErrorCode::InvalidArgument, "the second objective '" + second.name + "' is the searched metric itself");
+  auto costs = std::make_shared<std::vector<double>>(kNb201NumCells, std::numeric_limits<double>::quiet_NaN());
+  if (second.name == "flops" || second.name == "params") {
+    const bool flops = second.name == "flops";
+    for (int i = 0; i < kNb201NumCells; ++i) {
+      const CostCounts c = nb201Cost(Nb201Cell::fromIndex(i));
+      (*costs)[i] = flops ? c.flops / 1e6 : double(c.params) / 1e6;
+    }
+  } else if (table.hasMetric(second.name)) {
+    const std::size_t col = table.metricIndex(second.name);
+    for (int i = 0; i < kNb201NumCells; ++i)
+      if (auto row = table.findCell(Nb201Cell::fromIndex(i))) (*costs)[i] = table.value(*row, col);
+  } else {
+    std::string known = "flops, params";
+    for (const auto& m : table.metricNames())
+      if (m != metric) known += ", " + m;
+    throw Error(ErrorCode::InvalidArgument,
+                "unknown second objective '" + second.name + "' (known: " + known + ")", table.path());
+  }
+  if (second.limit && !std::isfinite(*second.limit))
+    throw Error(ErrorCode::InvalidArgument, "the limit of '" + second.name + "' must be a finite number");
+  o.mode = second.limit ? SearchObjectives::Mode::Limit : SearchObjectives::Mode::Pareto;
+  o.costName = second.name;
+  o.limit = second.limit.value_or(0.0);
+  o.cost = [costs](const Nb201Cell& c) { return (*costs)[c.index()]; };
+  return o;
+}
+
+ParetoSummary paretoOfTrace(const TabularBenchmark& table, const std::string& metric,
+                            const SearchObjectives& objectives, const std::vector<QueryRecord>& trace) {
+  ParetoSummary out;
+  if (objectives.mode == SearchObjectives::Mode::Single || trace.empty()) return out;
+  const std::size_t col = table.metricIndex(metric);
+  double worstValue = std::numeric_limits<double>::infinity(), bestValue = -worstValue;
+  double worstCost = -std::numeric_limits<double>::infinity(), bestCost = -worstCost;
+  for (int i = 0; i < kNb201NumCells; ++i) {
+    const Nb201Cell cell = Nb201Cell::fromIndex(i);
+    const auto row = table.findCell(cell);
+    if (!row) continue;
+    const double v = table.value(*row, col);
+    worstValue = std::min(worstValue, v);
+    bestValue = std::max(bestValue, v);
+    const double c = objectives.cost(cell);
+    if (std::isfinite(c)) {
+      worstCost = std::max(worstCost, c);
+      bestCost = std::min(bestCost, c);
+    }
+  }
+  std::vector<Point2d> points;
+  for (const auto& q : trace) points.push_back({q.cost, q.value});
+  const Objectives2d dirs{false, true};
+  out.front = paretoFront(points, dirs);
+  const double box = (bestValue - worstValue) * (worstCost - bestCost);
+  // The reference sits just outside the table's worst corner so that corner still counts.
+  const Point2d ref{worstCost + 1e-9 * std::abs(worstCost) + 1e-12, worstValue - 1e-9 * std::abs(worstValue) - 1e-12};
+  out.hypervolume = box > 0 ? hypervolume2d(points, dirs, ref) / box : 0.0;
+  return out;
+}
+
 std::vector<double> TabularSearchResult::bestSoFar() const {
   std::vector<double> out;
   out.reserve(trace.size());
@@ -55,7 +129,7 @@ std::vector<double> TabularSearchResult::bestSoFar() const {
 
 TabularSearchResult runTabularSearch(const TabularBenchmark& table, const std::string& metric,
                                      QueryStrategy& strategy, int queries, std::uint64_t seed,
-                                     const QueryCallback& onQuery) {
+                                     const QueryCallback& onQuery, const SearchObjectives& objectives) {
   if (table.space() != "nb201")
     throw Error(ErrorCode::InvalidArgument, "tabular search needs a table loaded with space 'nb201'", table.path());
   const size_t metricCol = table.metricIndex(metric);
@@ -66,8 +140,15 @@ TabularSearchResult runTabularSearch(const TabularBenchmark& table, const std::s
                     std::to_string(queries),
                 table.path());
 
+  const bool limited = objectives.mode == SearchObjectives::Mode::Limit;
+  if (objectives.mode != SearchObjectives::Mode::Single) {
+    if (!objectives.cost) throw Error(ErrorCode::InvalidArgument, "a second objective needs a cost function");
+    strategy.setObjectives(objectives);
+  }
   Rng rng(seed);
   TabularSearchResult result;
+  result.hasBest = false;
+  result.bestValue = std::numeric_limits<double>::quiet_NaN();
   result.trace.reserve(queries);
   for (int q = 1; q <= queries; ++q) {
     Nb201Cell cell = strategy.propose(rng);
@@ -80,20 +161,24 @@ TabularSearchResult runTabularSearch(const TabularBenchmark& table, const std::s
     rec.cell = cell;
     rec.row = *table.findCell(cell);
     rec.value = table.value(rec.row, metricCol);
-    if (q == 1 || rec.value > result.bestValue) {
+    if (objectives.mode != SearchObjectives::Mode::Single) rec.cost = objectives.cost(cell);
+    rec.feasible = !limited || rec.cost <= objectives.limit;
+    if (rec.feasible && (!result.hasBest || rec.value > result.bestValue)) {
       result.bestValue = rec.value;
       result.bestCell = cell;
+      result.hasBest = true;
     }
     rec.bestSoFar = result.bestValue;
     strategy.observe(cell, rec.value);
     result.trace.push_back(rec);
     if (onQuery) onQuery(rec);
   }
+  result.pareto = paretoOfTrace(table, metric, objectives, result.trace);
   return result;
 }
 
 Json MultiSeedSummary::toJson() const {
-  return Json{{"strategy", strategy},
+  Json j{{"strategy", strategy},
               {"metric", metric},
               {"queries", queries},
               {"seeds", seeds},
@@ -104,14 +189,30 @@ Json MultiSeedSummary::toJson() const {
               {"curve", curve},
               {"best_arch", bestArch},
               {"best_value", bestValue}};
+  if (!objective2.empty()) {
+    j["objective2"] = objective2;
+    j["limit"] = limit ? Json(*limit) : Json(nullptr);
+    j["seeds_without_feasible"] = seedsWithoutFeasible;
+    j["pareto"] = pareto;
+    j["hypervolume"] = meanHypervolume;
+    j["std_hypervolume"] = stdHypervolume;
+    j["hypervolume_per_seed"] = hypervolumePerSeed;
+  }
+  return j;
 }
 
 MultiSeedSummary runMultiSeedSearch(const TabularBenchmark& table, const std::string& metric,
                                     const std::string& strategyName, const StrategyFactory& factory, int queries,
-                                    int seedCount, std::uint64_t firstSeed, const SeededQueryCallback& onQuery) {
+                                    int seedCount, std::uint64_t firstSeed, const SeededQueryCallback& onQuery,
+                                    const SecondObjective& second) {
   if (seedCount < 1)
     throw Error(ErrorCode::InvalidArgument, "seeds must be at least 1, got " + std::to_string(seedCount));
+  const SearchObjectives objectives = makeSearchObjectives(table, metric, second);
   MultiSeedSummary s;
+  s.objective2 = second.name;
+  s.limit = second.limit;
+  std::vector<int> curveCount(queries, 0);
+  std::vector<QueryRecord> allQueried;
   s.strategy = strategyName;
   s.metric = metric;
   s.queries = queries;
@@ -121,18 +222,46 @@ MultiSeedSummary runMultiSeedSearch(const TabularBenchmark& table, const std::st
     auto strategy = factory();
     QueryCallback perQuery;
     if (onQuery) perQuery = [&](const QueryRecord& r) { onQuery(seed, r); };
-    TabularSearchResult r = runTabularSearch(table, metric, *strategy, queries, seed, perQuery);
+    TabularSearchResult r = runTabularSearch(table, metric, *strategy, queries, seed, perQuery, objectives);
     s.seeds.push_back(seed);
     s.bestPerSeed.push_back(r.bestValue);
-    s.bestArchPerSeed.push_back(r.bestCell.toString());
-    for (int q = 0; q < queries; ++q) s.curve[q] += r.trace[q].bestSoFar / seedCount;
-    if (k == 0 || r.bestValue > s.bestValue) {
+    s.bestArchPerSeed.push_back(r.hasBest ? r.bestCell.toString() : std::string());
+    for (int q = 0; q < queries; ++q)
+      if (!std::isnan(r.trace[q].bestSoFar)) {
+        s.curve[q] += r.trace[q].bestSoFar;
+        ++curveCount[q];
+      }
+    if (r.hasBest && (s.bestArch.empty() || r.bestValue > s.bestValue)) {
       s.bestValue = r.bestValue;
       s.bestArch = r.bestCell.toString();
     }
+    if (!r.hasBest) ++s.seedsWithoutFeasible;
+    if (objectives.mode != SearchObjectives::Mode::Single) {
+      s.hypervolumePerSeed.push_back(r.pareto.hypervolume);
+      for (std::size_t i : r.pareto.front) allQueried.push_back(r.trace[i]);
+    }
   }
-  s.meanBest = mean(s.bestPerSeed);
-  s.stdBest = stddev(s.bestPerSeed);
+  for (int q = 0; q < queries; ++q)
+    s.curve[q] = curveCount[q] ? s.curve[q] / curveCount[q] : std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> found;
+  for (double b : s.bestPerSeed)
+    if (!std::isnan(b)) found.push_back(b);
+  s.meanBest = found.empty() ? std::numeric_limits<double>::quiet_NaN() : mean(found);
+  s.stdBest = found.size() < 2 ? 0.0 : stddev(found);
+  if (s.bestArch.empty()) s.bestValue = std::numeric_limits<double>::quiet_NaN();
+  if (objectives.mode != SearchObjectives::Mode::Single) {
+    s.meanHypervolume = mean(s.hypervolumePerSeed);
+    s.stdHypervolume = s.hypervolumePerSeed.size() < 2 ? 0.0 : stddev(s.hypervolumePerSeed);
+    std::vector<Point2d> points;
+    for (const auto& q : allQueried) points.push_back({q.cost, q.value});
+    std::string lastArch;
+    for (std::size_t i : paretoFront(points, {false, true})) {
+      const std::string arch = allQueried[i].cell.toString();
+      if (arch == lastArch) continue;  // the same cell found by several seeds
+      lastArch = arch;
+      s.pareto.push_back(Json{{"arch", arch}, {"value", allQueried[i].value}, {"cost", allQueried[i].cost}});
+    }
+  }
   return s;
 }
 

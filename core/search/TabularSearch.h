@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,13 +21,43 @@ struct QueryRecord {
   Nb201Cell cell;
   std::size_t row = 0;  // row of the cell in the table
   double value = 0;
-  double bestSoFar = 0;
+  double bestSoFar = 0;    // best feasible so far; NaN while a limited search has none
+  double cost = 0;         // the second objective (0 without one)
+  bool feasible = true;    // cost within the limit (always true without a limit)
 };
+
+// The optional second objective of a search: "flops" (M multiply-accumulates of the
+// benchmark's macro network), "params" (M parameters), or a numeric column of the table;
+// always minimised. With a limit the search maximises the metric among cells whose cost is
+// at most the limit; without one it is a Pareto search (metric up, cost down).
+struct SecondObjective {
+  std::string name;             // empty: single objective
+  std::optional<double> limit;  // set: hard limit; unset: Pareto
+};
+
+// The objectives for the strategy and the loop: costs of all cells precomputed once.
+// InvalidArgument names an unknown cost (listing flops, params and the table's columns),
+// the metric used as its own second objective, or a non-finite limit.
+SearchObjectives makeSearchObjectives(const TabularBenchmark& table, const std::string& metric,
+                                      const SecondObjective& second);
+
+// The points of a search with a second objective: the Pareto front of the queried cells
+// (maximise value, minimise cost) and its hypervolume, normalised by the box between the
+// reference (worst value of the table, highest cost of the table's cells) and the ideal
+// (best value, lowest cost): 1 would be one cell that is best in both.
+struct ParetoSummary {
+  std::vector<std::size_t> front;  // indices into the trace, by cost ascending
+  double hypervolume = 0;
+};
+ParetoSummary paretoOfTrace(const TabularBenchmark& table, const std::string& metric,
+                            const SearchObjectives& objectives, const std::vector<QueryRecord>& trace);
 
 struct TabularSearchResult {
   std::vector<QueryRecord> trace;  // in query order
   Nb201Cell bestCell;
-  double bestValue = 0;
+  double bestValue = 0;  // best feasible value; NaN when a limited search found no feasible cell
+  bool hasBest = true;   // false exactly then
+  ParetoSummary pareto;  // with a second objective only
   std::vector<double> bestSoFar() const;  // trace[i].bestSoFar
 };
 
@@ -38,10 +69,12 @@ using QueryCallback = std::function<void(const QueryRecord&)>;
 inline constexpr int kMaxProposalRetries = 100;
 
 // `table` must be loaded with space "nb201"; `metric` is maximised. Throws
-// InvalidArgument when queries is outside 1..table.size().
+// InvalidArgument when queries is outside 1..table.size(). With objectives (see
+// makeSearchObjectives) the strategy is told them before its first proposal, every record
+// carries the cost, the best is the best feasible cell, and the result has the Pareto front.
 TabularSearchResult runTabularSearch(const TabularBenchmark& table, const std::string& metric,
                                      QueryStrategy& strategy, int queries, std::uint64_t seed,
-                                     const QueryCallback& onQuery = {});
+                                     const QueryCallback& onQuery = {}, const SearchObjectives& objectives = {});
 
 struct MultiSeedSummary {
   std::string strategy;
@@ -56,8 +89,20 @@ struct MultiSeedSummary {
   std::string bestArch;        // best over all seeds (first seed wins ties)
   double bestValue = 0;
 
+  // With a second objective. In a limited search a seed without a feasible cell has a NaN
+  // best (null in JSON) and mean/std/curve average the seeds that have one.
+  std::string objective2;
+  std::optional<double> limit;
+  int seedsWithoutFeasible = 0;
+  std::vector<double> hypervolumePerSeed;
+  double meanHypervolume = 0;
+  double stdHypervolume = 0;
+  Json pareto = Json::array();  // front of all seeds' queried cells: [{"arch","value","cost"}]
+
   // {"strategy","metric","queries","seeds","mean_best","std_best","best_per_seed",
-  //  "best_arch_per_seed","curve","best_arch","best_value"}
+  //  "best_arch_per_seed","curve","best_arch","best_value"}; with a second objective also
+  // "objective2", "limit" (null for Pareto), "seeds_without_feasible", "pareto",
+  // "hypervolume" (mean over seeds), "std_hypervolume", "hypervolume_per_seed".
   Json toJson() const;
 };
 
@@ -67,6 +112,6 @@ using SeededQueryCallback = std::function<void(std::uint64_t seed, const QueryRe
 MultiSeedSummary runMultiSeedSearch(const TabularBenchmark& table, const std::string& metric,
                                     const std::string& strategyName, const StrategyFactory& factory, int queries,
                                     int seedCount, std::uint64_t firstSeed = 0,
-                                    const SeededQueryCallback& onQuery = {});
+                                    const SeededQueryCallback& onQuery = {}, const SecondObjective& second = {});
 
 }  // namespace nas

@@ -118,6 +118,59 @@ void createVersion1(sqlite3* db, const std::string& path) {
   marker.run();
 }
 
+// Version 1 -> 2: device profiles and latency lookup tables (issue 6). A profile is one
+// machine + thread count + batch size; its entries are keyed by (space, key) so a profiling
+// job that was killed resumes by skipping the keys present. Corrections and validation pairs
+// are per (profile, space). Deleting a profile deletes all of its rows.
+void addLatencyTables(sqlite3* db, const std::string& path) {
+  execScript(db, R"sql(
+    CREATE TABLE device_profiles (
+      id            INTEGER PRIMARY KEY,
+      name          TEXT    NOT NULL UNIQUE,
+      cpu           TEXT    NOT NULL DEFAULT '',
+      threads       INTEGER NOT NULL,
+      batch         INTEGER NOT NULL,
+      torch_version TEXT    NOT NULL DEFAULT '',
+      created_at    REAL    NOT NULL
+    );
+
+    CREATE TABLE latency_entries (
+      profile_id INTEGER NOT NULL REFERENCES device_profiles(id) ON DELETE CASCADE,
+      space      TEXT    NOT NULL,
+      key        TEXT    NOT NULL,
+      median_ms  REAL    NOT NULL,
+      iqr_ms     REAL    NOT NULL DEFAULT 0,
+      repeats    INTEGER NOT NULL DEFAULT 0,
+      created_at REAL    NOT NULL,
+      PRIMARY KEY (profile_id, space, key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE latency_corrections (
+      profile_id INTEGER NOT NULL REFERENCES device_profiles(id) ON DELETE CASCADE,
+      space      TEXT    NOT NULL,
+      scale      REAL    NOT NULL DEFAULT 1,
+      offset_ms  REAL    NOT NULL DEFAULT 0,
+      samples    INTEGER NOT NULL DEFAULT 0,
+      created_at REAL    NOT NULL,
+      PRIMARY KEY (profile_id, space)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE latency_validations (
+      id           INTEGER PRIMARY KEY,
+      profile_id   INTEGER NOT NULL REFERENCES device_profiles(id) ON DELETE CASCADE,
+      space        TEXT    NOT NULL,
+      arch         TEXT    NOT NULL,
+      predicted_ms REAL,
+      corrected_ms REAL,
+      measured_ms  REAL,
+      iqr_ms       REAL,
+      created_at   REAL    NOT NULL
+    );
+    CREATE INDEX latency_validations_profile ON latency_validations(profile_id, space);
+  )sql",
+             path, "adding the latency tables");
+}
+
 struct Migration {
   int toVersion;
   void (*apply)(sqlite3* db, const std::string& path);
@@ -126,6 +179,7 @@ struct Migration {
 // Append here; never edit a migration that has shipped.
 constexpr Migration kMigrations[] = {
     {1, &createVersion1},
+    {2, &addLatencyTables},
 };
 static_assert(std::size(kMigrations) == Workspace::kSchemaVersion,
               "Workspace::kSchemaVersion must equal the number of migrations");

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "store/LatencyRecords.h"
 #include "store/Records.h"
 
 namespace nas {
@@ -22,7 +23,7 @@ namespace nas {
 class Workspace {
  public:
   enum class Mode { ReadWrite, ReadOnly };
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens (creating, if Mode::ReadWrite and the file is absent) and migrates.
   static std::unique_ptr<Workspace> open(const std::string& path, Mode mode = Mode::ReadWrite);
@@ -113,6 +114,32 @@ class Workspace {
   std::int64_t putArtifact(JobId job, const std::string& kind, const std::string& name, const std::string& bytes);
   std::optional<std::string> artifact(JobId job, const std::string& kind, const std::string& name) const;
   std::vector<ArtifactRecord> artifacts(JobId job) const;
+
+  // ---- device profiles and latency lookup tables (schema 2, WorkspaceLatency.cpp)
+  // Returns the id of the profile named p.name, creating it from p when absent. An existing
+  // profile measured with other threads or batch throws InvalidArgument: its entries would
+  // not be comparable.
+  std::int64_t ensureDeviceProfile(const DeviceProfileRecord& p);
+  std::optional<DeviceProfileRecord> findDeviceProfile(const std::string& name) const;
+  DeviceProfileRecord deviceProfile(const std::string& name) const;  // throws NotFound listing the names
+  std::vector<DeviceProfileRecord> deviceProfiles() const;           // oldest first
+  void deleteDeviceProfile(const std::string& name);                 // with its entries
+  // The profile with the newest entry of `space`; nullopt when none has entries for it.
+  std::optional<DeviceProfileRecord> latestDeviceProfile(const std::string& space) const;
+  // Upsert by (profile, space, key): each call is one transaction, so a killed profiling job
+  // keeps every entry it finished.
+  void putLatencyEntry(std::int64_t profileId, const LatencyEntryRecord& e);
+  void putLatencyEntries(std::int64_t profileId, const std::vector<LatencyEntryRecord>& es);  // one transaction
+  std::vector<LatencyEntryRecord> latencyEntries(std::int64_t profileId, const std::string& space = {}) const;
+  // Spaces with entries in the profile, sorted.
+  std::vector<std::string> latencySpaces(std::int64_t profileId) const;
+  void putLatencyCorrection(std::int64_t profileId, const LatencyCorrectionRecord& c);
+  std::optional<LatencyCorrectionRecord> latencyCorrection(std::int64_t profileId, const std::string& space) const;
+  void clearLatencyCorrection(std::int64_t profileId, const std::string& space);
+  // Replaces the stored validation pairs of (profile, space) in one transaction.
+  void replaceLatencyValidations(std::int64_t profileId, const std::string& space,
+                                 const std::vector<LatencyValidationRecord>& pairs);
+  std::vector<LatencyValidationRecord> latencyValidations(std::int64_t profileId, const std::string& space = {}) const;
 
  private:
   struct Impl;

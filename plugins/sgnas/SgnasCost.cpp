@@ -96,6 +96,7 @@ Cost exactCost(const CostTable& t, const SgnasArch& arch) {
     c.flops += (lt.pw1Flops + lt.pw2Flops) * e / t.groups;
     c.params += (lt.pw1Params + lt.pw2Params) * e / t.groups;
   }
+  if (t.latency) c.latencyMs = exactLatency(*t.latency, arch);
   return c;
 }
 
@@ -107,6 +108,17 @@ CostRange costRange(const SgnasSpace& space) {
 torch::Tensor lutFlops(const CostTable& table, const torch::Tensor& p, bool cutoff) { return lut(table, p, true, cutoff); }
 torch::Tensor lutParams(const CostTable& table, const torch::Tensor& p, bool cutoff) {
   return lut(table, p, false, cutoff);
+}
+
+torch::Tensor lutCost(const CostTable& table, const torch::Tensor& p, const std::string& name, bool cutoff) {
+  if (name == "flops") return lutFlops(table, p, cutoff);
+  if (name == "params") return lutParams(table, p, cutoff);
+  if (name == "latency") {
+    if (!table.latency)
+      throw Error(ErrorCode::InvalidArgument, "no latency table: name a device profile (latency_profile)", "sgnas cost");
+    return lutLatency(*table.latency, p);
+  }
+  throw Error(ErrorCode::InvalidArgument, "unknown cost '" + name + "' (flops, params, latency)", "sgnas cost");
 }
 
 }  // namespace nas::sgnas

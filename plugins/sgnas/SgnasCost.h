@@ -16,8 +16,11 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
+#include "SgnasLatency.h"
 #include "SgnasSpace.h"
 
 namespace nas::sgnas {
@@ -25,6 +28,7 @@ namespace nas::sgnas {
 struct Cost {
   double flops = 0;        // MACs per image
   std::int64_t params = 0;
+  double latencyMs = 0;    // predicted from a device profile; 0 when the table has none
 };
 
 struct LayerCostTable {
@@ -39,6 +43,8 @@ struct CostTable {
   double baseFlops = 0;  // stem, fixed first block, head, classifier
   std::int64_t baseParams = 0;  // those plus each layer's one switchable BN
   std::vector<LayerCostTable> layers;
+  // Latency from a device profile's lookup table (issue 6), when a job names one.
+  std::optional<LatencyCostTable> latency;
 };
 
 CostTable buildCostTable(const SgnasSpace& space);
@@ -58,6 +64,9 @@ CostRange costRange(const SgnasSpace& space);
 // exact 0/1 but whose gradient must reach every choice).
 torch::Tensor lutFlops(const CostTable& table, const torch::Tensor& p, bool cutoff = true);
 torch::Tensor lutParams(const CostTable& table, const torch::Tensor& p, bool cutoff = true);
+// By constraint name: "flops", "params" or "latency" (lutLatency, exact for one-hot p; the
+// cut-off does not apply to it). "latency" without a latency table throws InvalidArgument.
+torch::Tensor lutCost(const CostTable& table, const torch::Tensor& p, const std::string& name, bool cutoff = true);
 
 // Probability threshold below which a choice is neither run by the mixed supernet forward
 // nor counted by the table (the paper's cut-off).

@@ -172,7 +172,7 @@ GeneratorTrainer::Step GeneratorTrainer::step() {
   const bool cutoff = !options_.straightThroughCost;
   std::vector<torch::Tensor> costs;  // per constraint, [all]
   for (const auto& c : setup_.constraints)
-    costs.push_back(c.name == "flops" ? lutFlops(setup_.table, pc, cutoff) : lutParams(setup_.table, pc, cutoff));
+    costs.push_back(lutCost(setup_.table, pc, c.name, cutoff));
   const auto xs = x.chunk(T), ys = y.chunk(T);
   const auto ceOpts = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing);
   torch::Tensor ce = torch::zeros({}), hc = torch::zeros({}), hcExtra = torch::zeros({});
@@ -286,7 +286,8 @@ std::string generatorArtifact(const GeneratorSetup& setup, const std::string& ge
                   {"constraints", cs},
                   {"prior_pool", setup.pool.toJson(setup.space)},
                   {"config", setup.config.toJson()},
-                  {"extra", extra}};
+                  {"extra", extra},
+                  {"latency_table", setup.table.latency ? latencyCostTableToJson(*setup.table.latency) : Json()}};
   torch::serialize::OutputArchive a;
   a.write("format", c10::IValue(std::int64_t{1}));
   a.write("meta", c10::IValue(meta.dump()));
@@ -314,9 +315,11 @@ LoadedGenerator loadGeneratorArtifact(const std::string& bytes) {
   try {
     g.setup.space = SgnasSpace::fromJson(m.at("space"));
     g.setup.table = buildCostTable(g.setup.space);
+    if (m.contains("latency_table") && !m.at("latency_table").is_null())
+      g.setup.table.latency = latencyCostTableFromJson(m.at("latency_table"));
     for (const auto& c : m.at("constraints"))
       g.setup.constraints.push_back({c.at("name").get<std::string>(), c.at("min").get<double>(), c.at("max").get<double>()});
-    g.setup.pool = PriorPool::fromJson(g.setup.space, m.at("prior_pool"));
+    g.setup.pool = PriorPool::fromJson(g.setup.space, g.setup.table, m.at("prior_pool"));
     g.setup.config = GeneratorConfig::fromJson(m.at("config"));
     g.extra = m.value("extra", Json::object());
   } catch (const nlohmann::json::exception& e) {

@@ -1,6 +1,8 @@
 // SgnasMethod::run: data, the three phases, checkpoints and the workspace writes.
 #include "SgnasMethod.h"
 
+#include "SgnasLatency.h"
+
 #include <torch/torch.h>
 
 #include <chrono>
@@ -111,7 +113,9 @@ Json SgnasMethod::run(JobContext& ctx) const {
   GeneratorSetup setup;
   setup.space = space;
   setup.table = buildCostTable(space);
-  setup.constraints = makeConstraints(space, S("constraints"));
+  if (S("constraints").find("latency") != std::string::npos || !S("latency_profile").empty())
+    setup.table.latency = loadLatencyCostTable(ws, space, S("latency_profile"));
+  setup.constraints = makeConstraints(space, setup.table, S("constraints"));
   setup.pool = buildPriorPool(space, setup.table, static_cast<int>(I("pool_size")), Rng::derive(seed, 0x9001));
   setup.config.layers = space.numLayers();
   setup.config.groups = space.groups;
@@ -323,11 +327,13 @@ Json SgnasMethod::run(JobContext& ctx) const {
                                              r.generated.cost.params);
       add(g, "supernet_val_accuracy", r.accuracy);
       add(g, "target_flops", r.target);
+      if (setup.table.latency) add(g, "latency_ms", r.generated.cost.latencyMs);  // for the Pareto views
       sample(i, g, {{"kind", "generated"}, {"target_flops", r.target}, {"error_pct", r.errorPct()}, {"accuracy", r.accuracy}});
       for (size_t k = 0; k < r.randoms.size(); ++k) {
         const ArchId a = ws.upsertArchitecture("sgnas", archToString(space, r.randoms[k].arch), r.randoms[k].cost.flops,
                                                r.randoms[k].cost.params);
         add(a, "supernet_val_accuracy", r.randomAccuracy[k]);
+        if (setup.table.latency) add(a, "latency_ms", r.randoms[k].cost.latencyMs);
         sample(i, a, {{"kind", "random"}, {"target_flops", r.target}, {"accuracy", r.randomAccuracy[k]}});
       }
       ++i;

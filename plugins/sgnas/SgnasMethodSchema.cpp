@@ -34,8 +34,12 @@ ParamSchema SgnasMethod::schema() const {
                     "Test images used for the supernet accuracy estimates of the evaluate phase"),
                10, 1e9, "images"));
   s.add(withChoices(paramSpec("constraints", T::Choice, "flops+params", "Constraints",
-                    "What the generator is conditioned on; with both, either may be left as don't-care"),
-               {"flops", "flops+params"}));
+                    "What the generator is conditioned on; with several, any may be left as don't-care. latency "
+                    "(ms) comes from a device profile's lookup table (latency_profile)"),
+               {"flops", "flops+params", "flops+latency", "flops+params+latency"}));
+  s.add(paramSpec("latency_profile", T::String, "", "Device profile",
+                  "Device profile whose lookup table gives the latency constraint and cost (empty: the workspace's "
+                  "latest profile of this space; `nasstudio-cli latency profile --space sgnas` measures one)"));
   // ---- supernet
   s.add(withRange(paramSpec("supernet_from_job", T::Int, 0, "Reuse supernet of job",
                     "Skip supernet training and take the trained supernet of this earlier job in the same workspace "

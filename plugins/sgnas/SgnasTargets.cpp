@@ -12,15 +12,28 @@
 namespace nas::sgnas {
 
 std::vector<Constraint> makeConstraints(const SgnasSpace& space, const std::string& names) {
+  return makeConstraints(space, buildCostTable(space), names);
+}
+
+std::vector<Constraint> makeConstraints(const SgnasSpace& space, const CostTable& table, const std::string& names) {
   const CostRange r = costRange(space);
   std::vector<Constraint> out;
   std::stringstream ss(names);
   std::string name;
   while (std::getline(ss, name, '+')) {
-    if (name != "flops" && name != "params")
-      throw Error(ErrorCode::InvalidArgument, "unknown constraint '" + name + "' (flops, params)", "constraints");
+    if (name != "flops" && name != "params" && name != "latency")
+      throw Error(ErrorCode::InvalidArgument, "unknown constraint '" + name + "' (flops, params, latency)", "constraints");
     for (const auto& c : out)
       if (c.name == name) throw Error(ErrorCode::InvalidArgument, "constraint '" + name + "' twice", "constraints");
+    if (name == "latency") {
+      if (!table.latency)
+        throw Error(ErrorCode::InvalidArgument,
+                    "constraint 'latency' needs a device profile with this space's lookup table (latency_profile)",
+                    "constraints");
+      const LatencyRange lr = latencyRange(*table.latency);
+      out.push_back({name, lr.minMs, lr.maxMs});
+      continue;
+    }
     out.push_back({name, costValue(r.min, name), costValue(r.max, name)});
   }
   if (out.empty()) throw Error(ErrorCode::InvalidArgument, "no constraint named", "constraints");
@@ -30,6 +43,7 @@ std::vector<Constraint> makeConstraints(const SgnasSpace& space, const std::stri
 double costValue(const Cost& c, const std::string& name) {
   if (name == "flops") return c.flops;
   if (name == "params") return static_cast<double>(c.params);
+  if (name == "latency") return c.latencyMs;
   throw Error(ErrorCode::InvalidArgument, "unknown constraint '" + name + "'", "sgnas");
 }
 
@@ -99,8 +113,11 @@ Json PriorPool::toJson(const SgnasSpace& space) const {
 }
 
 PriorPool PriorPool::fromJson(const SgnasSpace& space, const Json& j) {
+  return fromJson(space, buildCostTable(space), j);
+}
+
+PriorPool PriorPool::fromJson(const SgnasSpace& space, const CostTable& t, const Json& j) {
   if (!j.is_array() || j.empty()) throw Error(ErrorCode::ParseError, "expected a non-empty array", "sgnas prior pool");
-  const CostTable t = buildCostTable(space);
   PriorPool p;
   for (const auto& s : j) {
     SgnasArch a = parseArch(space, s.get<std::string>());

@@ -25,6 +25,9 @@ struct Constraint {
 
 // "flops" or "flops+params" (or "params") -> constraints with ranges measured from the space.
 std::vector<Constraint> makeConstraints(const SgnasSpace& space, const std::string& names);
+// The same with "latency" (ms, from table.latency: its exact reachable range) allowed, e.g.
+// "latency", "flops+latency"; "latency" without a latency table throws InvalidArgument.
+std::vector<Constraint> makeConstraints(const SgnasSpace& space, const CostTable& table, const std::string& names);
 double costValue(const Cost& c, const std::string& name);  // throws on an unknown name
 
 // One request: a target per constraint, or none ("don't care").
@@ -57,6 +60,8 @@ struct PriorPool {
   const PriorEntry& nearest(const std::vector<Constraint>& cs, const Targets& t) const;
   Json toJson(const SgnasSpace& space) const;
   static PriorPool fromJson(const SgnasSpace& space, const Json& j);
+  // With the costs from `table` (its latency too, when it has a latency table).
+  static PriorPool fromJson(const SgnasSpace& space, const CostTable& table, const Json& j);
 };
 // `size` keys at min + (i+1)(max-min)/(size+1); each a random architecture within 1 % of the
 // range of its key (the paper's +-1 MFLOPs), drawn with `seed`.

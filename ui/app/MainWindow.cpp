@@ -33,6 +33,8 @@
 #include "engine/Engine.h"
 #include "forms/NewJobDialog.h"
 #include "jobs/JobController.h"
+#include "generate/GeneratePanel.h"
+#include "latency/LatencyView.h"
 #include "jobs/JobsPanel.h"
 #include "jobs/WorkspaceWatcher.h"
 #include "models/JobListModel.h"
@@ -73,6 +75,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   curves_ = new CurveView(tabs_);
   tabs_->addTab(curves_, icon("series"), tr("Curves"));
   createArchitectureViews();
+  // Live generation: sliders over a job's trained generator (Ctrl+3). The registry (plugins)
+  // is loaded only when a generator is first opened.
+  generate_ = new GeneratePanel(tabs_);
+  generate_->setRegistryProvider([this]() -> const nas::MethodRegistry& { return engine().methods(); });
+  tabs_->addTab(generate_, icon("generate"), tr("Generate"));
+  // Latency on this machine (issue 6): device profiles and predicted vs measured.
+  latency_ = new LatencyView(tabs_);
+  tabs_->addTab(latency_, tr("Latency"));
   setCentralWidget(tabs_);
 
   createActions();
@@ -98,8 +108,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   // A job that ends may have evaluated architectures the views already list (new evaluations
   // do not change the architecture count the poller watches).
   connect(jobModel_, &JobListModel::statusChanged, this, [this](qint64, JobDisplayStatus, JobDisplayStatus to) {
-    if (to == JobDisplayStatus::Done || to == JobDisplayStatus::Failed || to == JobDisplayStatus::Cancelled)
+    if (to == JobDisplayStatus::Done || to == JobDisplayStatus::Failed || to == JobDisplayStatus::Cancelled) {
       refreshArchitectureViews();
+      generate_->refreshJobs();  // a finished job may have a trained generator now
+      latency_->refresh();       // a latency-profile job may have filled a profile
+    }
   });
 
   tickTimer_ = new QTimer(this);
@@ -393,6 +406,8 @@ bool MainWindow::openWorkspace(const QString& path, QString* error, bool quiet) 
   watcher_.reset();
   curves_->setWorkspace(nullptr);
   setArchitectureViewsWorkspace(nullptr);
+  generate_->setWorkspace(nullptr);
+  latency_->setWorkspace(nullptr);
   controller_->setWorkspace(nullptr);
   jobModel_->clear();
   jobsPanel_->clearLogs();
@@ -401,6 +416,8 @@ bool MainWindow::openWorkspace(const QString& path, QString* error, bool quiet) 
   controller_->setWorkspace(ws_.get());
   curves_->setWorkspace(ws_.get());
   setArchitectureViewsWorkspace(ws_.get());
+  generate_->setWorkspace(ws_.get());
+  latency_->setWorkspace(ws_.get());
   try {
     jobModel_->setJobs(ws_->jobs());
     // Show something useful at once: the newest running job's curves, else the newest job's.

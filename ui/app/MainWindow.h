@@ -37,6 +37,8 @@ namespace nas::ui {
 class ArchTableView;
 class ArchitectureView;
 class CurveView;
+class GeneratePanel;
+class LatencyView;
 class JobController;
 class JobListModel;
 class JobsPanel;
@@ -75,6 +77,7 @@ class MainWindow : public QMainWindow {
   ScatterView* scatterView() const { return scatter_; }
   ArchTableView* archTableView() const { return archTable_; }
   ArchitectureView* architectureView() const { return archView_; }
+  GeneratePanel* generatePanel() const { return generate_; }
 
   void setRunningJobsPolicy(RunningJobsPolicy p) { runningPolicy_ = p; }
   // Poll period of the workspace watcher (applies to the next workspace opened).
@@ -150,6 +153,10 @@ class MainWindow : public QMainWindow {
   QWidget* resultsTab_ = nullptr;
   QTimer* archRefreshTimer_ = nullptr;
   bool archViewsStale_ = false;
+  // Live generation (ui/generate): the "Generate" tab.
+  GeneratePanel* generate_ = nullptr;
+  // Latency on this machine (ui/latency): the "Latency" tab.
+  LatencyView* latency_ = nullptr;
 
   RunningJobsPolicy runningPolicy_ = RunningJobsPolicy::Ask;
   int pollIntervalMs_ = 500;

@@ -130,7 +130,7 @@ TEST(WorkspaceRefuse, NewerSchemaIsTooNew) {
   bytes[60] = bytes[61] = bytes[62] = 0;
   bytes[63] = 99;
   writeBytes(path, bytes);
-  expectRefused(path, ErrorCode::WorkspaceTooNew, "schema 99, this build reads up to 1");
+  expectRefused(path, ErrorCode::WorkspaceTooNew, "schema 99, this build reads up to " + std::to_string(Workspace::kSchemaVersion));
   // The WAL was empty: closing removed the -wal/-shm files SQLite made for reading.
   EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
   EXPECT_FALSE(std::filesystem::exists(path + "-shm"));

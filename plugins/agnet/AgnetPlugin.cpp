@@ -1,0 +1,16 @@
+// The AG-Net plugin: registers the "agnet" query strategy for tabular searches
+// (`nasstudio-cli tabular search --strategy agnet`).
+#include "AgnetSearch.h"
+#include "plugin/PluginApi.h"
+
+NASSTUDIO_PLUGIN_EXPORT int nasstudio_plugin_api_version() { return nas::kPluginApiVersion; }
+
+NASSTUDIO_PLUGIN_EXPORT void nasstudio_plugin_register(nas::PluginHost* host) {
+  const nas::Json defaults = nas::agnet::searchConfigDefaults();
+  host->addQueryStrategy(
+      "agnet",
+      [](const nas::Json& params) -> std::unique_ptr<nas::QueryStrategy> {
+        return std::make_unique<nas::agnet::AgnetStrategy>(nas::agnet::searchConfigFromParams(params));
+      },
+      defaults);
+}

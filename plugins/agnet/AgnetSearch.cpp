@@ -1,0 +1,386 @@
+#include "AgnetSearch.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <numeric>
+#include <random>
+#include <type_traits>
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "common/Error.h"
+
+namespace nas::agnet {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+at::Generator makeTorchGenerator(std::uint64_t seed) {
+  at::Generator g = at::detail::createCPUGenerator(seed);
+  return g;
+}
+
+std::unique_ptr<torch::optim::Adam> makeAdam(Generator& g, double lr) {
+  return std::make_unique<torch::optim::Adam>(g->parameters(), torch::optim::AdamOptions(lr).betas({0.5, 0.999}));
+}
+
+}  // namespace
+
+std::shared_ptr<const Pretrained> pretrain(const PretrainConfig& config) {
+  if (config.samples < 0 || config.batchSize < 1 || !(config.lr > 0) || config.validitySamples < 1)
+    throw Error(ErrorCode::InvalidArgument, "agnet pretraining needs samples >= 0, batch size >= 1, lr > 0");
+  const auto start = Clock::now();
+  torch::AutoGradMode gradients(true);  // also when a caller holds a NoGradGuard
+  auto out = std::make_shared<Pretrained>();
+  {
+    // Parameter initialisation uses torch's global generator: seed it under a lock.
+    static std::mutex initMutex;
+    std::lock_guard<std::mutex> lock(initMutex);
+    torch::manual_seed(config.seed);
+    out->generator = Generator(config.model);
+  }
+  Generator& g = out->generator;
+  g->train();
+  at::Generator gen = makeTorchGenerator(config.seed * 7919 + 1);
+  std::mt19937_64 rng(config.seed);
+  std::uniform_int_distribution<int> pickCell(0, kNb201NumCells - 1);
+  auto adam = makeAdam(g, config.lr);  // Adam, betas (0.5, 0.999)
+  const int steps = (config.samples + config.batchSize - 1) / config.batchSize;
+  double tail = 0;
+  int tailCount = 0;
+  for (int step = 0; step < steps; ++step) {
+    std::vector<Nb201Cell> cells;
+    for (int b = 0; b < config.batchSize; ++b) cells.push_back(Nb201Cell::fromIndex(pickCell(rng)));
+    auto [types, edges] = cellTargets(cells);
+    const torch::Tensor z = torch::randn({config.batchSize, g->latentDim()}, gen);
+    adam->zero_grad();
+    const torch::Tensor loss = reconstructionLoss(g->decode(z), types, edges).mean();
+    loss.backward();
+    adam->step();
+    if (step >= steps - std::max(1, steps / 10)) {
+      tail += loss.item<double>();
+      ++tailCount;
+    }
+  }
+  out->finalLoss = tailCount ? tail / tailCount : 0.0;
+  g->eval();
+  {
+    torch::NoGradGuard noGrad;
+    const torch::Tensor z = torch::rand({config.validitySamples, g->latentDim()}, gen) * 6.0 - 3.0;
+    const auto cells = sampleCells(g->decode(z), gen);
+    int valid = 0;
+    std::vector<bool> seen(kNb201NumCells, false);
+    int unique = 0;
+    for (const auto& c : cells)
+      if (c) {
+        ++valid;
+        if (!seen[c->index()]) {
+          seen[c->index()] = true;
+          ++unique;
+        }
+      }
+    out->validity = double(valid) / double(cells.size());
+    out->uniqueValid = double(unique) / double(cells.size());
+  }
+  out->seconds = secondsSince(start);
+  return out;
+}
+
+std::shared_ptr<const Pretrained> sharedPretrained(const PretrainConfig& config) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const Pretrained>> cache;
+  const std::string key = Json{{"nd", config.model.nodeDim}, {"gd", config.model.graphDim},
+                               {"gl", config.model.gnnLayers}, {"rl", config.model.regressionLayers},
+                               {"n", config.samples}, {"b", config.batchSize}, {"lr", config.lr},
+                               {"seed", config.seed}, {"v", config.validitySamples}}
+                              .dump();
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second;
+  auto p = pretrain(config);
+  cache[key] = p;
+  return p;
+}
+
+Json searchConfigDefaults() {
+  const SearchConfig c;
+  return Json{{"num_init", c.numInit},
+              {"k", c.k},
+              {"num_test", c.numTest},
+              {"ticks", c.ticks},
+              {"tick_size", c.tickSize},
+              {"batch_size", c.batchSize},
+              {"weight_factor", c.weightFactor},
+              {"alpha", c.alpha},
+              {"lr", c.lr},
+              {"latent_bound", c.latentBound},
+              {"sample_start", c.sampleStart},
+              {"sample_end", c.sampleEnd},
+              {"infeasible_weight", c.infeasibleWeight},
+              {"infeasible_penalty", c.infeasiblePenalty},
+              {"value_scale", c.valueScale},
+              {"node_dim", c.pretrain.model.nodeDim},
+              {"graph_dim", c.pretrain.model.graphDim},
+              {"gnn_layers", c.pretrain.model.gnnLayers},
+              {"regression_layers", c.pretrain.model.regressionLayers},
+              {"pretrain_samples", c.pretrain.samples},
+              {"pretrain_batch_size", c.pretrain.batchSize},
+              {"pretrain_lr", c.pretrain.lr},
+              {"pretrain_seed", c.pretrain.seed}};
+}
+
+SearchConfig searchConfigFromParams(const Json& params) {
+  SearchConfig c;
+  auto num = [&](const char* key, auto& field, double lo, double hi) {
+    if (!params.contains(key)) return;
+    const Json& v = params.at(key);
+    using T = std::decay_t<decltype(field)>;
+    const bool isInt = std::is_integral_v<T>;
+    if (!v.is_number() || (isInt && !v.is_number_integer()))
+      throw Error(ErrorCode::InvalidArgument,
+                  std::string("agnet parameter '") + key + "' must be " + (isInt ? "an integer" : "a number") +
+                      ", got " + v.dump());
+    const double d = v.get<double>();
+    if (!(d >= lo && d <= hi))
+      throw Error(ErrorCode::InvalidArgument, std::string("agnet parameter '") + key + "' must be in [" +
+                                                  Json(lo).dump() + ", " + Json(hi).dump() + "], got " + v.dump());
+    field = static_cast<T>(isInt ? double(v.get<long long>()) : d);
+  };
+  num("num_init", c.numInit, 1, 15625);
+  num("k", c.k, 1, 15625);
+  num("num_test", c.numTest, 1, 15625);
+  num("ticks", c.ticks, 0, 1e6);
+  num("tick_size", c.tickSize, 1, 1e6);
+  num("batch_size", c.batchSize, 1, 1e5);
+  num("weight_factor", c.weightFactor, 1e-12, 1e6);
+  num("alpha", c.alpha, 0, 1);
+  num("lr", c.lr, 0, 10);
+  num("latent_bound", c.latentBound, 1e-6, 1e3);
+  num("sample_start", c.sampleStart, 1, 1e6);
+  num("sample_end", c.sampleEnd, 2, 1e7);
+  num("infeasible_weight", c.infeasibleWeight, 0, 1);
+  num("infeasible_penalty", c.infeasiblePenalty, 0, 1e12);
+  num("value_scale", c.valueScale, 0, 1e12);
+  num("node_dim", c.pretrain.model.nodeDim, 2, 4096);
+  num("graph_dim", c.pretrain.model.graphDim, 1, 4096);
+  num("gnn_layers", c.pretrain.model.gnnLayers, 1, 16);
+  num("regression_layers", c.pretrain.model.regressionLayers, 1, 32);
+  num("pretrain_samples", c.pretrain.samples, 0, 1e9);
+  num("pretrain_batch_size", c.pretrain.batchSize, 1, 1e5);
+  num("pretrain_lr", c.pretrain.lr, 1e-9, 10);
+  num("pretrain_seed", c.pretrain.seed, 0, 9e15);
+  if (c.pretrain.model.nodeDim % 2)
+    throw Error(ErrorCode::InvalidArgument, "agnet parameter 'node_dim' must be even (two message-passing halves)");
+  if (c.sampleEnd <= c.sampleStart)
+    throw Error(ErrorCode::InvalidArgument, "agnet parameter 'sample_end' must exceed 'sample_start'");
+  return c;
+}
+
+std::array<float, 2> projectLatent(const float* z, int dim) {
+  static std::mutex mutex;
+  static std::map<int, std::vector<float>> matrices;
+  std::vector<float> m;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto& stored = matrices[dim];
+    if (stored.empty()) {
+      std::mt19937_64 rng(201);
+      std::normal_distribution<float> normal(0.0f, 1.0f / std::sqrt(float(dim)));
+      stored.resize(2 * size_t(dim));
+      for (auto& v : stored) v = normal(rng);
+    }
+    m = stored;
+  }
+  std::array<float, 2> p{0.0f, 0.0f};
+  for (int i = 0; i < dim; ++i) {
+    p[0] += m[i] * z[i];
+    p[1] += m[dim + i] * z[i];
+  }
+  return p;
+}
+
+AgnetStrategy::AgnetStrategy(SearchConfig config) : config_(std::move(config)), tickSize_(config_.tickSize) {
+  pretrained_ = sharedPretrained(config_.pretrain);
+  generator_ = Generator(config_.pretrain.model);
+  generator_->copyFrom(*pretrained_->generator);
+  optimizer_ = makeAdam(generator_, config_.lr);
+}
+
+Nb201Cell AgnetStrategy::propose(Rng& rng) {
+  if (!torchGen_) torchGen_ = makeTorchGenerator(rng());
+  if (queue_.empty() && int(data_.size()) >= config_.numInit) runRound(rng);
+  while (!queue_.empty()) {
+    Nb201Cell c = queue_.front();
+    queue_.erase(queue_.begin());
+    if (!seen_.count(c.index())) return c;
+  }
+  // The initial queries, or a round that found no new valid cell: uniform random.
+  return randomNb201Cell(rng);
+}
+
+void AgnetStrategy::observe(const Nb201Cell& cell, double value) {
+  if (scale_ == 0) scale_ = config_.valueScale > 0 ? config_.valueScale : (std::abs(value) > 1.5 ? 100.0 : 1.0);
+  data_.push_back(cell);
+  values_.push_back(value);
+  seen_.insert(cell.index());
+}
+
+std::vector<double> rankWeights(const std::vector<double>& values, double kappa) {
+  const std::size_t n = values.size();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] > values[b]; });
+  std::vector<double> w(n);
+  for (std::size_t r = 0; r < n; ++r) w[order[r]] = 1.0 / (kappa * double(n) + double(r));
+  return w;
+}
+
+std::vector<double> AgnetStrategy::rankWeights() const {
+  std::vector<double> w = agnet::rankWeights(values_, config_.weightFactor);
+  if (objectives_.mode == SearchObjectives::Mode::Pareto) {
+    // Joint weighting: the cost's rank weights (cheapest first) added to the metric's.
+    std::vector<double> negCost(data_.size());
+    for (std::size_t i = 0; i < data_.size(); ++i) negCost[i] = -objectives_.cost(data_[i]);
+    const std::vector<double> wc = agnet::rankWeights(negCost, config_.weightFactor);
+    for (std::size_t i = 0; i < w.size(); ++i) w[i] += wc[i];
+  } else if (objectives_.mode == SearchObjectives::Mode::Limit) {
+    for (std::size_t i = 0; i < w.size(); ++i)
+      if (!objectives_.feasible(data_[i])) w[i] *= config_.infeasibleWeight;
+  }
+  return w;
+}
+
+void AgnetStrategy::train(Rng& rng) {
+  torch::AutoGradMode gradients(true);
+  const std::vector<double> w = rankWeights();
+  std::discrete_distribution<std::size_t> sampler(w.begin(), w.end());
+  const long long total = (long long)config_.ticks * tickSize_;
+  long long instances = 0;
+  generator_->train();
+  double lastEpochLoss = 0;
+  while (instances < total) {
+    // One epoch: |D| draws with replacement by weight (WeightedRandomSampler), in batches.
+    std::vector<std::size_t> draw(data_.size());
+    for (auto& d : draw) d = sampler(rng);
+    double epochLoss = 0;
+    for (std::size_t start = 0; start < draw.size(); start += config_.batchSize) {
+      const std::size_t end = std::min(draw.size(), start + std::size_t(config_.batchSize));
+      std::vector<Nb201Cell> cells;
+      std::vector<float> targets, weights;
+      for (std::size_t i = start; i < end; ++i) {
+        cells.push_back(data_[draw[i]]);
+        targets.push_back(float(values_[draw[i]] / scale_));
+        weights.push_back(float(w[draw[i]]));
+      }
+      const int64_t B = int64_t(cells.size());
+      auto [types, edges] = cellTargets(cells);
+      const torch::Tensor target = torch::from_blob(targets.data(), {B}, torch::kFloat32).clone();
+      const torch::Tensor weight = torch::from_blob(weights.data(), {B}, torch::kFloat32).clone();
+      const torch::Tensor z = torch::randn({B, generator_->latentDim()}, *torchGen_);
+      optimizer_->zero_grad();
+      const DecodeOutput out = generator_->decode(z);
+      const torch::Tensor rec = reconstructionLoss(out, types, edges);
+      const torch::Tensor mse = (generator_->predict(out) - target).pow(2);
+      const torch::Tensor loss = (((1.0 - config_.alpha) * rec + config_.alpha * mse) * weight).mean();
+      loss.backward();
+      optimizer_->step();
+      epochLoss += loss.item<double>() * double(B);
+      instances += B;
+    }
+    lastEpochLoss = epochLoss / double(draw.size());
+  }
+  if (!rounds_.empty()) rounds_.back().trainLoss = lastEpochLoss;
+}
+
+void AgnetStrategy::runRound(Rng& rng) {
+  const auto start = Clock::now();
+  // The training budget grows with the data: tick_size += cells added since the last round.
+  if (!rounds_.empty()) tickSize_ += int(data_.size() - dataAtLastRound_);
+  dataAtLastRound_ = data_.size();
+  rounds_.push_back({});
+  RoundInfo& info = rounds_.back();
+  info.queried = int(data_.size());
+  train(rng);
+
+  struct Candidate {
+    Nb201Cell cell;
+    double predicted;
+    std::array<float, 2> latent;
+  };
+  std::vector<Candidate> candidates;
+  std::unordered_set<int> visited = seen_;
+  int decoded = 0, valid = 0;
+  generator_->eval();
+  {
+    torch::NoGradGuard noGrad;
+    const int dim = generator_->latentDim();
+    for (int j = config_.sampleStart; j < config_.sampleEnd; j += config_.sampleStart) {
+      const torch::Tensor z =
+          (torch::rand({j, dim}, *torchGen_) * 2.0 - 1.0) * config_.latentBound;
+      const DecodeOutput out = generator_->decode(z);
+      const torch::Tensor pred = generator_->predict(out).contiguous();
+      const auto cells = sampleCells(out, *torchGen_);
+      const torch::Tensor zc = z.contiguous();
+      const float* zp = zc.data_ptr<float>();
+      const float* pp = pred.data_ptr<float>();
+      decoded += j;
+      for (int i = 0; i < j; ++i) {
+        if (!cells[i]) continue;
+        ++valid;
+        if (visited.insert(cells[i]->index()).second)
+          candidates.push_back({*cells[i], double(pp[i]), projectLatent(zp + std::size_t(i) * dim, dim)});
+      }
+      if (int(candidates.size()) > config_.numTest) {
+        std::shuffle(candidates.begin(), candidates.end(), rng);
+        candidates.resize(config_.numTest);
+        break;
+      }
+    }
+  }
+  info.sampled = decoded;
+  info.validity = decoded ? double(valid) / decoded : 0.0;
+  info.candidates = int(candidates.size());
+
+  // Rank: predicted accuracy; over the limit penalised; Pareto: predicted-accuracy rank +
+  // cost rank (the paper's joint ranking).
+  std::vector<double> score(candidates.size());
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    score[i] = candidates[i].predicted;
+    if (objectives_.mode == SearchObjectives::Mode::Limit && !objectives_.feasible(candidates[i].cell))
+      score[i] -= config_.infeasiblePenalty;
+  }
+  if (objectives_.mode == SearchObjectives::Mode::Pareto) {
+    const std::size_t n = candidates.size();
+    std::vector<std::size_t> byPred(n), byCost(n);
+    std::iota(byPred.begin(), byPred.end(), 0);
+    std::iota(byCost.begin(), byCost.end(), 0);
+    std::stable_sort(byPred.begin(), byPred.end(),
+                     [&](std::size_t a, std::size_t b) { return candidates[a].predicted > candidates[b].predicted; });
+    std::vector<double> costs(n);
+    for (std::size_t i = 0; i < n; ++i) costs[i] = objectives_.cost(candidates[i].cell);
+    std::stable_sort(byCost.begin(), byCost.end(), [&](std::size_t a, std::size_t b) { return costs[a] < costs[b]; });
+    std::vector<double> rankSum(n, 0.0);
+    for (std::size_t r = 0; r < n; ++r) {
+      rankSum[byPred[r]] += double(r);
+      rankSum[byCost[r]] += double(r);
+    }
+    for (std::size_t i = 0; i < n; ++i) score[i] = -rankSum[i];
+  }
+  std::vector<std::size_t> order(candidates.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+  for (std::size_t r = 0; r < order.size() && int(r) < config_.k; ++r) {
+    const Candidate& c = candidates[order[r]];
+    queue_.push_back(c.cell);
+    info.queued.push_back(c.cell.toString());
+    info.latent2d.push_back(c.latent);
+  }
+  info.seconds = secondsSince(start);
+}
+
+}  // namespace nas::agnet
