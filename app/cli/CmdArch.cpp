@@ -41,7 +41,7 @@ void addLatency(Json& out, const Nb201Cell& cell, const Nb201MacroConfig& macro,
       throw Error(ErrorCode::Unsupported,
                   "latency profiles of space nb201 cover its reference network (3x32x32, C=16, N=5, 10 classes)",
                   "--profile");
-    auto ws = Workspace::open(path, Workspace::Mode::ReadOnly);
+    auto ws = Workspace::openForReading(path);
     const auto profile = resolveDeviceProfile(*ws, opt.profile, "nb201");
     if (!profile) return;
     const auto space = makeNb201LatencySpace();

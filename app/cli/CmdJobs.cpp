@@ -24,7 +24,7 @@ std::string workspaceOrDefault(const std::string& path) { return path.empty() ? 
 // typed is not (a typo should be an error, not a new empty file).
 std::unique_ptr<Workspace> openForReading(const std::string& path) {
   if (path.empty()) return Workspace::open(defaultWorkspacePath());
-  return Workspace::open(path, Workspace::Mode::ReadOnly);
+  return Workspace::openForReading(path);
 }
 
 // "key=value" pairs typed through the method's schema.

@@ -131,7 +131,7 @@ void addExportImport(CLI::App* latency, CliState& state) {
   ex->add_flag("--json", e->json, "print one JSON object");
   ex->callback([&state, e] {
     state.action = [e] {
-      auto ws = Workspace::open(workspaceOr(e->workspace), Workspace::Mode::ReadOnly);
+      auto ws = Workspace::openForReading(workspaceOr(e->workspace));
       const Json doc = exportDeviceProfile(*ws, e->profile);
       std::ofstream out(e->file, std::ios::binary | std::ios::trunc);
       if (!out) throw Error(ErrorCode::IoError, "cannot open for writing", e->file);
@@ -176,7 +176,7 @@ void addProfiles(CLI::App* latency, CliState& state) {
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([&state, o] {
     state.action = [o] {
-      auto ws = Workspace::open(workspaceOr(o->workspace), Workspace::Mode::ReadOnly);
+      auto ws = Workspace::openForReading(workspaceOr(o->workspace));
       Json list = Json::array();
       for (const auto& p : ws->deviceProfiles()) {
         Json spaces = Json::object();

@@ -74,7 +74,7 @@ void addSgnasCommand(CLI::App& app, CliState& state) {
     state.action = [&state, o] {
       const Json targets = targetsFromPairs(o->targets);
       setTorchThreads(1);  // a live forward pass is tiny: one core is the fast and fair setting
-      auto ws = Workspace::open(workspaceOrDefault(o->workspace), Workspace::Mode::ReadOnly);
+      auto ws = Workspace::openForReading(workspaceOrDefault(o->workspace));
       auto generator = openJobGenerator(state.engine(), *ws, o->job);
       generator->generate(targets);  // warm-up: first-call allocations are not the forward pass
       const auto t0 = std::chrono::steady_clock::now();
@@ -97,7 +97,7 @@ void addSgnasCommand(CLI::App& app, CliState& state) {
   controls->add_flag("--json", c->json, "print one JSON object");
   controls->callback([&state, c] {
     state.action = [&state, c] {
-      auto ws = Workspace::open(workspaceOrDefault(c->workspace), Workspace::Mode::ReadOnly);
+      auto ws = Workspace::openForReading(workspaceOrDefault(c->workspace));
       auto generator = openJobGenerator(state.engine(), *ws, c->job);
       Json list = Json::array();
       for (const auto& s : generator->controls())

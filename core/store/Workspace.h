@@ -27,6 +27,10 @@ class Workspace {
 
   // Opens (creating, if Mode::ReadWrite and the file is absent) and migrates.
   static std::unique_ptr<Workspace> open(const std::string& path, Mode mode = Mode::ReadWrite);
+  // Read-only, except that a workspace written by an earlier NAS Studio (older schema) is
+  // first migrated by one read-write open: read commands must keep working on old files.
+  // A missing file is still NotFound (a typo never creates one).
+  static std::unique_ptr<Workspace> openForReading(const std::string& path);
   // How long a connection opened after this call waits for another process's write lock
   // before failing with WorkspaceLocked. Default: env NASSTUDIO_BUSY_TIMEOUT_MS, else 5000.
   // ms < 0 restores that default.

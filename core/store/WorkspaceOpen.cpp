@@ -123,6 +123,17 @@ void migrateIfNeeded(store::Connection& w) {
 
 }  // namespace
 
+std::unique_ptr<Workspace> Workspace::openForReading(const std::string& path) {
+  try {
+    return open(path, Mode::ReadOnly);
+  } catch (const Error& e) {
+    // Unsupported is what a read-only open of an older schema throws (acceptOrRefuse).
+    if (e.code() != ErrorCode::Unsupported) throw;
+  }
+  open(path, Mode::ReadWrite);  // migrates, then closes
+  return open(path, Mode::ReadOnly);
+}
+
 std::unique_ptr<Workspace> Workspace::open(const std::string& path, Mode mode) {
   std::unique_ptr<Impl> impl;
   {

@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
   }
   try {
     setTorchThreads(1);
-    auto ws = Workspace::open(wsPath, Workspace::Mode::ReadOnly);
+    auto ws = Workspace::openForReading(wsPath);
     LoadedGenerator lg = loadGeneratorArtifact(*ws->artifact(job, "generator", "best"));
     auto live = SgnasLiveGenerator::open(*ws, job);
     const GeneratorSetup& s = lg.setup;

@@ -45,3 +45,25 @@ TEST(WorkspaceLatencyMigration, Version1GainsLatencyTablesAndKeepsRows) {
   ws->putLatencyEntry(id, {"nb201", "fixed", 2.0, 0.1, 10, 0});
   EXPECT_EQ(1u, ws->latencyEntries(id).size());
 }
+
+TEST(WorkspaceLatencyMigration, OpenForReadingUpgradesAnOlderWorkspace) {
+  nas::testing::TempDir dir;
+  const std::string path = dir.file("old.nasdb");
+  JobId job = 0;
+  {
+    auto ws = Workspace::open(path);
+    job = ws->createJob("train", "{}");
+  }
+  downgradeToVersion1(path);
+  auto ro = Workspace::openForReading(path);
+  EXPECT_EQ(Workspace::kSchemaVersion, ro->schemaVersion());
+  EXPECT_EQ(job, ro->job(job).id);
+  EXPECT_THROW(ro->createJob("x", "{}"), Error);  // still read-only
+  // A path that does not exist stays an error: reading never creates a workspace.
+  try {
+    Workspace::openForReading(dir.file("typo.nasdb"));
+    FAIL() << "expected NotFound";
+  } catch (const Error& e) {
+    EXPECT_EQ(ErrorCode::NotFound, e.code());
+  }
+}
