@@ -1,5 +1,6 @@
 // `tabular search`: a query-based search on a benchmark table over many seeds, in memory
 // (no workspace); `run tabular-search` is the same as a job that records everything.
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 
@@ -8,7 +9,10 @@
 #include "common/Error.h"
 #include "common/Paths.h"
 #include "engine/Engine.h"
+#include "eval/Nb201Latency.h"
+#include "search/LatencyObjective.h"
 #include "search/TabularSearch.h"
+#include "store/Workspace.h"
 
 namespace nas::cli {
 
@@ -22,6 +26,8 @@ struct TabularOptions {
   std::uint64_t seed = 0;
   std::vector<std::string> strategyParams;
   std::string objective2;
+  std::string latencyProfile;  // objective2 latency_ms: device profile (empty: the latest nb201 one)
+  std::string workspace;       // objective2 latency_ms: where the profile is
   double limit = 0;
   bool hasLimit = false;
   bool json = false;
@@ -63,6 +69,19 @@ Json strategyParamsFromPairs(const std::string& strategy, const std::vector<std:
   }
   return params;
 }
+
+// objective2 latency_ms: the cells' predicted latency from a device profile of the workspace.
+LatencyObjective latencyObjective(const TabularOptions& o) {
+  const std::string path = o.workspace.empty() ? defaultWorkspacePath() : o.workspace;
+  if (!std::filesystem::exists(path))
+    throw Error(ErrorCode::NotFound,
+                "--objective2 latency_ms reads a device profile from a workspace, and there is none here; "
+                "measure one with `nasstudio-cli latency profile --space nb201 --workspace FILE`",
+                path);
+  auto ws = Workspace::openForReading(path);
+  const auto space = makeNb201LatencySpace();
+  return nb201LatencyObjective(*ws, o.latencyProfile, *space);
+}
 }  // namespace
 
 void addTabularCommand(CLI::App& app, CliState& state) {
@@ -93,8 +112,11 @@ void addTabularCommand(CLI::App& app, CliState& state) {
   search->add_option("--strategy-param", o->strategyParams,
                      "strategy parameter as key=value (repeatable; e.g. agnet's k=16, num_init=16)");
   search->add_option("--objective2", o->objective2,
-                     "second objective, minimised: flops (M), params (M) or a table column; adds pareto and "
-                     "hypervolume to the output");
+                     "second objective, minimised: flops (M), params (M), latency_ms (predicted from a device "
+                     "profile, see --latency-profile) or a table column; adds pareto and hypervolume to the output");
+  search->add_option("--latency-profile", o->latencyProfile,
+                     "with --objective2 latency_ms: device profile (default: the workspace's latest nb201 profile)");
+  addWorkspaceOption(search, o->workspace);
   search->add_option("--limit", o->limit, "with --objective2: best metric with the second objective at most this");
   search->add_option("--queries", o->queries, "query budget per seed")->check(CLI::PositiveNumber);
   search->add_option("--seeds", o->seeds, "number of seeds")->check(CLI::PositiveNumber);
@@ -109,6 +131,13 @@ void addTabularCommand(CLI::App& app, CliState& state) {
       TabularBenchmark table = TabularBenchmark::load(path, options);
       table.metricIndex(o->metric);  // fail early, naming the table's metrics
       SecondObjective second;
+      std::string latencyProfile;
+      if (o->objective2 == kLatencyObjective && !table.hasMetric(kLatencyObjective)) {
+        LatencyObjective latency = latencyObjective(*o);
+        second = latency.second;
+        latencyProfile = latency.profile;
+      } else if (!o->latencyProfile.empty())
+        throw Error(ErrorCode::InvalidArgument, "--latency-profile needs --objective2 latency_ms", "--latency-profile");
       second.name = o->objective2;
       if (o->hasLimit) second.limit = o->limit;
       makeSearchObjectives(table, o->metric, second);  // fail early on a bad objective
@@ -128,6 +157,7 @@ void addTabularCommand(CLI::App& app, CliState& state) {
       if (o->json) {
         Json out = summary.toJson();
         out["table"] = path;
+        if (!latencyProfile.empty()) out["latency_profile"] = latencyProfile;
         printJson(out);
         return 0;
       }

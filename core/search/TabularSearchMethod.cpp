@@ -1,12 +1,11 @@
 // The tabular-search job: parameters, the multi-seed run, and batched workspace writes.
 #include "search/TabularSearchMethod.h"
 
-#include <algorithm>
-#include <cctype>
 #include <unordered_map>
 
 #include "common/Error.h"
 #include "common/Paths.h"
+#include "search/TabularQuerySource.h"
 #include "search/TabularSearch.h"
 #include "store/Workspace.h"
 
@@ -85,18 +84,6 @@ class QueryWriter {
   std::unordered_map<int, ArchId> ids_;
 };
 
-// The workspace keeps accuracies as fractions in 0..1 (what the train job measures), so that
-// the same metric name means the same unit everywhere; benchmark tables often give percent.
-// An accuracy column whose values lie in [0, 100] with some above 1 is read as percent.
-double workspaceScale(const TabularBenchmark& table, const std::string& metric) {
-  std::string lower = metric;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.find("acc") == std::string::npos) return 1.0;
-  const std::vector<double> values = table.column(metric);
-  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-  return (lo != values.end() && *lo >= 0.0 && *hi > 1.0 && *hi <= 100.0) ? 0.01 : 1.0;
-}
-
 }  // namespace
 
 std::string TabularSearchMethod::description() const {
@@ -115,8 +102,13 @@ ParamSchema TabularSearchMethod::schema() const {
   s.add(paramSpec("metric", ParamType::String, "test_accuracy", "Metric", "Table column to maximise."));
   ParamSpec strategy = paramSpec("strategy", ParamType::Choice, "evolution", "Strategy",
                             "random: uniform cells; evolution: regularized evolution.");
+  // The registry's names: built-ins plus those of the plugins loaded by then (the engine loads
+  // them before anyone asks for a schema), so `--param strategy=agnet` validates.
   strategy.choices = queryStrategyNames();
   s.add(strategy);
+  s.add(paramSpec("strategy_params", ParamType::String, "", "Strategy parameters",
+                  "JSON object of the strategy's parameters, e.g. {\"k\": 8, \"pretrain_samples\": 960} for "
+                  "agnet; empty for the defaults."));
   ParamSpec queries = paramSpec("queries", ParamType::Int, 100, "Queries", "Architectures looked up per seed.");
   queries.min = 1;
   queries.max = kNb201NumCells;
@@ -151,10 +143,15 @@ Json TabularSearchMethod::run(JobContext& ctx) const {
   ctx.sink().progress(0.0, "loading " + tablePath);
   const TabularBenchmark table = TabularBenchmark::load(tablePath, {"arch", kSpace});
   table.metricIndex(metric);  // fails early, naming the table's metrics
-  const StrategyFactory factory = queryStrategyFactory(strategyName);
+  const std::string strategyParamsText = jsonValue<std::string>(p, "strategy_params", "");
+  const Json strategyParams =
+      strategyParamsText.empty() ? Json::object() : parseJson(strategyParamsText, "parameter 'strategy_params'");
+  if (!strategyParams.is_object())
+    throw Error(ErrorCode::InvalidArgument, "must be a JSON object", "parameter 'strategy_params'");
+  const StrategyFactory factory = queryStrategyFactory(strategyName, strategyParams);
 
   Workspace& ws = ctx.workspace();
-  const double scale = workspaceScale(table, metric);
+  const double scale = TabularQuerySource(table, metric).workspaceScale();
   QueryWriter writer(ws, ctx.jobId(), table.stem(), metric, scale);
   // Resuming: the search is deterministic per seed and table look-ups cost microseconds, so
   // a resumed job replays it and skips the queries whose rows a previous run committed (the

@@ -10,6 +10,7 @@
 #include "data/DatasetLoader.h"
 #include "data/Split.h"
 #include "nn/Nb201Network.h"
+#include "train/Nb201Run.h"
 #include "store/Workspace.h"
 #include "train/MlInfo.h"
 #include "train/Trainer.h"
@@ -69,20 +70,8 @@ Json TrainMethod::run(JobContext& ctx) const {
   const ImageDataset test = loadImageDataset(datasetName, dataDir, false);
 
   // ---- network
-  Nb201MacroConfig macro;
-  macro.channels = p.at("channels").get<int>();
-  macro.cellsPerStage = p.at("cells").get<int>();
-  macro.inputChannels = static_cast<int>(all.channels());
-  macro.inputHeight = static_cast<int>(all.height());
-  macro.inputWidth = static_cast<int>(all.width());
-  macro.classes = static_cast<int>(all.classes);
+  const Nb201MacroConfig macro = nb201MacroFor(all, p.at("channels").get<int>(), p.at("cells").get<int>());
   const CostCounts cost = nb201Cost(cell, macro);
-  torch::manual_seed(static_cast<std::uint64_t>(seed));  // initialisation; overwritten on resume
-  Nb201Network net(cell, macro);
-  const std::int64_t params = countParameters(*net);
-  if (params != cost.params)
-    log::warn("train: built network has " + std::to_string(params) + " parameters, nb201Cost says " +
-              std::to_string(cost.params));
 
   TrainerOptions o;
   o.lr = p.at("lr").get<double>();
@@ -95,7 +84,13 @@ Json TrainMethod::run(JobContext& ctx) const {
   if (p.at("augment").get<bool>()) o.augment = {defaultCropPadding(all.height()), true};
   o.seed = static_cast<std::uint64_t>(seed);
   o.device = device;
-  Trainer trainer(net.ptr(), [net](const torch::Tensor& x) mutable { return net->forward(x); }, split.train, o);
+  // Seeds the initialisation (overwritten on resume) and builds the network and its trainer.
+  Nb201Run run = makeNb201Run(cell, macro, static_cast<std::uint64_t>(seed), split.train, o);
+  Trainer& trainer = *run.trainer;
+  const std::int64_t params = countParameters(*run.net);
+  if (params != cost.params)
+    log::warn("train: built network has " + std::to_string(params) + " parameters, nb201Cost says " +
+              std::to_string(cost.params));
 
   Progress prog;
   if (auto bytes = ctx.loadCheckpoint()) {

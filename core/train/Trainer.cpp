@@ -69,24 +69,30 @@ StepResult Trainer::step() {
 }
 
 EvalResult Trainer::evaluate(const ImageDataset& data, std::int64_t batchSize) {
+  if (data.size() == 0) return {};
+  model_->eval();
+  const EvalResult r = evaluateClassifier(forward_, data, options_.normalization, options_.device, batchSize);
+  model_->train();
+  return r;
+}
+
+EvalResult evaluateClassifier(const Trainer::Forward& forward, const ImageDataset& data, const Normalization& norm,
+                              torch::Device device, std::int64_t batchSize) {
   EvalResult r;
   if (data.size() == 0) return r;
   torch::NoGradGuard noGrad;
-  model_->eval();
-  const Normalization norm = options_.normalization;
   double lossSum = 0;
   std::int64_t correct = 0;
   for (std::int64_t begin = 0; begin < data.size(); begin += batchSize) {
     const std::int64_t n = std::min(batchSize, data.size() - begin);
-    torch::Tensor x = normalizeBatch(data.images.narrow(0, begin, n).to(options_.device), norm);
-    torch::Tensor y = data.labels.narrow(0, begin, n).to(options_.device);
-    torch::Tensor logits = forward_(x);
+    torch::Tensor x = normalizeBatch(data.images.narrow(0, begin, n).to(device), norm);
+    torch::Tensor y = data.labels.narrow(0, begin, n).to(device);
+    torch::Tensor logits = forward(x);
     lossSum += torch::nn::functional::cross_entropy(
                    logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                    .item<double>();
     correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
   }
-  model_->train();
   r.count = data.size();
   r.loss = lossSum / static_cast<double>(r.count);
   r.accuracy = static_cast<double>(correct) / static_cast<double>(r.count);

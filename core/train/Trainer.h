@@ -92,4 +92,11 @@ class Trainer {
   std::unique_ptr<torch::optim::SGD> optimizer_;
 };
 
+// Mean cross-entropy and accuracy of `forward` over `data` in order (normalised by `norm`, no
+// augmentation, no gradients), `batchSize` images at a time on `device`. The model's train/eval
+// mode is the caller's: Trainer::evaluate runs it in eval mode, a supernet scored with batch
+// statistics in train mode.
+EvalResult evaluateClassifier(const Trainer::Forward& forward, const ImageDataset& data, const Normalization& norm,
+                              torch::Device device, std::int64_t batchSize = 256);
+
 }  // namespace nas
