@@ -15,6 +15,7 @@
 
 #include "AgnetModel.h"
 #include "common/Json.h"
+#include "search/Pareto.h"
 #include "search/QueryStrategy.h"
 
 namespace nas::agnet {
@@ -68,6 +69,15 @@ Json searchConfigDefaults();
 // Defaults overridden by params; InvalidArgument names a bad value.
 SearchConfig searchConfigFromParams(const Json& params);
 
+// One new valid cell a round sampled and ranked (the latent-space view shows all of them,
+// the queried ones marked).
+struct RoundCandidate {
+  Nb201Cell cell;
+  double predicted = 0;               // the predictor's value, in the queried values' unit
+  std::array<float, 2> latent{};      // projectLatent of the code it was decoded from
+  bool queued = false;                // among the top-k handed to the loop
+};
+
 struct RoundInfo {
   int queried = 0;         // |D| when the round started
   int sampled = 0;         // latent codes decoded
@@ -77,6 +87,7 @@ struct RoundInfo {
   double seconds = 0;
   std::vector<std::array<float, 2>> latent2d;  // fixed 2D projection of the queued cells' z
   std::vector<std::string> queued;            // the top-k, best first
+  std::vector<RoundCandidate> ranked;         // every candidate, best-ranked first
 };
 
 class AgnetStrategy final : public QueryStrategy {
@@ -89,6 +100,9 @@ class AgnetStrategy final : public QueryStrategy {
 
   const std::vector<RoundInfo>& rounds() const { return rounds_; }
   const Pretrained& pretrained() const { return *pretrained_; }
+  // The factor from predictor outputs to the values' unit (100 for percent tables), known
+  // after the first observation.
+  double valueScale() const { return scale_; }
 
  private:
   void runRound(Rng& rng);
@@ -114,6 +128,13 @@ class AgnetStrategy final : public QueryStrategy {
 // The paper's rank weights: w_i = 1 / (kappa * n + rank_i), rank 0 for the largest value
 // (ties by order).
 std::vector<double> rankWeights(const std::vector<double>& values, double kappa);
+
+// Pareto mode's choice of the k candidates to query: greedily, the one whose (exact cost,
+// predicted value) adds the most hypervolume to `front` (the queried cells' (cost, value))
+// plus the candidates already picked. Scores, higher first: picked ones in pick order above
+// all others, which follow by the sum of their value and cost ranks.
+std::vector<double> paretoAcquisition(std::vector<Point2d> front, const std::vector<double>& costs,
+                                     const std::vector<double>& predicted, int k);
 
 // The fixed 2D projection of latent codes for the latent-space view: a constant random
 // Gaussian matrix (seed 201) scaled by 1/sqrt(dim), the same for every run and round.

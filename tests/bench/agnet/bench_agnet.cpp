@@ -3,7 +3,7 @@
 //
 //   bench_agnet [--table CSV] [--metric test_accuracy] [--seeds 20] [--queries 100]
 //               [--evo-queries 200] [--threads 1] [--limit 100] [--objective2 flops]
-//               [--mo-seeds N] [--no-mo] [--param key=value ...] [--json FILE]
+//               [--mo-seeds N] [--no-mo] [--pareto-only] [--param key=value ...] [--json FILE]
 //
 // Prints mean +- std of the best value at 16/32/64/queries, regret to the table's optimum,
 // seconds per seed (AG-Net's shared pretraining reported on its own line), evolution at
@@ -42,6 +42,7 @@ struct Options {
   double limit = 100;
   int moSeeds = -1;  // -1: same as seeds
   bool mo = true;
+  bool limitedMo = true;  // --pareto-only: skip the constrained search
   bool single = true;
   Json agnetParams = Json::object();
   std::string jsonOut;
@@ -162,6 +163,7 @@ int main(int argc, char** argv) {
       else if (a == "--limit") o.limit = std::stod(next());
       else if (a == "--mo-seeds") o.moSeeds = std::stoi(next());
       else if (a == "--no-mo") o.mo = false;
+      else if (a == "--pareto-only") o.limitedMo = false;
       else if (a == "--json") o.jsonOut = next();
       else if (a == "--param") {
         const std::string kv = next();
@@ -217,6 +219,7 @@ int main(int argc, char** argv) {
     if (o.mo) {
       Json mo = Json::array();
       for (bool limited : {true, false}) {
+        if (limited && !o.limitedMo) continue;
         SecondObjective second{o.objective2, limited ? std::optional<double>(o.limit) : std::nullopt};
         const SearchObjectives objectives = makeSearchObjectives(table, o.metric, second);
         std::printf("\n%s: %s %s\n", limited ? "constrained" : "Pareto", o.objective2.c_str(),

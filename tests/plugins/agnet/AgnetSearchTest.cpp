@@ -100,6 +100,23 @@ TEST(AgnetSearch, RankWeightsFollowThePaper) {
   EXPECT_DOUBLE_EQ(w[3], 1.0 / 3.04);
 }
 
+// Pareto mode queries the candidates that extend the front: a cheaper and better one first,
+// then one filling a gap; candidates dominated by the queried front are never picked.
+TEST(AgnetSearch, ParetoAcquisitionPicksWhatExtendsTheFront) {
+  const std::vector<Point2d> front{{10, 50}, {30, 70}};
+  //                              extends   gap       dominated  dominated
+  const std::vector<double> costs{5, 20, 40, 30};
+  const std::vector<double> predicted{60, 65, 65, 69};
+  const auto score = paretoAcquisition(front, costs, predicted, 3);
+  ASSERT_EQ(score.size(), 4u);
+  EXPECT_GT(score[0], score[1]);  // the largest gain first
+  EXPECT_GT(score[1], score[2]);  // picked above not picked
+  EXPECT_GT(score[1], score[3]);
+  // Only two add hypervolume, so k = 3 still picks two: the rest are ordered by rank sum.
+  EXPECT_LT(score[2], 0.0);
+  EXPECT_LT(score[3], 0.0);
+}
+
 TEST(AgnetSearch, ParametersAreCheckedByName) {
   EXPECT_EQ(searchConfigFromParams(Json::object()).k, 16);
   EXPECT_EQ(searchConfigFromParams(Json{{"k", 4}}).k, 4);

@@ -1,0 +1,130 @@
+// The agnet job's query source and objectives from its parameters.
+#include "AgnetJobSource.h"
+
+#include <cmath>
+
+#include "common/Error.h"
+#include "common/Paths.h"
+#include "eval/Nb201Latency.h"
+#include "eval/QuerySourceParams.h"
+#include "eval/QuerySources.h"
+#include "jobs/Method.h"
+#include "search/LatencyObjective.h"
+#include "search/TabularQuerySource.h"
+#include "search/TabularSearch.h"
+#include "store/Workspace.h"
+
+namespace nas::agnet {
+
+namespace {
+
+// A table source that owns its table (TabularQuerySource only refers to one).
+class OwnedTableSource final : public QuerySource {
+ public:
+  OwnedTableSource(std::shared_ptr<const TabularBenchmark> table, const std::string& metric)
+      : table_(std::move(table)), inner_(*table_, metric) {}
+  std::string source() const override { return inner_.source(); }
+  std::string dataset() const override { return inner_.dataset(); }
+  std::string metric() const override { return inner_.metric(); }
+  double workspaceScale() const override { return inner_.workspaceScale(); }
+  bool has(const Nb201Cell& cell) const override { return inner_.has(cell); }
+  int size() const override { return inner_.size(); }
+  double query(const Nb201Cell& cell) override { return inner_.query(cell); }
+
+ private:
+  std::shared_ptr<const TabularBenchmark> table_;
+  TabularQuerySource inner_;
+};
+
+// "" or "nan": no limit (a Pareto search when objective2 is set); else a finite number.
+std::optional<double> parseLimit(const Json& params) {
+  const std::string text = jsonValue<std::string>(params, "limit", "");
+  if (text.empty() || text == "nan" || text == "NaN") return std::nullopt;
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size() && std::isfinite(v)) return v;
+  } catch (const std::exception&) {
+  }
+  throw Error(ErrorCode::InvalidArgument, "'" + text + "' is not a finite number (empty: Pareto search)",
+              "parameter 'limit'");
+}
+
+constexpr const char* kSupernetArtifact = "supernet";
+
+// The trained supernet: another job's (supernet_from_job), this job's from an earlier run, or
+// trained now, resuming this job's checkpoint. The job's own checkpoint ("latest") holds the
+// search's values, so the supernet keeps its own artifacts.
+std::string supernetState(const SupernetSourceConfig& config, const Json& params, JobContext& ctx) {
+  Workspace& ws = ctx.workspace();
+  const std::int64_t fromJob = jsonValue<std::int64_t>(params, "supernet_from_job", 0);
+  if (fromJob > 0) {
+    if (auto state = ws.artifact(fromJob, "model", kSupernetArtifact)) return *state;
+    throw Error(ErrorCode::NotFound, "job " + std::to_string(fromJob) + " has no trained supernet",
+                "parameter 'supernet_from_job'");
+  }
+  if (auto state = ws.artifact(ctx.jobId(), "model", kSupernetArtifact)) return *state;
+  const std::string resumeFrom = ws.artifact(ctx.jobId(), "checkpoint", kSupernetArtifact).value_or("");
+  SupernetTrainHooks hooks;
+  hooks.sink = &ctx.sink();
+  hooks.cancel = ctx.cancel();
+  hooks.checkpoint = [&](const std::string& bytes) {
+    ws.putArtifact(ctx.jobId(), "checkpoint", kSupernetArtifact, bytes);
+  };
+  std::string state = trainSupernet(config, hooks, resumeFrom);
+  ws.putArtifact(ctx.jobId(), "model", kSupernetArtifact, state);
+  return state;
+}
+
+}  // namespace
+
+JobSource makeJobSource(const Json& params, JobContext& ctx) {
+  const std::string kind = jsonValue<std::string>(params, "source", "table");
+  JobSource out;
+  if (kind == "table") {
+    out.tablePath = jsonValue<std::string>(params, "table", "");
+    if (out.tablePath.empty()) out.tablePath = resourcePath("data/nb201/cifar10.csv");
+    out.table = std::make_shared<const TabularBenchmark>(TabularBenchmark::load(out.tablePath, {"arch", "nb201"}));
+    out.source = std::make_unique<OwnedTableSource>(out.table, jsonValue<std::string>(params, "metric", "test_accuracy"));
+    out.cheap = true;
+    return out;
+  }
+  if (kind == "scratch") {
+    out.source = makeScratchQuerySource(scratchSourceConfig(params), ctx.cancel());
+    return out;
+  }
+  if (kind == "supernet") {
+    const SupernetSourceConfig config = supernetSourceConfig(params);
+    out.source = makeSupernetQuerySource(config, supernetState(config, params, ctx), ctx.cancel());
+    return out;
+  }
+  throw Error(ErrorCode::InvalidArgument, "unknown source '" + kind + "' (known: table, supernet, scratch)",
+              "parameter 'source'");
+}
+
+SearchObjectives makeJobObjectives(const JobSource& source, const Json& params, const Workspace& ws,
+                                   std::string& latencyProfile) {
+  SecondObjective second;
+  second.name = jsonValue<std::string>(params, "objective2", "");
+  second.limit = parseLimit(params);
+  const std::string profile = jsonValue<std::string>(params, "latency_profile", "");
+  const std::string metric = source.source->metric();
+  const bool latencyColumn = source.table && source.table->hasMetric(kLatencyObjective);
+  if (second.name == kLatencyObjective && !latencyColumn) {
+    const auto space = makeNb201LatencySpace();
+    LatencyObjective latency = nb201LatencyObjective(ws, profile, *space);
+    second.cost = latency.second.cost;
+    latencyProfile = latency.profile;
+  } else if (!profile.empty()) {
+    throw Error(ErrorCode::InvalidArgument, "a latency profile needs objective2=latency_ms",
+                "parameter 'latency_profile'");
+  }
+  return source.table ? makeSearchObjectives(*source.table, metric, second) : makeSearchObjectives(metric, second);
+}
+
+std::optional<ParetoBounds> jobParetoBounds(const JobSource& source, const SearchObjectives& objectives) {
+  if (!source.table || objectives.mode == SearchObjectives::Mode::Single) return std::nullopt;
+  return tableParetoBounds(*source.table, source.source->metric(), objectives);
+}
+
+}  // namespace nas::agnet

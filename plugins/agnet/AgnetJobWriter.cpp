@@ -1,0 +1,103 @@
+// The agnet job's workspace writes: evaluations, curves and the samples of the GUI contract.
+#include "AgnetJobWriter.h"
+
+#include <cmath>
+#include <unordered_set>
+
+namespace nas::agnet {
+
+namespace {
+constexpr const char* kSpace = "nb201";
+}
+
+JobWriter::JobWriter(Workspace& ws, JobId job, const QuerySource& source, const SearchObjectives& objectives)
+    : ws_(ws), job_(job), source_(source), objectives_(objectives), scale_(source.workspaceScale()) {}
+
+double JobWriter::cost(const Nb201Cell& cell) const { return objectives_.cost(cell); }
+
+void JobWriter::addQuery(std::uint64_t seed, bool firstSeed, int round, const QueryRecord& r) {
+  (void)seed;
+  (void)round;
+  roundQueries_.push_back(r);
+  archs_.push_back(r.cell);
+  EvaluationRecord e;
+  e.jobId = job_;
+  e.archId = 0;  // set in flush(), from archs_ (same order for queries)
+  e.source = source_.source();
+  e.dataset = source_.dataset();
+  e.metric = source_.metric();
+  e.value = r.value * scale_;
+  evals_.push_back(std::move(e));
+  // One curve per job keeps the metric view readable; the mean over seeds follows at the end.
+  if (firstSeed && std::isfinite(r.bestSoFar)) points_.push_back({"best_so_far", r.query, r.bestSoFar * scale_});
+}
+
+void JobWriter::closeRound(std::uint64_t seed, int round, const std::vector<RoundCandidate>& candidates) {
+  const bool withCost = objectives_.mode != SearchObjectives::Mode::Single;
+  std::unordered_map<int, const QueryRecord*> queried;
+  for (const auto& q : roundQueries_) queried[q.cell.index()] = &q;
+  auto queryFields = [&](Json& p, const QueryRecord* q) {
+    p["queried"] = q != nullptr;
+    if (q) {
+      p["query"] = q->query;
+      p["value"] = q->value * scale_;
+    }
+  };
+  std::unordered_set<int> covered;
+  for (const auto& c : candidates) {
+    Json p{{"seed", seed}, {"x", c.latent[0]}, {"y", c.latent[1]}, {"predicted", c.predicted * scale_}};
+    auto it = queried.find(c.cell.index());
+    queryFields(p, it == queried.end() ? nullptr : it->second);
+    if (withCost) p["cost"] = cost(c.cell);
+    covered.insert(c.cell.index());
+    samples_.push_back({round, c.cell, std::move(p)});
+  }
+  // Queries that were no candidate: round 0, the baselines, random fill-ins.
+  for (const auto& q : roundQueries_) {
+    if (covered.count(q.cell.index())) continue;
+    Json p{{"seed", seed}, {"predicted", nullptr}};
+    queryFields(p, &q);
+    if (withCost) p["cost"] = q.cost;
+    samples_.push_back({round, q.cell, std::move(p)});
+  }
+  roundQueries_.clear();
+}
+
+ArchId JobWriter::archId(const Nb201Cell& cell) {
+  auto it = ids_.find(cell.index());
+  if (it != ids_.end()) return it->second;
+  const CostCounts cost = nb201Cost(cell);
+  const ArchId id = ws_.upsertArchitecture(kSpace, cell.toString(), cost.flops, cost.params);
+  ids_.emplace(cell.index(), id);
+  return id;
+}
+
+void JobWriter::flush() {
+  if (empty() && points_.empty()) return;
+  ws_.transaction([&] {
+    for (std::size_t i = 0; i < evals_.size(); ++i) evals_[i].archId = archId(archs_[i]);
+    std::vector<SampleRecord> samples;
+    samples.reserve(samples_.size());
+    for (auto& s : samples_) {
+      SampleRecord r;
+      r.jobId = job_;
+      r.round = s.round;
+      r.archId = archId(s.cell);
+      r.payloadJson = s.payload.dump();
+      samples.push_back(std::move(r));
+    }
+    if (!evals_.empty()) ws_.addEvaluations(evals_);
+    if (!points_.empty()) ws_.appendMetrics(job_, points_);
+    if (!samples.empty()) ws_.addSamples(samples);
+  });
+  discard();
+}
+
+void JobWriter::discard() {
+  archs_.clear();
+  evals_.clear();
+  points_.clear();
+  samples_.clear();
+}
+
+}  // namespace nas::agnet

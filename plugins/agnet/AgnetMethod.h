@@ -1,0 +1,32 @@
+#pragma once
+// The "agnet" job: AG-Net (or, with strategy=evolution|random, a baseline) on a query source:
+// a benchmark table, a weight-sharing supernet or training from scratch (source=...), over
+// several seeds, optionally with a second objective (flops, params, latency_ms or a table
+// column; a limit, else a Pareto search). It writes to the workspace as it goes, one
+// transaction per AG-Net round (per 16 queries for the baselines) with a checkpoint:
+//   architectures (space "nb201") of every queried cell and every AG-Net candidate;
+//   one evaluation per query (source/dataset/metric of the QuerySource, value x its
+//   workspaceScale); metrics "best_so_far" (first seed, step = query) and, at the end,
+//   "best_so_far_mean"; and samples, whose payload is a contract with the GUI's latent and
+//   Pareto views (see AgnetJobWriter.h).
+// A killed job resumes: a tabular search replays deterministically and skips what was
+// written; expensive sources answer the cells this job already evaluated from the values
+// its checkpoint kept instead of querying them again.
+#include "jobs/Method.h"
+
+namespace nas::agnet {
+
+class AgnetMethod final : public Method {
+ public:
+  // Baselines have no rounds: their queries are written in batches of this size.
+  static constexpr int kBaselineBatch = 16;
+
+  std::string name() const override { return "agnet"; }
+  std::string title() const override { return "AG-Net: generative search with a predictor"; }
+  std::string description() const override;
+  ParamSchema schema() const override;
+  std::vector<std::string> resultKeys() const override;
+  Json run(JobContext& ctx) const override;
+};
+
+}  // namespace nas::agnet
