@@ -35,6 +35,7 @@
 #include "jobs/JobController.h"
 #include "generate/GeneratePanel.h"
 #include "latency/LatencyView.h"
+#include "search/SearchProgressPanel.h"
 #include "jobs/JobsPanel.h"
 #include "jobs/WorkspaceWatcher.h"
 #include "models/JobListModel.h"
@@ -83,6 +84,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   // Latency on this machine (issue 6): device profiles and predicted vs measured.
   latency_ = new LatencyView(tabs_);
   tabs_->addTab(latency_, tr("Latency"));
+  // Search progress (issue 5): a search job's latent map by round and its Pareto front. A
+  // click opens the architecture in the Search Results tab, as its scatter's clicks do.
+  search_ = new SearchProgressPanel(tabs_);
+  tabs_->addTab(search_, tr("Search Progress"));
+  connect(search_, &SearchProgressPanel::archActivated, this, [this](qint64 id) {
+    try {
+      archView_->showArchitecture(id);
+      tabs_->setCurrentWidget(resultsTab_);
+    } catch (const std::exception& e) {
+      statusBar()->showMessage(errorText(e), 6000);
+    }
+  });
   setCentralWidget(tabs_);
 
   createActions();
@@ -408,6 +421,7 @@ bool MainWindow::openWorkspace(const QString& path, QString* error, bool quiet) 
   setArchitectureViewsWorkspace(nullptr);
   generate_->setWorkspace(nullptr);
   latency_->setWorkspace(nullptr);
+  search_->setWorkspace(nullptr);
   controller_->setWorkspace(nullptr);
   jobModel_->clear();
   jobsPanel_->clearLogs();
@@ -418,6 +432,7 @@ bool MainWindow::openWorkspace(const QString& path, QString* error, bool quiet) 
   setArchitectureViewsWorkspace(ws_.get());
   generate_->setWorkspace(ws_.get());
   latency_->setWorkspace(ws_.get());
+  search_->setWorkspace(ws_.get());
   try {
     jobModel_->setJobs(ws_->jobs());
     // Show something useful at once: the newest running job's curves, else the newest job's.
@@ -439,6 +454,8 @@ bool MainWindow::openWorkspace(const QString& path, QString* error, bool quiet) 
     updateRunningLabel();
   });
   connect(watcher_.get(), &WorkspaceWatcher::metricsPolled, curves_, &CurveView::appendRows);
+  connect(watcher_.get(), &WorkspaceWatcher::jobsPolled, search_, &SearchProgressPanel::onJobsPolled);
+  connect(watcher_.get(), &WorkspaceWatcher::metricsPolled, search_, &SearchProgressPanel::onMetricsPolled);
   connect(watcher_.get(), &WorkspaceWatcher::architecturesChanged, this, [this] { refreshArchitectureViews(); });
   connect(watcher_.get(), &WorkspaceWatcher::pollFailed, this,
           [this](const QString& msg) { statusBar()->showMessage(tr("Reading the workspace: %1").arg(msg), 6000); });

@@ -43,6 +43,7 @@ class JobController;
 class JobListModel;
 class JobsPanel;
 class ScatterView;
+class SearchProgressPanel;
 class WorkspaceWatcher;
 
 class MainWindow : public QMainWindow {
@@ -78,6 +79,7 @@ class MainWindow : public QMainWindow {
   ArchTableView* archTableView() const { return archTable_; }
   ArchitectureView* architectureView() const { return archView_; }
   GeneratePanel* generatePanel() const { return generate_; }
+  SearchProgressPanel* searchPanel() const { return search_; }
 
   void setRunningJobsPolicy(RunningJobsPolicy p) { runningPolicy_ = p; }
   // Poll period of the workspace watcher (applies to the next workspace opened).
@@ -157,6 +159,8 @@ class MainWindow : public QMainWindow {
   GeneratePanel* generate_ = nullptr;
   // Latency on this machine (ui/latency): the "Latency" tab.
   LatencyView* latency_ = nullptr;
+  // Search progress (ui/search): the "Search" tab.
+  SearchProgressPanel* search_ = nullptr;
 
   RunningJobsPolicy runningPolicy_ = RunningJobsPolicy::Ask;
   int pollIntervalMs_ = 500;

@@ -86,7 +86,7 @@ ScatterView::Direction ScatterView::defaultDirection(const QString& metric) {
   return Direction::Maximize;
 }
 
-ScatterView::ScatterView(QWidget* parent) : QWidget(parent) {
+ScatterView::ScatterView(QWidget* parent) : QWidget(parent), pointSize_(kPointSize) {
   auto* root = new QVBoxLayout(this);
   root->setContentsMargins(4, 4, 4, 4);
   root->setSpacing(4);
@@ -115,15 +115,19 @@ ScatterView::ScatterView(QWidget* parent) : QWidget(parent) {
   auto* reset = new QToolButton(this);
   reset->setText(tr("Reset zoom"));
   reset->setToolTip(tr("Show all points (double-click the plot does the same)"));
-  bar->addWidget(new QLabel(tr("X"), this));
+  auto* xLabel = new QLabel(tr("X"), this);
+  auto* yLabel = new QLabel(tr("Y"), this);
+  auto* cLabel = new QLabel(tr("Colour"), this);
+  pickerWidgets_ = {xLabel, xCombo_, yLabel, yCombo_, cLabel, cCombo_};
+  bar->addWidget(xLabel);
   bar->addWidget(xCombo_);
   bar->addWidget(xDir_);
   bar->addSpacing(8);
-  bar->addWidget(new QLabel(tr("Y"), this));
+  bar->addWidget(yLabel);
   bar->addWidget(yCombo_);
   bar->addWidget(yDir_);
   bar->addSpacing(8);
-  bar->addWidget(new QLabel(tr("Colour"), this));
+  bar->addWidget(cLabel);
   bar->addWidget(cCombo_);
   bar->addSpacing(8);
   bar->addWidget(pareto_);
@@ -202,6 +206,7 @@ ScatterView::ScatterView(QWidget* parent) : QWidget(parent) {
   split->setSizes({800, 220});
   root->addWidget(split, 1);
   status_ = new QLabel(this);
+  status_->setWordWrap(true);  // a long status line must not set the view's minimum width
   root->addWidget(status_);
 
   auto pickerChanged = [this] {
@@ -336,6 +341,10 @@ void ScatterView::setDirections(Direction x, Direction y) {
   dirX_ = x;
   dirY_ = y;
   syncDirectionButtons();
+  if (fadeDominated_) {
+    rebuildPlot(true);  // which points are faded follows the front
+    return;
+  }
   updatePareto();
   updateStatus();
   plot_->replot(QCustomPlot::rpQueuedReplot);
@@ -354,8 +363,43 @@ void ScatterView::setParetoVisible(bool on) {
   }
   frontCurve_->setVisible(on);
   frontMarks_->setVisible(on);
+  if (fadeDominated_) {
+    rebuildPlot(true);
+    return;
+  }
   updateStatus();
   plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void ScatterView::setFadeDominated(bool on) {
+  if (fadeDominated_ == on) return;
+  fadeDominated_ = on;
+  rebuildPlot(true);
+}
+
+void ScatterView::setHomeRange(const QRectF& range) {
+  homeRange_ = range.normalized();
+  if (!userZoomed_) resetZoom();
+}
+
+void ScatterView::setColorRange(double lo, double hi) {
+  colorLo_ = lo;
+  colorHi_ = hi;
+  rebuildPlot(true);
+}
+
+void ScatterView::setMetricPickersVisible(bool on) {
+  for (QWidget* w : pickerWidgets_) w->setVisible(on);
+}
+
+void ScatterView::setParetoControlsVisible(bool on) {
+  for (QWidget* w : {static_cast<QWidget*>(xDir_), static_cast<QWidget*>(yDir_), static_cast<QWidget*>(pareto_)})
+    w->setVisible(on);
+}
+
+void ScatterView::setPointSize(int px) {
+  pointSize_ = std::max(2, px);
+  rebuildPlot(true);
 }
 
 void ScatterView::refresh() {
@@ -426,6 +470,10 @@ void ScatterView::rebuildPlot(bool keepRange) {
       cmin = std::min(cmin, p.c);
       cmax = std::max(cmax, p.c);
     }
+  if (colorLo_ <= colorHi_ && cmin <= cmax) {  // a fixed scale, when the caller gave one
+    cmin = colorLo_;
+    cmax = colorHi_;
+  }
   const bool colored = !cName_.isEmpty() && cmin <= cmax;
   if (colored && cmin == cmax) {
     cmin -= 0.5;
@@ -435,7 +483,38 @@ void ScatterView::rebuildPlot(bool keepRange) {
   for (int b = 0; b < kColorBuckets; ++b) {
     const QColor c = colored ? QColor::fromRgb(gradient.color((b + 0.5) / kColorBuckets, QCPRange(0, 1)))
                              : kPlain;
-    buckets_[b]->setScatterStyle(discStyle(c));
+    buckets_[b]->setScatterStyle(discStyle(c, pointSize_));
+  }
+  greyGraph_->setScatterStyle(discStyle(kAbsent, pointSize_));
+
+  // The front first: fade-dominated needs it to deal the points.
+  updatePareto();
+  std::vector<char> faded(n, 0);
+  for (int i = 0; i < n; ++i) faded[i] = points_[i].faded ? 1 : 0;
+  if (fadeDominated_ && pareto_->isChecked() && !front_.empty()) {
+    std::vector<char> onFront(n, 0);
+    for (size_t i : front_) onFront[i] = 1;
+    for (int i = 0; i < n; ++i) faded[i] = faded[i] || !onFront[i];
+  }
+  fadedCount_ = static_cast<int>(std::count(faded.begin(), faded.end(), 1));
+  if (fadedCount_ > 0 && fadedBuckets_.empty()) {
+    // Their own layer below "main", so the prominent points are always drawn over them.
+    plot_->addLayer(QStringLiteral("faded"), plot_->layer(QStringLiteral("main")), QCustomPlot::limBelow);
+    for (int b = 0; b <= kColorBuckets; ++b) {
+      QCPGraph* g = plot_->addGraph();
+      g->setLayer(QStringLiteral("faded"));
+      g->setLineStyle(QCPGraph::lsNone);
+      g->setAdaptiveSampling(true);
+      g->setSelectable(QCP::stNone);
+      fadedBuckets_.push_back(g);
+    }
+  }
+  for (int b = 0; b < static_cast<int>(fadedBuckets_.size()); ++b) {
+    QColor c = b == kColorBuckets ? kAbsent
+               : colored             ? QColor::fromRgb(gradient.color((b + 0.5) / kColorBuckets, QCPRange(0, 1)))
+                                     : kPlain;
+    c.setAlpha(b == kColorBuckets ? 80 : 120);  // light, yet yellow still shows on white
+    fadedBuckets_[b]->setScatterStyle(discStyle(c, kPointSize - 1));
   }
 
   // Order by x once, then deal the points to their buckets: every bucket comes out sorted,
@@ -443,7 +522,7 @@ void ScatterView::rebuildPlot(bool keepRange) {
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [this](int a, int b) { return xs_[a] < xs_[b]; });
-  std::vector<QVector<QCPGraphData>> data(kColorBuckets + 1);
+  std::vector<QVector<QCPGraphData>> data(kColorBuckets + 1), fadedData(kColorBuckets + 1);
   for (int i : order) {
     const ScatterPoint& p = points_[i];
     if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
@@ -456,10 +535,11 @@ void ScatterView::rebuildPlot(bool keepRange) {
     } else if (!cName_.isEmpty()) {
       b = kColorBuckets;  // a colour metric none of the points has
     }
-    data[b].push_back(QCPGraphData(p.x, p.y));
+    (faded[i] ? fadedData : data)[b].push_back(QCPGraphData(p.x, p.y));
   }
   for (int b = 0; b < kColorBuckets; ++b) buckets_[b]->data()->set(data[b], true);
   greyGraph_->data()->set(data[kColorBuckets], true);
+  for (int b = 0; b < static_cast<int>(fadedBuckets_.size()); ++b) fadedBuckets_[b]->data()->set(fadedData[b], true);
 
   // A hidden element still takes its column: take the scale out of the layout when unused.
   const bool inLayout = plot_->plotLayout()->hasElement(0, 1);
@@ -486,7 +566,6 @@ void ScatterView::rebuildPlot(bool keepRange) {
   const bool selectionShrank = kept.size() != selection_.size();
   selection_ = kept;
 
-  updatePareto();
   updateOverlay();
   if (keepRange) {
     plot_->xAxis->setRange(oldX);
@@ -501,6 +580,13 @@ void ScatterView::rebuildPlot(bool keepRange) {
 }
 
 void ScatterView::resetZoom() {
+  if (!homeRange_.isNull()) {
+    plot_->xAxis->setRange(homeRange_.left(), homeRange_.right());
+    plot_->yAxis->setRange(homeRange_.top(), homeRange_.bottom());
+    userZoomed_ = false;
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+    return;
+  }
   double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
   for (const auto& p : points_) {
     if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
@@ -636,6 +722,7 @@ QString ScatterView::tooltipFor(int i) const {
       row(tr("error"), QString::fromUtf8(e.what()).toHtmlEscaped());
     }
   } else {
+    if (tooltip_) return tooltip_(p.id);
     if (label_) head = QStringLiteral("<b>#%1</b> %2").arg(p.id).arg(label_(p.id).toHtmlEscaped());
     row(axisTitle(xName_), formatValue(p.x));
     row(axisTitle(yName_), formatValue(p.y));

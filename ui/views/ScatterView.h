@@ -8,6 +8,7 @@
 // Also fed by plain points (setPoints) for views whose points do not come from the workspace.
 
 #include <QList>
+#include <QRectF>
 #include <QString>
 #include <QStringList>
 #include <QWidget>
@@ -36,6 +37,7 @@ namespace nas::ui {
 struct ScatterPoint {
   qint64 id = 0;
   double x = 0, y = 0, c = 0;  // c: NaN when absent
+  bool faded = false;          // drawn small and translucent, under the others (earlier rounds, say)
 };
 
 class ScatterView : public QWidget {
@@ -61,6 +63,26 @@ class ScatterView : public QWidget {
   Direction yDirection() const { return dirY_; }
   static Direction defaultDirection(const QString& metric);
   void setParetoVisible(bool on);
+  // Draws the points off the Pareto front faded, so that the front stands out (off by default;
+  // only while the front is shown).
+  void setFadeDominated(bool on);
+  bool fadeDominated() const { return fadeDominated_; }
+  // Points drawn faded at the last rebuild (their own flag or fade-dominated).
+  int fadedCount() const { return fadedCount_; }
+  // The range "reset zoom" shows; a null rect (the default) means the points' extent. Lets a view
+  // whose points come and go (a round slider) keep its axes still.
+  void setHomeRange(const QRectF& range);
+  // The colour scale's range; lo > hi (the default) means the range of the points' values, so a
+  // view can keep colours comparable while its points change.
+  void setColorRange(double lo, double hi);
+  // Hover text (HTML) of data-fed points, replacing the default rows; an empty function restores them.
+  void setTooltipFunction(std::function<QString(qint64)> tooltip) { tooltip_ = std::move(tooltip); }
+  // Hides the X / Y / Colour pickers: for data-fed views whose axes the caller fixes.
+  void setMetricPickersVisible(bool on);
+  // Hides the min/max buttons and the Pareto checkbox: for maps where no trade-off is plotted.
+  void setParetoControlsVisible(bool on);
+  // Diameter in pixels of the points not faded (default 5); faded ones stay small.
+  void setPointSize(int px);
 
   // Data-fed use, without a workspace. `label(id)` gives the hover text (may be empty).
   void setPoints(const std::vector<ScatterPoint>& points, const QString& xName, const QString& yName,
@@ -116,6 +138,14 @@ class ScatterView : public QWidget {
   QString xName_, yName_, cName_;
   Direction dirX_ = Direction::Minimize, dirY_ = Direction::Maximize;
   std::function<QString(qint64)> label_;
+  std::function<QString(qint64)> tooltip_;
+  bool fadeDominated_ = false;
+  int fadedCount_ = 0;
+  QRectF homeRange_;
+  int pointSize_;
+  double colorLo_ = 1, colorHi_ = 0;  // lo > hi: from the points
+  QList<QWidget*> pickerWidgets_;
+  std::vector<QCPGraph*> fadedBuckets_;  // kColorBuckets + grey, created on first use
 
   std::vector<ScatterPoint> points_;
   std::vector<double> xs_, ys_;
