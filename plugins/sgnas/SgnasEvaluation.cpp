@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "SgnasSampling.h"
@@ -17,6 +18,17 @@ std::vector<double> targetGrid(const Constraint& c, int n) {
   std::vector<double> t;
   for (int i = 0; i < n; ++i) t.push_back(c.denormalize((i + 0.5) / n));
   return t;
+}
+
+double signTestP(int wins, int n) {
+  if (n <= 0) return 1.0;
+  const int k = std::min(wins, n - wins);
+  double tail = 0, c = 1;  // c = C(n, i)
+  for (int i = 0; i <= k; ++i) {
+    tail += c;
+    c = c * (n - i) / (i + 1);
+  }
+  return std::min(1.0, 2.0 * tail / std::pow(2.0, n));
 }
 
 Json EvalSummary::toJson(const SgnasSpace& space) const {
@@ -43,6 +55,13 @@ Json EvalSummary::toJson(const SgnasSpace& space) const {
           {"mean_random_accuracy", meanRandomAccuracy},
           {"mean_abs_error_pct", meanAbsErrorPct},
           {"max_abs_error_pct", maxAbsErrorPct},
+          {"accuracy_diff_mean", accuracyDiffMean},
+          {"accuracy_diff_se", accuracyDiffSe},
+          {"accuracy_diff_ci95", {accuracyDiffMean - 1.96 * accuracyDiffSe, accuracyDiffMean + 1.96 * accuracyDiffSe}},
+          {"beats_random_sign_p", beatsRandomSignP},
+          {"accuracy_se_per_arch", accuracySePerArch},
+          {"random_flops_gap_max_pct", maxRandomFlopsGapPct},
+          {"eval_images", evalImages},
           {"rows", rowsJson}};
 }
 
@@ -56,7 +75,7 @@ EvalSummary evaluateGenerator(SgnasGenerator& generator, const GeneratorSetup& s
   generator->eval();
   Rng rng(Rng::derive(o.seed, 0xe7a1));
   EvalSummary s;
-  std::vector<double> target, achieved, accs, randomAccs;
+  std::vector<double> target, achieved, accs, randomAccs, diffs;
   const auto flopsOf = [&](const SgnasArch& a) { return exactCost(setup.table, a).flops; };
   const std::vector<double> grid = targetGrid(setup.constraints[flopsIndex], o.targets);
   for (size_t i = 0; i < grid.size(); ++i) {
@@ -81,7 +100,11 @@ EvalSummary evaluateGenerator(SgnasGenerator& generator, const GeneratorSetup& s
     s.maxAbsErrorPct = std::max(s.maxAbsErrorPct, err);
     if (!r.randomAccuracy.empty()) {
       randomAccs.push_back(r.randomMean());
+      diffs.push_back(r.accuracy - r.randomMean());
       s.beatsRandom += r.accuracy > r.randomMean();
+      for (const auto& g : r.randoms)
+        s.maxRandomFlopsGapPct = std::max(
+            s.maxRandomFlopsGapPct, 100.0 * std::abs(g.cost.flops - r.generated.cost.flops) / r.generated.cost.flops);
     }
     s.rows.push_back(std::move(r));
     if (progress) progress(static_cast<int>(i + 1), static_cast<int>(grid.size()));
@@ -89,6 +112,17 @@ EvalSummary evaluateGenerator(SgnasGenerator& generator, const GeneratorSetup& s
   s.kendallTau = target.size() > 1 ? kendallTau(target, achieved) : 0.0;
   s.meanAccuracy = accs.empty() ? 0.0 : mean(accs);
   s.meanRandomAccuracy = randomAccs.empty() ? 0.0 : mean(randomAccs);
+  if (!diffs.empty()) {
+    const double n = static_cast<double>(diffs.size());
+    s.accuracyDiffMean = mean(diffs);
+    double ss = 0;
+    for (double d : diffs) ss += (d - s.accuracyDiffMean) * (d - s.accuracyDiffMean);
+    s.accuracyDiffSe = diffs.size() > 1 ? std::sqrt(ss / (n - 1) / n) : 0.0;
+    s.beatsRandomSignP = signTestP(s.beatsRandom, static_cast<int>(diffs.size()));
+  }
+  s.evalImages = eval.size();
+  s.accuracySePerArch =
+      eval.size() > 0 ? std::sqrt(s.meanAccuracy * (1 - s.meanAccuracy) / static_cast<double>(eval.size())) : 0.0;
   return s;
 }
 

@@ -35,10 +35,22 @@ struct EvalSummary {
   double kendallTau = 0;    // target vs achieved FLOPs
   int beatsRandom = 0;      // generated accuracy > mean of its randoms
   double meanAccuracy = 0, meanRandomAccuracy = 0, meanAbsErrorPct = 0, maxAbsErrorPct = 0;
+  // How much "beats random" can be trusted. Each accuracy is an estimate on `evalImages`
+  // test images (binomial standard error accuracySePerArch, ~0.009 at 0.8 on 2000), and the
+  // random baselines of one FLOPs level differ among themselves by about as much, so a single
+  // target's win is close to a coin flip when the true gap is under a point. The figures below
+  // pool the targets: the paired difference (generated - mean of its randoms) averaged over
+  // targets with its standard error (a 95 % interval is about +-2 SE; |mean/SE| < 2 is within
+  // noise), and the two-sided sign-test p-value of beatsRandom out of the targets (null: 1/2).
+  double accuracyDiffMean = 0, accuracyDiffSe = 0, beatsRandomSignP = 1, accuracySePerArch = 0;
+  double maxRandomFlopsGapPct = 0;  // largest |random - generated| FLOPs gap, % of generated
+  std::int64_t evalImages = 0;
   Json toJson(const SgnasSpace& space) const;
 };
 
 std::vector<double> targetGrid(const Constraint& c, int n);  // bin midpoints
+// Two-sided exact sign-test p-value of `wins` out of `n` (ties counted as losses) under p = 1/2.
+double signTestP(int wins, int n);
 
 // progress(i, n) after each target.
 EvalSummary evaluateGenerator(SgnasGenerator& generator, const GeneratorSetup& setup, SgnasSupernet& supernet,

@@ -24,7 +24,8 @@ nn::Sequential convRelu(int cin, int cout, int n) {
 }  // namespace
 
 Json GeneratorConfig::toJson() const {
-  return {{"layers", layers}, {"groups", groups}, {"constraints", constraints}, {"hidden", hidden}, {"hc_repeat", hcRepeat}};
+  return {{"layers", layers}, {"groups", groups}, {"constraints", constraints}, {"hidden", hidden}, {"hc_repeat", hcRepeat},
+          {"decode_samples", decodeSamples}};
 }
 
 GeneratorConfig GeneratorConfig::fromJson(const Json& j) {
@@ -35,6 +36,7 @@ GeneratorConfig GeneratorConfig::fromJson(const Json& j) {
     c.constraints = j.at("constraints").get<int>();
     c.hidden = j.at("hidden").get<int>();
     c.hcRepeat = j.at("hc_repeat").get<int>();
+    c.decodeSamples = j.value("decode_samples", 0);
     return c;
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorCode::ParseError, std::string("malformed generator config: ") + e.what(), "sgnas generator");

@@ -24,6 +24,9 @@ struct GeneratorConfig {
   int constraints = 1;  // K: condition channels = 2 * K * hcRepeat
   int hidden = 32;
   int hcRepeat = 5;
+  // Derivation (see decodeForTargets): 0 = the paper's argmax; n > 0 = the lowest-hc-loss one of
+  // the argmax and n samples of the generator's distribution. Artifacts without it: 0.
+  int decodeSamples = 0;
 
   Json toJson() const;
   static GeneratorConfig fromJson(const Json& j);  // throws ParseError

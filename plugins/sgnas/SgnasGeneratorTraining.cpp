@@ -51,10 +51,44 @@ Generated generateArch(SgnasGenerator& generator, const GeneratorSetup& setup, c
   // (under 1 ms on one core, measured by bench_sgnas). Row 0 is the answer.
   const std::vector<float> cond = conditionRow(setup.constraints, targets);
   const torch::Tensor logits = generator->forward(priorTensor({&prior, &prior}, setup.config), conditionTensor({cond, cond}));
-  Generated g;
-  g.arch = decodeArgmax(logits[0]);
-  g.cost = exactCost(setup.table, g.arch);
-  return g;
+  return decodeForTargets(logits[0], setup, targets);
+}
+
+Generated decodeForTargets(const torch::Tensor& logits, const GeneratorSetup& setup, const Targets& targets,
+                           const HcLossOptions& hc) {
+  Generated best;
+  best.arch = decodeArgmax(logits);
+  best.cost = exactCost(setup.table, best.arch);
+  const int n = setup.config.decodeSamples;
+  if (n <= 0) return best;
+  double bestLoss = hcTotal(setup, targets, best.cost, hc);
+  const torch::Tensor lg = logits.detach().to(torch::kCPU, torch::kDouble).contiguous();
+  const std::int64_t L = lg.size(0), G = lg.size(1);
+  const double* v = lg.data_ptr<double>();
+  Rng rng(0x5eed);  // fixed: the same request always decodes to the same architecture
+  for (int s = 0; s < n && bestLoss > 0; ++s) {
+    SgnasArch a;
+    for (std::int64_t l = 0; l < L; ++l) {
+      std::vector<Choice> groups;
+      for (std::int64_t b = 0; b < G; ++b) {
+        int pick = 0;
+        double top = -INFINITY;
+        for (int k = 0; k < kNumChoices; ++k) {  // Gumbel-max: argmax(logit + g) ~ softmax(logits)
+          const double x = v[(l * G + b) * kNumChoices + k];
+          if (!std::isfinite(x)) continue;  // group 0's masked skip
+          const double u = std::clamp(rng.uniform(), 1e-12, 1.0 - 1e-12);
+          const double z = x - std::log(-std::log(u));
+          if (z > top) top = z, pick = k;
+        }
+        groups.push_back(static_cast<Choice>(pick));
+      }
+      a.choices.push_back(std::move(groups));
+    }
+    const Cost c = exactCost(setup.table, a);
+    const double loss = hcTotal(setup, targets, c, hc);
+    if (loss < bestLoss) best.arch = std::move(a), best.cost = c, bestLoss = loss;
+  }
+  return best;
 }
 
 GridScore scoreGrid(SgnasGenerator& generator, const GeneratorSetup& setup, const std::vector<Targets>& requests,

@@ -5,7 +5,7 @@
 // gives the cross-entropy on held-out images and the lookup table the costs; the loss is
 // CE + sum over given constraints of the asymmetric hc loss. Only the generator learns
 // (Adam 1e-3, betas 0.5/0.999). Tau starts at 5 and is multiplied by 0.95 after each epoch.
-// After each epoch the generator is scored on a fixed target grid (argmax decoding, exact
+// After each epoch the generator is scored on a fixed target grid (decodeForTargets, exact
 // costs): the lowest total hc loss so far is kept as the best generator (model selection).
 //
 // Targets: with one constraint, T comes from a shuffled grid over the normalised range
@@ -41,8 +41,19 @@ struct GeneratorSetup {
   GeneratorConfig config;
 };
 
-// One forward pass for one request, argmax decoding, exact cost. generator must be in eval mode.
+// One forward pass for one request, decoded by decodeForTargets, exact cost. generator must be
+// in eval mode.
 Generated generateArch(SgnasGenerator& generator, const GeneratorSetup& setup, const Targets& targets);
+// Derivation of one request's logits [L, G, 4]. With setup.config.decodeSamples = 0 the paper's
+// argmax (methods.md §1(b)6). With n > 0: the argmax and n architectures sampled from the
+// generator's categorical distribution softmax(logits) (Gumbel-max, a fixed seed so a request
+// always gives the same answer), and the one with the lowest hc loss on the given targets (the
+// exact lookup-table cost, no supernet pass; ties keep the argmax). Why: the hc loss trains on
+// sampled architectures (straight-through Gumbel samples, see straightThroughCost), so the
+// generator meets its target with its distribution, not with the mode; where a group's choice
+// is uncertain, the mode rounds every such group the same way and its cost drifts off target.
+Generated decodeForTargets(const torch::Tensor& logits, const GeneratorSetup& setup, const Targets& targets,
+                           const HcLossOptions& hc = {});
 
 // Score on a list of requests: total hc loss (given constraints only) and Kendall tau between
 // FLOPs target and achieved FLOPs over the requests that give FLOPs.
@@ -113,8 +124,11 @@ class GeneratorTrainer {
   std::string state() const;
   void restore(const std::string& bytes);  // throws CorruptData
 
- private:
+  // The next training target (advances the grid cycle and the rng); public for the tests that
+  // check the targets cover the whole range, ends included.
   Targets sampleTargets();
+
+ private:
 
   SgnasSupernet supernet_;
   GeneratorSetup setup_;

@@ -259,12 +259,7 @@ class SgnasLatencySpace final : public LatencySpace {
   }
 
   TimingStats measureNetwork(const std::string& arch, const LatencyOptions& o) const override {
-    o.validate();
-    torch::manual_seed(0);
-    PathNet net(space_, parseArch(space_, arch));
-    net->eval();
-    const torch::Tensor x = torch::randn({o.batch, space_.inputChannels, space_.inputSize, space_.inputSize});
-    return timeInference([&] { net->forward(x); }, o);
+    return prepareNetwork(arch, o)(o.timing);
   }
 
   NetworkTimer prepareNetwork(const std::string& arch, const LatencyOptions& o) const override {

@@ -126,9 +126,7 @@ Json SgnasLiveGenerator::sweep(const std::string& control, int points, const Jso
   }
   Json out = Json::array();
   for (size_t i = 0; i < requests.size(); ++i) {
-    Generated g;
-    g.arch = decodeArgmax(logits[static_cast<std::int64_t>(i)]);
-    g.cost = exactCost(g_.setup.table, g.arch);
+    const Generated g = decodeForTargets(logits[static_cast<std::int64_t>(i)], g_.setup, requests[i]);
     Json row = describe(g, false);
     row["target"] = values[i];
     out.push_back(std::move(row));

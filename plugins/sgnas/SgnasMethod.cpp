@@ -120,6 +120,7 @@ Json SgnasMethod::run(JobContext& ctx) const {
   setup.config.layers = space.numLayers();
   setup.config.groups = space.groups;
   setup.config.constraints = static_cast<int>(setup.constraints.size());
+  setup.config.decodeSamples = static_cast<int>(I("decode_samples"));
 
   torch::manual_seed(seed);  // initialisation; replaced by the checkpoint's weights on resume
   SgnasSupernet net(space);
@@ -232,6 +233,7 @@ Json SgnasMethod::run(JobContext& ctx) const {
     go.lr = D("generator_lr");
     go.tau0 = D("tau0");
     go.tauDecay = D("tau_decay");
+    go.hc.relative = S("hc_error") == "relative";
     go.hc.alpha = D("alpha");
     go.hc.penalty = D("penalty");
     go.hc.tolerance = D("tolerance");

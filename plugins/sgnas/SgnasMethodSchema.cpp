@@ -71,17 +71,27 @@ ParamSchema SgnasMethod::schema() const {
   s.add(withRange(paramSpec("generator_lr", T::Float, 1e-3, "Generator learning rate", "Adam, betas (0.5, 0.999)"), 1e-6, 1));
   s.add(withRange(paramSpec("tau0", T::Float, 5.0, "Initial temperature", "Gumbel-softmax temperature at epoch 1"), 0.01, 100));
   s.add(withRange(paramSpec("tau_decay", T::Float, 0.95, "Temperature decay", "Tau multiplier after every epoch"), 0.1, 1));
-  s.add(withRange(paramSpec("alpha", T::Float, 30.0, "Constraint weight",
-                    "alpha of the hc loss on errors normalised by the reachable range (paper: 3e-4/MFLOPs^2 x 180^2 ~ 10; 30 measured more precise here)"),
+  s.add(withChoices(paramSpec("hc_error", T::Choice, "relative", "Constraint error",
+                    "How the hc loss measures a miss: relative to the target, (F-T)/T, so every target pays the "
+                    "same per percent (default; the space spans ~6x in FLOPs), or as a fraction of the reachable "
+                    "range, (F-T)/(max-min), which favours the high end (the earlier default, with alpha 30)"),
+               {"relative", "range"}));
+  s.add(withRange(paramSpec("alpha", T::Float, 40.0, "Constraint weight",
+                    "alpha of the hc loss on the error chosen by hc_error (paper: 3e-4/MFLOPs^2; relative at its "
+                    "mid target 360 M: x 360^2 ~ 39; range: x 180^2 ~ 10)"),
                0, 1e6));
   s.add(withRange(paramSpec("penalty", T::Float, 1.2, "Over-budget penalty", "lambda: extra factor when a cost exceeds its target"),
                1, 100));
   s.add(withRange(paramSpec("tolerance", T::Float, 0.002, "Tolerance",
-                    "Errors within this fraction of the reachable range cost nothing"),
+                    "Errors within this fraction (of the target, or of the range with hc_error=range) cost nothing"),
                0, 0.5));
   s.add(paramSpec("straight_through", T::Bool, true, "Discrete cost in the hc loss",
              "Penalise the exact cost of the sampled one-hot architecture (straight-through gradient) rather than "
              "the table on soft probabilities (paper)"));
+  s.add(withRange(paramSpec("decode_samples", T::Int, 16, "Decoding samples",
+                    "Derivation: 0 = argmax per group (paper); n = the argmax or one of n samples of the generator's "
+                    "distribution, whichever meets the targets best (lookup table only, no supernet pass)"),
+               0, 4096));
   s.add(withRange(paramSpec("pool_size", T::Int, 1, "Prior pool size", "Prior architectures across the range (paper: 1)"), 1,
                100));
   // ---- evaluation
@@ -104,7 +114,8 @@ ParamSchema SgnasMethod::schema() const {
 std::vector<std::string> SgnasMethod::resultKeys() const {
   return {"flops_range",        "params_range",  "best_hc_loss",          "kendall_tau",        "within_5pct",
           "targets",            "mean_abs_error_pct", "generated_beats_random", "mean_accuracy", "mean_random_accuracy",
-          "supernet_accuracy_max", "seconds",    "phase_seconds",         "resumed"};
+          "supernet_accuracy_max", "seconds",    "phase_seconds",         "resumed",
+          "accuracy_diff_mean", "accuracy_diff_se", "beats_random_sign_p", "accuracy_se_per_arch"};
 }
 
 }  // namespace nas::sgnas

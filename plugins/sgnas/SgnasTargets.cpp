@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -79,15 +80,21 @@ std::vector<float> conditionRow(const std::vector<Constraint>& cs, const Targets
   return row;
 }
 
+double HcLossOptions::scale(double target, const Constraint& c) const {
+  // Relative: |T| floored at 1 % of the range so that a target at or below 0 (a latency or
+  // params request out of range) cannot blow the loss up or flip its sign.
+  return relative ? std::max(std::abs(target), 0.01 * (c.max - c.min)) : (c.max - c.min);
+}
+
 torch::Tensor hcLoss(const torch::Tensor& cost, double target, const Constraint& c, const HcLossOptions& o) {
-  const torch::Tensor d = (cost - target) / (c.max - c.min);
+  const torch::Tensor d = (cost - target) / o.scale(target, c);
   const double dv = d.item<double>();
   const double w = dv > o.tolerance ? o.alpha * o.penalty : dv < -o.tolerance ? o.alpha : 0.0;
   return w * d * d;
 }
 
 double hcLossValue(double cost, double target, const Constraint& c, const HcLossOptions& o) {
-  const double d = (cost - target) / (c.max - c.min);
+  const double d = (cost - target) / o.scale(target, c);
   const double w = d > o.tolerance ? o.alpha * o.penalty : d < -o.tolerance ? o.alpha : 0.0;
   return w * d * d;
 }

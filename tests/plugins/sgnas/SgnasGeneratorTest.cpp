@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
+
+#include "SgnasEvaluation.h"
 #include "SgnasGeneratorTraining.h"
 #include "SgnasSampling.h"
 #include "data/SyntheticDataset.h"
@@ -48,6 +51,107 @@ TEST(SgnasGenerator, TargetsAndDontCare) {
   const double span = c.max - c.min, mid = c.min + span / 2;
   EXPECT_NEAR(hcLossValue(mid + 0.1 * span, mid, c, o), 1.2 * hcLossValue(mid - 0.1 * span, mid, c, o), 1e-12);
   EXPECT_EQ(hcLossValue(mid + 0.001 * span, mid, c, o), 0.0);
+}
+
+TEST(SgnasGenerator, HcLossIsRelativeToTheTarget) {
+  // The same 10 % miss costs the same at the low and the high end of the range (relative d =
+  // (F-T)/T, the default); with the range-normalised d the low end pays (T_low/T_high)^2 as
+  // much, which let low targets drift over budget (issue 4).
+  const GeneratorSetup s = tinySetup("flops");
+  const Constraint& c = s.constraints[0];
+  const double lo = c.denormalize(0.05), hi = c.denormalize(0.95);
+  HcLossOptions rel;
+  ASSERT_TRUE(rel.relative);
+  EXPECT_NEAR(hcLossValue(1.1 * lo, lo, c, rel), hcLossValue(1.1 * hi, hi, c, rel), 1e-12);
+  EXPECT_NEAR(hcLossValue(0.9 * lo, lo, c, rel), rel.alpha * 0.01, 1e-9);
+  EXPECT_NEAR(hcLossValue(1.1 * lo, lo, c, rel), rel.alpha * rel.penalty * 0.01, 1e-9);
+  EXPECT_EQ(hcLossValue(1.001 * lo, lo, c, rel), 0.0);  // inside the 0.2 % tolerance
+  HcLossOptions range = rel;
+  range.relative = false;
+  EXPECT_NEAR(hcLossValue(1.1 * lo, lo, c, range) / hcLossValue(1.1 * hi, hi, c, range), (lo / hi) * (lo / hi), 1e-9);
+  // The tensor loss agrees with the scalar one and has the gradient of alpha d^2.
+  torch::Tensor f = torch::tensor(0.8 * lo, torch::kDouble).requires_grad_(true);
+  torch::Tensor l = hcLoss(f, lo, c, rel);
+  EXPECT_NEAR(l.item<double>(), hcLossValue(0.8 * lo, lo, c, rel), 1e-9);
+  l.backward();
+  EXPECT_NEAR(f.grad().item<double>(), rel.alpha * 2 * (-0.2) / lo, 1e-9 / lo);
+}
+
+TEST(SgnasGenerator, PriorPoolGivesTheClosestPrior) {
+  const GeneratorSetup s = tinySetup("flops+params");
+  const PriorPool pool = buildPriorPool(s.space, s.table, 5, 7);
+  ASSERT_EQ(pool.entries.size(), 5u);
+  for (size_t i = 0; i < pool.entries.size(); ++i) {  // each key near (i+1)/6 of the range
+    EXPECT_NEAR(s.constraints[0].normalize(pool.entries[i].cost.flops), (i + 1) / 6.0, 0.06);
+    const Targets t{pool.entries[i].cost.flops, std::nullopt};
+    EXPECT_EQ(&pool.nearest(s.constraints, t), &pool.entries[i]);
+  }
+  for (double u : {0.0, 0.3, 0.55, 0.8, 1.0}) {
+    const double target = s.constraints[0].denormalize(u);
+    const Targets t{target, std::nullopt};
+    const double got = std::abs(pool.nearest(s.constraints, t).cost.flops - target);
+    for (const auto& e : pool.entries) EXPECT_LE(got, std::abs(e.cost.flops - target)) << u;
+  }
+  // Params decide when FLOPs is don't care.
+  const Targets p{std::nullopt, static_cast<double>(pool.entries.back().cost.params)};
+  EXPECT_EQ(pool.nearest(s.constraints, p).cost.params, pool.entries.back().cost.params);
+}
+
+TEST(SgnasGenerator, TrainingTargetsCoverTheEnds) {
+  // The evaluation asks for the bin midpoints 0.025 .. 0.975 of the range: training must draw
+  // targets out to both ends about as often as anywhere else (grid + half-step jitter).
+  const GeneratorSetup s = tinySetup("flops");
+  SyntheticOptions so;
+  so.size = 8;
+  GeneratorTrainOptions o;
+  o.batchSize = 4;
+  GeneratorTrainer trainer(SgnasSupernet(s.space), s, makeSyntheticDataset(so), datasetNormalization("synthetic", 1), o);
+  const int n = 4000;
+  std::vector<int> bins(20, 0);
+  double lo = 1, hi = 0;
+  for (int i = 0; i < n; ++i) {
+    const double u = s.constraints[0].normalize(*trainer.sampleTargets()[0]);
+    ASSERT_GE(u, 0.0);
+    ASSERT_LE(u, 1.0);
+    lo = std::min(lo, u), hi = std::max(hi, u);
+    ++bins[std::min(19, static_cast<int>(u * 20))];
+  }
+  EXPECT_LT(lo, 0.005);
+  EXPECT_GT(hi, 0.995);
+  for (int b = 0; b < 20; ++b) EXPECT_NEAR(bins[b] / double(n), 0.05, 0.02) << "bin " << b;
+}
+
+TEST(SgnasGenerator, SampledDecodingNeverMissesByMoreThanArgmax) {
+  torch::manual_seed(3);
+  GeneratorSetup s = tinySetup("flops");
+  SgnasGenerator g(s.config);
+  g->eval();
+  int better = 0;
+  for (double u : {0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95}) {
+    const Targets t{s.constraints[0].denormalize(u)};
+    torch::Tensor logits = torch::randn({s.config.layers, s.config.groups, kNumChoices}) * 0.5;
+    logits.select(1, 0).select(1, kNumChoices - 1).fill_(-INFINITY);  // group 0 never skips (as the generator)
+    s.config.decodeSamples = 0;
+    const Generated argmax = decodeForTargets(logits, s, t);
+    EXPECT_EQ(argmax.arch, decodeArgmax(logits));
+    s.config.decodeSamples = 32;
+    const Generated picked = decodeForTargets(logits, s, t);
+    validateArch(s.space, picked.arch);
+    EXPECT_EQ(picked.arch, decodeForTargets(logits, s, t).arch);  // deterministic
+    const HcLossOptions hc;
+    const double a = hcLossValue(argmax.cost.flops, *t[0], s.constraints[0], hc);
+    const double p = hcLossValue(picked.cost.flops, *t[0], s.constraints[0], hc);
+    EXPECT_LE(p, a) << u;
+    better += p < a;
+  }
+  EXPECT_GT(better, 0);  // near-uniform logits: the argmax alone misses most targets
+}
+
+TEST(SgnasGenerator, SignTest) {
+  EXPECT_DOUBLE_EQ(signTestP(10, 20), 1.0);
+  EXPECT_NEAR(signTestP(6, 20), 0.1153, 1e-4);
+  EXPECT_NEAR(signTestP(14, 20), 0.1153, 1e-4);
+  EXPECT_NEAR(signTestP(20, 20), 2.0 / 1048576.0, 1e-12);
 }
 
 TEST(SgnasGenerator, ArtifactRoundTrips) {

@@ -65,6 +65,9 @@ TEST(SgnasPipeline, TinyJobRunsResumesAndGenerates) {
   EXPECT_TRUE(result.at("resumed").get<bool>());
   EXPECT_EQ(result.at("targets").get<int>(), 5);
   EXPECT_EQ(result.at("rows").size(), 5u);
+  for (const char* k : {"accuracy_diff_mean", "accuracy_diff_se", "beats_random_sign_p", "accuracy_se_per_arch"})
+    EXPECT_TRUE(result.contains(k)) << k;
+  EXPECT_EQ(result.at("eval_images").get<int>(), 128);
   for (const char* s : {"generator_loss", "hc_loss", "kendall_tau", "eval_accuracy"}) EXPECT_TRUE(sink2.series_.count(s)) << s;
   EXPECT_TRUE(sink1.series_.count("supernet_loss"));
 
