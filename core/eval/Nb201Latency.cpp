@@ -121,13 +121,7 @@ class Nb201LatencySpace final : public LatencySpace {
   }
 
   TimingStats measureNetwork(const std::string& arch, const LatencyOptions& options) const override {
-    options.validate();
-    const Nb201Cell cell = Nb201Cell::parse(arch);
-    torch::manual_seed(0);
-    Nb201Network net(cell, macro_);
-    net->eval();
-    const torch::Tensor x = input(options.batch);
-    return timeInference([&] { net->forward(x); }, options);
+    return prepareNetwork(arch, options)(options.timing);
   }
 
   NetworkTimer prepareNetwork(const std::string& arch, const LatencyOptions& options) const override {

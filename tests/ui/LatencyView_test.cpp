@@ -29,6 +29,12 @@ TEST(LatencyView, ShowsProfilesAndValidation) {
   ASSERT_EQ(1, view.profileTable()->rowCount());
   EXPECT_EQ(QStringLiteral("box"), view.profileTable()->item(0, 0)->text());
   EXPECT_EQ(3, view.validationTable()->rowCount());
+  // Figures first, the (long) architecture last, whole in its tooltip.
+  EXPECT_EQ(QStringLiteral("Architecture"), view.validationTable()->horizontalHeaderItem(3)->text());
+  QStringList archs;
+  for (int r = 0; r < 3; ++r) archs << view.validationTable()->item(r, 3)->toolTip();
+  archs.sort();
+  EXPECT_EQ((QStringList{"a", "b", "c"}), archs);
   EXPECT_EQ(3u, view.scatter()->points().size());
   EXPECT_TRUE(view.summaryText().contains(QStringLiteral("MAPE"))) << view.summaryText().toStdString();
   EXPECT_TRUE(view.summaryText().contains(QStringLiteral("1.000"))) << view.summaryText().toStdString();  // tau

@@ -21,6 +21,8 @@
 namespace nas::ui {
 
 namespace {
+constexpr int kArchColumn = 3;  // of the validation table
+
 QTableWidgetItem* item(const QString& text, bool number = false) {
   auto* it = new QTableWidgetItem(text);
   it->setFlags(it->flags() & ~Qt::ItemIsEditable);
@@ -42,16 +44,28 @@ LatencyView::LatencyView(QWidget* parent) : QWidget(parent) {
   profiles_->setSelectionBehavior(QAbstractItemView::SelectRows);
   profiles_->setSelectionMode(QAbstractItemView::SingleSelection);
   profiles_->verticalHeader()->hide();
-  profiles_->horizontalHeader()->setStretchLastSection(true);
+  // Short columns fit their contents; the CPU name takes what is left (and elides).
+  profiles_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  profiles_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+  profiles_->setWordWrap(false);
   space_ = new QComboBox(this);
   space_->setObjectName(QStringLiteral("latencySpace"));
   validation_ = new QTableWidget(0, 4, this);
   validation_->setObjectName(QStringLiteral("latencyValidation"));
-  validation_->setHorizontalHeaderLabels({tr("Architecture"), tr("Predicted (ms)"), tr("Measured (ms)"), tr("Error (%)")});
+  // The figures first, at their natural width; the architecture string (70 characters for an
+  // NB201 cell) last, stretched and elided in the middle, whole in its tooltip.
+  validation_->setHorizontalHeaderLabels({tr("Predicted (ms)"), tr("Measured (ms)"), tr("Error (%)"), tr("Architecture")});
   validation_->verticalHeader()->hide();
   validation_->setSortingEnabled(true);
-  validation_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+  validation_->setWordWrap(false);
+  validation_->setTextElideMode(Qt::ElideMiddle);
+  validation_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  validation_->horizontalHeader()->setSectionResizeMode(kArchColumn, QHeaderView::Stretch);
   scatter_ = new ScatterView(this);
+  // Predicted against measured is no trade-off: a Pareto staircase there means nothing.
+  scatter_->setParetoVisible(false);
+  scatter_->setParetoControlsVisible(false);
+  scatter_->setMetricPickersVisible(false);
   summary_ = new QLabel(this);
   summary_->setObjectName(QStringLiteral("latencySummary"));
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -70,7 +84,9 @@ LatencyView::LatencyView(QWidget* parent) : QWidget(parent) {
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(left);
   split->addWidget(scatter_);
-  split->setStretchFactor(1, 1);
+  split->setStretchFactor(0, 2);
+  split->setStretchFactor(1, 3);
+  split->setSizes({560, 840});
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
   layout->addWidget(split, 1);
@@ -156,11 +172,13 @@ void LatencyView::showValidation() {
       for (int r = 0; r < static_cast<int>(pairs.size()); ++r) {
         const auto& v = pairs[static_cast<size_t>(r)];
         const double err = v.measuredMs > 0 ? 100.0 * (v.correctedMs - v.measuredMs) / v.measuredMs : NAN;
-        validation_->setItem(r, 0, item(QString::fromStdString(v.arch)));
-        validation_->setItem(r, 1, numberItem(v.correctedMs, 3));
-        validation_->setItem(r, 2, numberItem(v.measuredMs, 3));
-        validation_->setItem(r, 3, numberItem(err, 1));
-        validation_->item(r, 2)->setToolTip(tr("IQR %1 ms; table sum %2 ms").arg(v.iqrMs, 0, 'f', 3).arg(v.predictedMs, 0, 'f', 3));
+        auto* archItem = item(QString::fromStdString(v.arch));
+        archItem->setToolTip(archItem->text());
+        validation_->setItem(r, kArchColumn, archItem);
+        validation_->setItem(r, 0, numberItem(v.correctedMs, 3));
+        validation_->setItem(r, 1, numberItem(v.measuredMs, 3));
+        validation_->setItem(r, 2, numberItem(err, 1));
+        validation_->item(r, 1)->setToolTip(tr("IQR %1 ms; table sum %2 ms").arg(v.iqrMs, 0, 'f', 3).arg(v.predictedMs, 0, 'f', 3));
         points.push_back({r, v.correctedMs, v.measuredMs, std::abs(err)});
         archs.push_back(v.arch);
         pred.push_back(v.correctedMs);

@@ -10,11 +10,8 @@
 namespace nas::ui {
 
 namespace {
-// Okabe-Ito, ordered light -> dark -> warm so that a bigger kernel reads as "heavier".
-const QColor kK3(0x56, 0xB4, 0xE9);
-const QColor kK5(0x00, 0x72, 0xB2);
-const QColor kK7(0xD5, 0x5E, 0x00);
-const QColor kSkip(0xBD, 0xBD, 0xBD);
+// Kernel colours come from OpPalette (light -> dark -> warm: a bigger kernel reads heavier).
+const QColor kSkip = OpPalette::color(QStringLiteral("group_skip"));
 const QColor kHighlight(0xFF, 0xE0, 0x82);
 
 constexpr int kBoxH = 20, kBoxGap = 3, kColGap = 6, kMinColW = 30, kMaxColW = 64;
@@ -61,11 +58,7 @@ QSet<int> LayerStripView::differingLayers(const QVector<StripLayer>& a, const QV
 }
 
 QColor LayerStripView::choiceColor(const QString& choice) {
-  if (choice == QLatin1String("k3")) return kK3;
-  if (choice == QLatin1String("k5")) return kK5;
-  if (choice == QLatin1String("k7")) return kK7;
-  if (isSkip(choice)) return kSkip;
-  return OpPalette::color(choice);
+  return isSkip(choice) ? kSkip : OpPalette::color(choice);
 }
 
 void LayerStripView::setLayers(const QVector<StripLayer>& layers) {

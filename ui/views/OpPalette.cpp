@@ -39,6 +39,12 @@ const QHash<QString, OpStyle>& table() {
         {"sep_conv_5x5", "sep5x5", kBlack, false},
         {"dil_conv_3x3", "dil3x3", kOchre, false},
         {"dil_conv_5x5", "dil5x5", kSky.darker(140), false},
+        // Depthwise kernels of an MBConv channel group (SGNAS layer strip): lighter for
+        // smaller kernels; a skipped group is light grey, lighter than `none` on an edge.
+        {"k3", "k3", kSky, false},
+        {"k5", "k5", kBlue, false},
+        {"k7", "k7", kVermillion, false},
+        {"group_skip", "skip", QColor(0xBD, 0xBD, 0xBD), true},
     };
     QHash<QString, OpStyle> h;
     for (const auto& k : known) h.insert(QString::fromLatin1(k.op), OpStyle{k.color, QString::fromLatin1(k.label), k.none});
