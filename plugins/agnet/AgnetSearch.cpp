@@ -245,10 +245,13 @@ std::vector<double> rankWeights(const std::vector<double>& values, double kappa)
 // Pareto mode: which candidates extend the front the most. The cost of a candidate is exact,
 // only its accuracy is predicted, so the greedy choice is the one whose predicted point adds
 // the largest hypervolume to the front of the queried cells plus the candidates already picked
-// this round (greedy hypervolume improvement, as in SMS-EMOA-style batch selection). A ranking
-// by the sum of accuracy and cost ranks (the first version) favours middling compromises: over
-// 20 seeds its hypervolume stayed below random search's (0.9784 vs 0.9816). Candidates that
-// add nothing follow, ordered by that rank sum. Returns scores, higher first.
+// this round (greedy hypervolume improvement, as in SMS-EMOA-style batch selection). Candidates
+// that add nothing follow, ordered by the sum of accuracy and cost ranks (the first version).
+// Measured: no change over 20 seeds (hypervolume 0.9783 vs 0.9784, random 0.9816), because the
+// predictor's values sit below the queried front after the first rounds (on a logged run, no
+// candidate extended it from round 3 on), so the rank sum decides. Comparing the candidates
+// with the predictor's values of the queried cells instead is the next step. Returns scores,
+// higher first.
 std::vector<double> paretoAcquisition(std::vector<Point2d> front, const std::vector<double>& costs,
                                      const std::vector<double>& predicted, int k) {
   const std::size_t n = costs.size();
