@@ -1,6 +1,7 @@
 #include "store/Records.h"
 
 #include "common/Error.h"
+#include "common/Json.h"
 
 namespace nas {
 
@@ -19,6 +20,19 @@ JobStatus jobStatusFromName(const std::string& s) {
   for (JobStatus st : {JobStatus::Queued, JobStatus::Running, JobStatus::Done, JobStatus::Failed, JobStatus::Cancelled})
     if (s == jobStatusName(st)) return st;
   throw Error(ErrorCode::ParseError, "unknown job status '" + s + "'");
+}
+
+std::string jobTitle(const JobRecord& r) {
+  const Json spec = Json::parse(r.specJson, nullptr, false);
+  std::string variant;
+  if (!spec.is_discarded() && spec.is_object() && spec.contains("params") && spec["params"].is_object())
+    for (const char* key : {"strategy", "source"}) {
+      const Json& params = spec["params"];
+      if (!params.contains(key) || !params[key].is_string()) continue;
+      const std::string v = params[key].get<std::string>();
+      if (!v.empty() && v != r.method) variant += (variant.empty() ? "" : ", ") + v;
+    }
+  return variant.empty() ? r.method : r.method + " (" + variant + ")";
 }
 
 }  // namespace nas

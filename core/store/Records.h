@@ -29,6 +29,12 @@ struct JobRecord {
   double createdAt = 0, startedAt = 0, finishedAt = 0, updatedAt = 0;  // unix seconds, 0 = never
 };
 
+// What a person calls the job in a list or a legend: the method, and where its spec names one,
+// the variant that makes jobs of one method differ, e.g. "tabular-search (random)" or
+// "agnet (evolution, supernet)" (params "strategy" and "source"; a value equal to the method
+// name is left out). A malformed spec gives the method alone.
+std::string jobTitle(const JobRecord& r);
+
 struct ArchitectureRecord {
   ArchId id = 0;
   std::string space;      // "nb201"

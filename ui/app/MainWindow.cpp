@@ -689,7 +689,7 @@ void MainWindow::refreshNow() {
 void MainWindow::onSelectionChanged(const QList<qint64>& ids) {
   for (qint64 id : ids) {
     if (const nas::JobRecord* r = jobModel_->job(id))
-      curves_->setJobLabel(id, QStringLiteral("#%1 %2").arg(id).arg(QString::fromStdString(r->method)));
+      curves_->setJobLabel(id, QStringLiteral("#%1 %2").arg(id).arg(QString::fromStdString(nas::jobTitle(*r))));
   }
   curves_->setJobs(ids);
   updateJobActions();
