@@ -5,6 +5,7 @@
 
 #include "common/Error.h"
 #include "common/Paths.h"
+#include "search/Nb201ArchIds.h"
 #include "search/TabularQuerySource.h"
 #include "search/TabularSearch.h"
 #include "store/Workspace.h"
@@ -16,13 +17,12 @@ namespace {
 constexpr const char* kSpace = "nb201";
 
 
-// Buffers the queries of a run and writes them in one transaction per batch. Architecture
-// ids are cached, since seeds revisit the same cells.
+// Buffers the queries of a run and writes them in one transaction per batch.
 class QueryWriter {
  public:
   // `scale` converts the table's unit to the workspace's (percent -> fraction, see run()).
   QueryWriter(Workspace& ws, JobId job, std::string dataset, std::string metric, double scale)
-      : ws_(ws), job_(job), dataset_(std::move(dataset)), metric_(std::move(metric)), scale_(scale) {}
+      : ws_(ws), job_(job), dataset_(std::move(dataset)), metric_(std::move(metric)), scale_(scale), archId_(ws) {}
 
   void add(std::uint64_t seed, bool firstSeed, const QueryRecord& r) { pending_.push_back({seed, firstSeed, r}); }
   std::size_t pending() const { return pending_.size(); }
@@ -34,7 +34,7 @@ class QueryWriter {
     std::vector<SampleRecord> samples;
     ws_.transaction([&] {
       for (const auto& p : pending_) {
-        const ArchId arch = archId(p.record.cell);
+        const ArchId arch = archId_(p.record.cell);
         EvaluationRecord e;
         e.archId = arch;
         e.jobId = job_;
@@ -67,21 +67,12 @@ class QueryWriter {
     QueryRecord record;
   };
 
-  ArchId archId(const Nb201Cell& cell) {
-    auto it = ids_.find(cell.index());
-    if (it != ids_.end()) return it->second;
-    const CostCounts cost = nb201Cost(cell);
-    const ArchId id = ws_.upsertArchitecture(kSpace, cell.toString(), cost.flops, cost.params);
-    ids_.emplace(cell.index(), id);
-    return id;
-  }
-
   Workspace& ws_;
   JobId job_;
   std::string dataset_, metric_;
   double scale_;
   std::vector<Pending> pending_;
-  std::unordered_map<int, ArchId> ids_;
+  Nb201ArchIds archId_;
 };
 
 }  // namespace

@@ -6,12 +6,8 @@
 
 namespace nas::agnet {
 
-namespace {
-constexpr const char* kSpace = "nb201";
-}
-
 JobWriter::JobWriter(Workspace& ws, JobId job, const QuerySource& source, const SearchObjectives& objectives)
-    : ws_(ws), job_(job), source_(source), objectives_(objectives), scale_(source.workspaceScale()) {}
+    : ws_(ws), job_(job), source_(source), objectives_(objectives), scale_(source.workspaceScale()), archId_(ws) {}
 
 double JobWriter::cost(const Nb201Cell& cell) const { return objectives_.cost(cell); }
 
@@ -63,26 +59,17 @@ void JobWriter::closeRound(std::uint64_t seed, int round, const std::vector<Roun
   roundQueries_.clear();
 }
 
-ArchId JobWriter::archId(const Nb201Cell& cell) {
-  auto it = ids_.find(cell.index());
-  if (it != ids_.end()) return it->second;
-  const CostCounts cost = nb201Cost(cell);
-  const ArchId id = ws_.upsertArchitecture(kSpace, cell.toString(), cost.flops, cost.params);
-  ids_.emplace(cell.index(), id);
-  return id;
-}
-
 void JobWriter::flush() {
   if (empty() && points_.empty()) return;
   ws_.transaction([&] {
-    for (std::size_t i = 0; i < evals_.size(); ++i) evals_[i].archId = archId(archs_[i]);
+    for (std::size_t i = 0; i < evals_.size(); ++i) evals_[i].archId = archId_(archs_[i]);
     std::vector<SampleRecord> samples;
     samples.reserve(samples_.size());
     for (auto& s : samples_) {
       SampleRecord r;
       r.jobId = job_;
       r.round = s.round;
-      r.archId = archId(s.cell);
+      r.archId = archId_(s.cell);
       r.payloadJson = s.payload.dump();
       samples.push_back(std::move(r));
     }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "AgnetSearch.h"
+#include "search/Nb201ArchIds.h"
 #include "search/QuerySearch.h"
 #include "store/Workspace.h"
 
@@ -43,7 +44,6 @@ class JobWriter {
   void discard();
 
  private:
-  ArchId archId(const Nb201Cell& cell);
   double cost(const Nb201Cell& cell) const;
 
   Workspace& ws_;
@@ -61,7 +61,7 @@ class JobWriter {
     Json payload;
   };
   std::vector<PendingSample> samples_;
-  std::unordered_map<int, ArchId> ids_;
+  Nb201ArchIds archId_;
 };
 
 }  // namespace nas::agnet

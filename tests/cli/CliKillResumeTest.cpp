@@ -1,20 +1,12 @@
 // A worker killed with SIGKILL mid-training leaves its job "interrupted"; `jobs resume`
 // continues from the last checkpoint and finishes.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
-#include <fcntl.h>
 
 #include <chrono>
 #include <filesystem>
-#include <thread>
 
 #include "CliRunner.h"
 #include "common/Json.h"
-
-extern char** environ;
 
 using nas::Json;
 using nas::test::runCli;
@@ -33,30 +25,9 @@ TEST(CliKillResume, KilledWorkerResumesFromCheckpoint) {
   long long id = Json::parse(created.out)["job_id"];
   std::string idText = std::to_string(id);
 
-  pid_t pid = 0;
-  std::vector<std::string> args = {NAS_CLI_PATH, "run-job", "--job", idText, "--workspace", ws, "--progress-lines"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  ASSERT_EQ(posix_spawn(&pid, NAS_CLI_PATH, &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-
   // Wait for a checkpoint past the first epoch's start, then kill without warning.
-  bool checkpointed = false;
-  for (int i = 0; i < 600 && !checkpointed; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    auto show = runCli("jobs show " + idText + " --workspace " + ws + " --json");
-    if (show.exitCode != 0) continue;
-    Json j = Json::parse(show.out);
-    checkpointed = !j["artifacts"].empty() && j["progress"].get<double>() > 0.3;
-  }
-  ASSERT_TRUE(checkpointed) << "no checkpoint appeared";
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  const std::string killed = nas::test::killWorkerAfterCheckpoint(idText, ws, 0.3, std::chrono::seconds(60));
+  ASSERT_TRUE(killed.empty()) << killed;
 
   auto list = runCli("jobs list --workspace " + ws + " --json");
   ASSERT_EQ(list.exitCode, 0) << list.err;

@@ -1,14 +1,25 @@
 #pragma once
-// Runs nasstudio-cli as a child process and captures stdout, stderr and the exit code.
+// Runs nasstudio-cli as a child process and captures stdout, stderr and the exit code; kills a
+// job's worker mid-run for the resume tests.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
+
+#include "common/Json.h"
+
+extern char** environ;
 
 namespace nas::test {
 
@@ -38,4 +49,36 @@ inline CliResult runCli(const std::string& args) {
   return r;
 }
 
+// Runs the job's worker (`run-job`) as a child, waits until `jobs show` reports a checkpoint
+// artifact and progress above `minProgress`, then kills it with SIGKILL, as a crash or the OOM
+// killer would. Returns an empty string, or what went wrong (the worker is reaped either way).
+inline std::string killWorkerAfterCheckpoint(const std::string& jobId, const std::string& ws, double minProgress,
+                                             std::chrono::seconds timeout) {
+  std::vector<std::string> args = {NAS_CLI_PATH, "run-job", "--job", jobId, "--workspace", ws, "--progress-lines"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, NAS_CLI_PATH, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return "cannot start the worker";
+  bool checkpointed = false;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!checkpointed && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const CliResult show = runCli("jobs show " + jobId + " --workspace " + ws + " --json");
+    if (show.exitCode != 0) continue;
+    const Json j = Json::parse(show.out, nullptr, false);
+    checkpointed = j.is_object() && !j["artifacts"].empty() && j["progress"].get<double>() > minProgress;
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return checkpointed ? std::string() : "no checkpoint appeared";
+}
+
 }  // namespace nas::test
+

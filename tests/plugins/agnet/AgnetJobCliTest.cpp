@@ -3,21 +3,14 @@
 // worker killed with SIGKILL that `jobs resume` finishes with the same result as an
 // uninterrupted run.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <thread>
 
 #include "cli/CliRunner.h"
 #include "common/Json.h"
 #include "store/Workspace.h"
-
-extern char** environ;
 
 namespace nas::agnet {
 namespace {
@@ -90,28 +83,8 @@ TEST_F(AgnetJobCli, KilledWorkerResumesToTheSameResult) {
   const auto created = test::runCli("run agnet --detach " + params + "--workspace " + ws_ + " --json");
   ASSERT_EQ(created.exitCode, 0) << created.err;
   const std::string id = std::to_string(Json::parse(created.out).at("job_id").get<long long>());
-  pid_t pid = 0;
-  std::vector<std::string> args = {NAS_CLI_PATH, "run-job", "--job", id, "--workspace", ws_, "--progress-lines"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  ASSERT_EQ(posix_spawn(&pid, NAS_CLI_PATH, &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
-  bool checkpointed = false;
-  for (int i = 0; i < 1800 && !checkpointed; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    const auto show = test::runCli("jobs show " + id + " --workspace " + ws_ + " --json");
-    if (show.exitCode != 0) continue;
-    const Json j = Json::parse(show.out);
-    checkpointed = !j["artifacts"].empty() && j["progress"].get<double>() > 0.2;
-  }
-  ASSERT_TRUE(checkpointed) << "no checkpoint appeared";
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
+  const std::string killed = test::killWorkerAfterCheckpoint(id, ws_, 0.2, std::chrono::seconds(180));
+  ASSERT_TRUE(killed.empty()) << killed;
 
   const auto resumed = test::runCli("jobs resume " + id + " --workspace " + ws_ + " --json");
   ASSERT_EQ(resumed.exitCode, 0) << resumed.err;

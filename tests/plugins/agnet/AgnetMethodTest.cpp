@@ -16,6 +16,7 @@
 #include "AgnetJobSource.h"
 #include "AgnetMethod.h"
 #include "AgnetSearch.h"
+#include "SyntheticNb201Table.h"
 #include "common/Error.h"
 #include "eval/Nb201Latency.h"
 #include "store/Workspace.h"
@@ -23,26 +24,7 @@
 namespace nas::agnet {
 namespace {
 
-// Every cell with a learnable score (convolutions good, a cut-off output bad) and noise.
-const std::string& syntheticTablePath() {
-  static const std::string path = [] {
-    const auto p = std::filesystem::temp_directory_path() / "agnet-method-synthetic.csv";
-    std::ofstream out(p);
-    out << "arch,score\n";
-    std::mt19937_64 rng(5);
-    std::normal_distribution<double> noise(0.0, 0.5);
-    for (int i = 0; i < kNb201NumCells; ++i) {
-      const Nb201Cell c = Nb201Cell::fromIndex(i);
-      double s = 60;
-      for (int e = 0; e < kNb201NumEdges; ++e)
-        s += c.op(e) == Nb201Op::Conv3x3 ? 5 : c.op(e) == Nb201Op::Conv1x1 ? 3 : c.op(e) == Nb201Op::SkipConnect ? 1 : 0;
-      if (!c.connected()) s = 10;
-      out << c.toString() << "," << s + noise(rng) << "\n";
-    }
-    return p.string();
-  }();
-  return path;
-}
+const std::string& syntheticTablePath() { return test::syntheticNb201TablePath(); }
 
 // The plugin registers the strategy when loaded; here the test does (the schema lists it).
 void registerAgnetStrategy() {

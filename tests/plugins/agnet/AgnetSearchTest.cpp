@@ -9,35 +9,17 @@
 #include <random>
 
 #include "AgnetSearch.h"
+#include "SyntheticNb201Table.h"
 #include "search/TabularSearch.h"
 
 namespace nas::agnet {
 namespace {
 
-// Every cell, with a score that rewards convolutions and punishes a cut-off output, plus a
-// little seeded noise: a table where "better" is learnable but not trivial.
 const TabularBenchmark& syntheticTable() {
   static const TabularBenchmark table = [] {
-    const auto path = std::filesystem::temp_directory_path() / "agnet-synthetic-table.csv";
-    std::ofstream out(path);
-    out << "arch,score\n";
-    std::mt19937_64 rng(5);
-    std::normal_distribution<double> noise(0.0, 0.5);
-    for (int i = 0; i < kNb201NumCells; ++i) {
-      const Nb201Cell c = Nb201Cell::fromIndex(i);
-      double s = 60;
-      for (int e = 0; e < kNb201NumEdges; ++e) {
-        if (c.op(e) == Nb201Op::Conv3x3) s += 5;
-        if (c.op(e) == Nb201Op::Conv1x1) s += 3;
-        if (c.op(e) == Nb201Op::SkipConnect) s += 1;
-      }
-      if (!c.connected()) s = 10;
-      out << c.toString() << "," << s + noise(rng) << "\n";
-    }
-    out.close();
     TabularBenchmark::Options o;
     o.space = "nb201";
-    return TabularBenchmark::load(path.string(), o);
+    return TabularBenchmark::load(test::syntheticNb201TablePath(), o);
   }();
   return table;
 }
