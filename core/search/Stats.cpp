@@ -76,4 +76,45 @@ double spearmanRho(const std::vector<double>& a, const std::vector<double>& b) {
   return (da > 0 && db > 0) ? num / std::sqrt(da * db) : 0.0;
 }
 
+double signTestP(int wins, int n) {
+  if (n <= 0) return 1.0;
+  const int k = std::min(wins, n - wins);
+  double tail = 0, c = 1;  // c = C(n, i)
+  for (int i = 0; i <= k; ++i) {
+    tail += c;
+    c = c * (n - i) / (i + 1);
+  }
+  return std::min(1.0, 2.0 * tail / std::pow(2.0, n));
+}
+
+double wilcoxonSignedRankP(const std::vector<double>& differences) {
+  std::vector<double> d;
+  for (double x : differences)
+    if (x != 0.0 && std::isfinite(x)) d.push_back(x);
+  const size_t n = d.size();
+  if (n == 0) return 1.0;
+  if (n > 60) throw Error(ErrorCode::InvalidArgument, "exact test supports at most 60 non-zero differences", "wilcoxon");
+  std::vector<double> magnitude(n);
+  for (size_t i = 0; i < n; ++i) magnitude[i] = std::abs(d[i]);
+  const std::vector<double> ranks = averageRanks(magnitude);
+  // Average ranks are multiples of 1/2: count in half-rank units so the sums are integers.
+  std::vector<int> twice(n);
+  int total = 0, plus = 0;
+  for (size_t i = 0; i < n; ++i) {
+    twice[i] = static_cast<int>(std::lround(2.0 * ranks[i]));
+    total += twice[i];
+    if (d[i] > 0) plus += twice[i];
+  }
+  // ways[s]: sign assignments whose positive ranks sum to s (each of the 2^n equally likely).
+  std::vector<double> ways(static_cast<size_t>(total) + 1, 0.0);
+  ways[0] = 1.0;
+  for (int r : twice)
+    for (int s = total; s >= r; --s) ways[static_cast<size_t>(s)] += ways[static_cast<size_t>(s - r)];
+  // Two-sided: the more extreme tail of W+ around its mean total/2, doubled.
+  const int low = std::min(plus, total - plus);
+  double tail = 0.0;
+  for (int s = 0; s <= low; ++s) tail += ways[static_cast<size_t>(s)];
+  return std::min(1.0, 2.0 * tail / std::pow(2.0, static_cast<double>(n)));
+}
+
 }  // namespace nas

@@ -20,17 +20,6 @@ std::vector<double> targetGrid(const Constraint& c, int n) {
   return t;
 }
 
-double signTestP(int wins, int n) {
-  if (n <= 0) return 1.0;
-  const int k = std::min(wins, n - wins);
-  double tail = 0, c = 1;  // c = C(n, i)
-  for (int i = 0; i <= k; ++i) {
-    tail += c;
-    c = c * (n - i) / (i + 1);
-  }
-  return std::min(1.0, 2.0 * tail / std::pow(2.0, n));
-}
-
 Json EvalSummary::toJson(const SgnasSpace& space) const {
   Json rowsJson = Json::array();
   for (const auto& r : rows) {
@@ -59,6 +48,7 @@ Json EvalSummary::toJson(const SgnasSpace& space) const {
           {"accuracy_diff_se", accuracyDiffSe},
           {"accuracy_diff_ci95", {accuracyDiffMean - 1.96 * accuracyDiffSe, accuracyDiffMean + 1.96 * accuracyDiffSe}},
           {"beats_random_sign_p", beatsRandomSignP},
+          {"beats_random_wilcoxon_p", beatsRandomWilcoxonP},
           {"accuracy_se_per_arch", accuracySePerArch},
           {"random_flops_gap_max_pct", maxRandomFlopsGapPct},
           {"eval_images", evalImages},
@@ -119,6 +109,7 @@ EvalSummary evaluateGenerator(SgnasGenerator& generator, const GeneratorSetup& s
     for (double d : diffs) ss += (d - s.accuracyDiffMean) * (d - s.accuracyDiffMean);
     s.accuracyDiffSe = diffs.size() > 1 ? std::sqrt(ss / (n - 1) / n) : 0.0;
     s.beatsRandomSignP = signTestP(s.beatsRandom, static_cast<int>(diffs.size()));
+    s.beatsRandomWilcoxonP = wilcoxonSignedRankP(diffs);
   }
   s.evalImages = eval.size();
   s.accuracySePerArch =

@@ -25,7 +25,7 @@ nn::Sequential convRelu(int cin, int cout, int n) {
 
 Json GeneratorConfig::toJson() const {
   return {{"layers", layers}, {"groups", groups}, {"constraints", constraints}, {"hidden", hidden}, {"hc_repeat", hcRepeat},
-          {"decode_samples", decodeSamples}};
+          {"decode_samples", decodeSamples}, {"decode_tolerance", decodeTolerance}};
 }
 
 GeneratorConfig GeneratorConfig::fromJson(const Json& j) {
@@ -37,6 +37,7 @@ GeneratorConfig GeneratorConfig::fromJson(const Json& j) {
     c.hidden = j.at("hidden").get<int>();
     c.hcRepeat = j.at("hc_repeat").get<int>();
     c.decodeSamples = j.value("decode_samples", 0);
+    c.decodeTolerance = j.value("decode_tolerance", 0.0);
     return c;
   } catch (const nlohmann::json::exception& e) {
     throw Error(ErrorCode::ParseError, std::string("malformed generator config: ") + e.what(), "sgnas generator");

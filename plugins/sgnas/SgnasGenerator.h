@@ -27,6 +27,11 @@ struct GeneratorConfig {
   // Derivation (see decodeForTargets): 0 = the paper's argmax; n > 0 = the lowest-hc-loss one of
   // the argmax and n samples of the generator's distribution. Artifacts without it: 0.
   int decodeSamples = 0;
+  // With decodeSamples > 0: every candidate within this relative error of its targets counts as
+  // meeting them, and the most likely of those (under the generator's distribution) wins, so
+  // the preferences the cross-entropy taught are kept. 0 = the nearest cost wins (artifacts
+  // without it).
+  double decodeTolerance = 0.0;
 
   Json toJson() const;
   static GeneratorConfig fromJson(const Json& j);  // throws ParseError

@@ -3,7 +3,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <sstream>
 
 #include "SgnasSampling.h"
@@ -56,17 +58,30 @@ Generated generateArch(SgnasGenerator& generator, const GeneratorSetup& setup, c
 
 Generated decodeForTargets(const torch::Tensor& logits, const GeneratorSetup& setup, const Targets& targets,
                            const HcLossOptions& hc) {
-  Generated best;
-  best.arch = decodeArgmax(logits);
-  best.cost = exactCost(setup.table, best.arch);
+  Generated argmax;
+  argmax.arch = decodeArgmax(logits);
+  argmax.cost = exactCost(setup.table, argmax.arch);
   const int n = setup.config.decodeSamples;
-  if (n <= 0) return best;
-  double bestLoss = hcTotal(setup, targets, best.cost, hc);
+  if (n <= 0) return argmax;
   const torch::Tensor lg = logits.detach().to(torch::kCPU, torch::kDouble).contiguous();
+  const torch::Tensor logp = torch::log_softmax(lg, -1).contiguous();
   const std::int64_t L = lg.size(0), G = lg.size(1);
   const double* v = lg.data_ptr<double>();
+  const double* lp = logp.data_ptr<double>();
+  const auto logLikelihood = [&](const SgnasArch& a) {
+    double sum = 0;
+    for (std::int64_t l = 0; l < L; ++l)
+      for (std::int64_t b = 0; b < G; ++b)
+        sum += lp[(l * G + b) * kNumChoices + static_cast<int>(a.choices[static_cast<size_t>(l)][static_cast<size_t>(b)])];
+    return sum;
+  };
+  struct Candidate {
+    Generated g;
+    double loss, logLikelihood;
+  };
+  std::vector<Candidate> candidates{{argmax, hcTotal(setup, targets, argmax.cost, hc), logLikelihood(argmax.arch)}};
   Rng rng(0x5eed);  // fixed: the same request always decodes to the same architecture
-  for (int s = 0; s < n && bestLoss > 0; ++s) {
+  for (int s = 0; s < n; ++s) {
     SgnasArch a;
     for (std::int64_t l = 0; l < L; ++l) {
       std::vector<Choice> groups;
@@ -85,10 +100,20 @@ Generated decodeForTargets(const torch::Tensor& logits, const GeneratorSetup& se
       a.choices.push_back(std::move(groups));
     }
     const Cost c = exactCost(setup.table, a);
-    const double loss = hcTotal(setup, targets, c, hc);
-    if (loss < bestLoss) best.arch = std::move(a), best.cost = c, bestLoss = loss;
+    const double ll = logLikelihood(a);
+    candidates.push_back({{std::move(a), c}, hcTotal(setup, targets, c, hc), ll});
   }
-  return best;
+  // The loss of missing every given target by the tolerance (under budget, the milder side).
+  double good = 0;
+  for (size_t i = 0; i < setup.constraints.size(); ++i)
+    if (targets[i]) good += hc.alpha * std::pow(setup.config.decodeTolerance * *targets[i] / hc.scale(*targets[i], setup.constraints[i]), 2);
+  double lowest = INFINITY;
+  for (const auto& c : candidates) lowest = std::min(lowest, c.loss);
+  const double accept = std::max(lowest, good);
+  const Candidate* best = nullptr;
+  for (const auto& c : candidates)  // first wins ties: the argmax, then samples in order
+    if (c.loss <= accept && (!best || c.logLikelihood > best->logLikelihood)) best = &c;
+  return best->g;
 }
 
 GridScore scoreGrid(SgnasGenerator& generator, const GeneratorSetup& setup, const std::vector<Targets>& requests,
@@ -159,6 +184,12 @@ GeneratorTrainer::GeneratorTrainer(SgnasSupernet supernet, GeneratorSetup setup,
     gridIndex_.push_back(0);
   }
   selection_ = selectionRequests(setup_, o.selectionTargets, Rng::derive(o.seed, 0x5e1));
+  if (o.selectionImages > 0) {  // the first images of the held-out split, the same every epoch
+    std::vector<std::int64_t> idx(static_cast<size_t>(std::min<std::int64_t>(o.selectionImages, data_.size())));
+    std::iota(idx.begin(), idx.end(), 0);
+    selectionX_ = batchImages(data_, idx, norm_);
+    selectionY_ = batchLabels(data_, idx);
+  }
 }
 
 Targets GeneratorTrainer::sampleTargets() {
@@ -235,7 +266,25 @@ GeneratorTrainer::Step GeneratorTrainer::step() {
 GeneratorTrainer::EpochEnd GeneratorTrainer::endEpoch() {
   EpochEnd e;
   e.score = scoreGrid(generator_, setup_, selection_, options_.hc);
-  if (e.score.hcLoss <= bestHc_) {  // ties go to the later, longer-trained generator
+  e.score.score = e.score.hcLoss;
+  if (selectionX_.defined()) {
+    torch::NoGradGuard ng;
+    const auto ceOpts = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing);
+    double ce = 0;
+    int n = 0;
+    // The FLOPs-only requests: one architecture per level of the range, as the evaluation has.
+    for (size_t i = 0; i < selection_.size(); ++i)
+      if (setup_.constraints[0].name == "flops" && selection_[i][0] &&
+          std::all_of(selection_[i].begin() + 1, selection_[i].end(), [](const auto& t) { return !t; })) {
+        const torch::Tensor out = supernet_->forward(selectionX_, e.score.results[i].arch);
+        ce += torch::nn::functional::cross_entropy(out, selectionY_, ceOpts).item<double>();
+        ++n;
+      }
+    e.score.ce = n ? ce / n : 0.0;
+    e.score.score = e.score.hcLoss / static_cast<double>(selection_.size()) + e.score.ce;
+  }
+  if (e.score.score <= bestScore_) {  // ties go to the later, longer-trained generator
+    bestScore_ = e.score.score;
     bestHc_ = e.score.hcLoss;
     best_ = moduleToBytes(*generator_);
     e.improved = true;
@@ -255,6 +304,7 @@ std::string GeneratorTrainer::state() const {
   a.write("best", bytesToTensor(best_));
   Json s{{"epoch", epoch_},        {"step", step_},
          {"tau", tau_},            {"best_hc", std::isfinite(bestHc_) ? bestHc_ : -1.0},
+         {"best_score", std::isfinite(bestScore_) ? bestScore_ : -1.0},
          {"rng", rng_.state()},    {"grids", grids_},
          {"grid_index", gridIndex_}, {"batch_epoch", batcher_.position().epoch},
          {"batch", batcher_.position().batch}, {"total_steps", totalSteps()}};
@@ -301,6 +351,8 @@ void GeneratorTrainer::restore(const std::string& bytes) {
     tau_ = s.at("tau").get<double>();
     const double b = s.at("best_hc").get<double>();
     bestHc_ = b < 0 ? INFINITY : b;
+    const double bs = s.value("best_score", b);  // checkpoints before selectionImages: the hc loss
+    bestScore_ = bs < 0 ? INFINITY : bs;
     rng_.setState(s.at("rng").get<std::uint64_t>());
     grids_ = s.at("grids").get<std::vector<std::vector<double>>>();
     gridIndex_ = s.at("grid_index").get<std::vector<size_t>>();

@@ -6,7 +6,12 @@
 // CE + sum over given constraints of the asymmetric hc loss. Only the generator learns
 // (Adam 1e-3, betas 0.5/0.999). Tau starts at 5 and is multiplied by 0.95 after each epoch.
 // After each epoch the generator is scored on a fixed target grid (decodeForTargets, exact
-// costs): the lowest total hc loss so far is kept as the best generator (model selection).
+// costs) and the best so far is kept (model selection): by the total hc loss (the paper), or,
+// with selectionImages > 0, by the training loss itself on validation data: mean hc loss over
+// the grid plus the mean cross-entropy of the FLOPs-only requests' architectures on a fixed
+// batch of held-out images (supernet in eval mode, as in training). Why: the hc loss alone picks between epochs by a few hundredths of a percent
+// of cost error and ignores what the cross-entropy term taught; the paper adds a "best_avg"
+// pick by top-1 at the mid target for the same reason.
 //
 // Targets: with one constraint, T comes from a shuffled grid over the normalised range
 // plus jitter of half a grid step (the paper's {low, low+5, ...} + U(-0.5, 0.5)). With
@@ -47,8 +52,13 @@ Generated generateArch(SgnasGenerator& generator, const GeneratorSetup& setup, c
 // Derivation of one request's logits [L, G, 4]. With setup.config.decodeSamples = 0 the paper's
 // argmax (methods.md §1(b)6). With n > 0: the argmax and n architectures sampled from the
 // generator's categorical distribution softmax(logits) (Gumbel-max, a fixed seed so a request
-// always gives the same answer), and the one with the lowest hc loss on the given targets (the
-// exact lookup-table cost, no supernet pass; ties keep the argmax). Why: the hc loss trains on
+// always gives the same answer) are the candidates, costed exactly by the lookup table (no
+// supernet pass). Those whose hc loss is at most max(the lowest candidate hc loss, the loss of
+// missing every given target by config.decodeTolerance) meet the request, and of them the most
+// likely one under softmax(logits) wins (the argmax when it qualifies). So the pick never
+// misses by more than the argmax, and among architectures that meet the target it keeps what
+// the cross-entropy term taught instead of taking whichever sample happens to land nearest
+// (decodeTolerance 0: the nearest one, ties keep the argmax). Why sample: the hc loss trains on
 // sampled architectures (straight-through Gumbel samples, see straightThroughCost), so the
 // generator meets its target with its distribution, not with the mode; where a group's choice
 // is uncertain, the mode rounds every such group the same way and its cost drifts off target.
@@ -59,6 +69,8 @@ Generated decodeForTargets(const torch::Tensor& logits, const GeneratorSetup& se
 // FLOPs target and achieved FLOPs over the requests that give FLOPs.
 struct GridScore {
   double hcLoss = 0;
+  double ce = 0;     // mean cross-entropy of the FLOPs requests' architectures (selection only)
+  double score = 0;  // what model selection minimises
   double kendallTau = 0;
   std::vector<Generated> results;
 };
@@ -89,6 +101,7 @@ struct GeneratorTrainOptions {
   // average" with mixtures whose argmax lands far from it; the discrete one does not.
   bool straightThroughCost = true;
   int selectionTargets = 20;
+  int selectionImages = 0;  // 0: select by hc loss alone (the paper)
   std::uint64_t seed = 0;
 };
 
@@ -118,7 +131,8 @@ class GeneratorTrainer {
 
   SgnasGenerator generator() const { return generator_; }
   const std::string& bestGenerator() const { return best_; }  // bytes; empty before epoch 1 ends
-  double bestHcLoss() const { return bestHc_; }
+  double bestHcLoss() const { return bestHc_; }  // of the kept generator
+  double bestScore() const { return bestScore_; }
   const GeneratorSetup& setup() const { return setup_; }
 
   std::string state() const;
@@ -145,7 +159,8 @@ class GeneratorTrainer {
   std::int64_t epoch_ = 0, step_ = 0;
   double tau_;
   std::string best_;
-  double bestHc_ = INFINITY;
+  double bestHc_ = INFINITY, bestScore_ = INFINITY;
+  torch::Tensor selectionX_, selectionY_;  // the fixed validation batch (selectionImages > 0)
 };
 
 // Generator weights + setup as one artifact, and back.

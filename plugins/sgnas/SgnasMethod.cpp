@@ -121,6 +121,7 @@ Json SgnasMethod::run(JobContext& ctx) const {
   setup.config.groups = space.groups;
   setup.config.constraints = static_cast<int>(setup.constraints.size());
   setup.config.decodeSamples = static_cast<int>(I("decode_samples"));
+  setup.config.decodeTolerance = D("decode_tolerance");
 
   torch::manual_seed(seed);  // initialisation; replaced by the checkpoint's weights on resume
   SgnasSupernet net(space);
@@ -240,6 +241,7 @@ Json SgnasMethod::run(JobContext& ctx) const {
     go.straightThroughCost = p.at("straight_through").get<bool>();
     go.labelSmoothing = D("label_smoothing");
     go.selectionTargets = static_cast<int>(I("eval_targets"));
+    go.selectionImages = static_cast<int>(I("selection_images"));
     go.seed = seed;
     torch::manual_seed(Rng::derive(seed, 0x6e));  // generator initialisation
     GeneratorTrainer gt(net, setup, split.val, norm, go);
@@ -268,8 +270,10 @@ Json SgnasMethod::run(JobContext& ctx) const {
         sink.metric("hc_loss", gt.epoch(), e.score.hcLoss);
         sink.metric("kendall_tau", gt.epoch(), e.score.kendallTau);
         sink.metric("gumbel_tau", gt.epoch(), tau);
-        sink.log(stage + ": selection hc loss " + std::to_string(e.score.hcLoss) + ", Kendall tau " +
-                 std::to_string(e.score.kendallTau) + (e.improved ? " (best so far)" : ""));
+        if (go.selectionImages > 0) sink.metric("selection_ce", gt.epoch(), e.score.ce);
+        sink.log(stage + ": selection hc loss " + std::to_string(e.score.hcLoss) +
+                 (go.selectionImages > 0 ? ", cross-entropy " + std::to_string(e.score.ce) : std::string()) +
+                 ", Kendall tau " + std::to_string(e.score.kendallTau) + (e.improved ? " (best so far)" : ""));
         stamp(), save(gt.state());
       } else if (step % I("checkpoint_every") == 0) {
         stamp(), save(gt.state());

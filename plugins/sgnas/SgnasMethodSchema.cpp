@@ -90,8 +90,16 @@ ParamSchema SgnasMethod::schema() const {
              "the table on soft probabilities (paper)"));
   s.add(withRange(paramSpec("decode_samples", T::Int, 16, "Decoding samples",
                     "Derivation: 0 = argmax per group (paper); n = the argmax or one of n samples of the generator's "
-                    "distribution, whichever meets the targets best (lookup table only, no supernet pass)"),
+                    "distribution (lookup table only, no supernet pass), whichever meets the targets best"),
                0, 4096));
+  s.add(withRange(paramSpec("decode_tolerance", T::Float, 0.0, "Decoding tolerance",
+                    "With decoding samples: candidates within this relative error of every target meet it and the "
+                    "most likely of them wins (0: the nearest wins)"),
+               0, 0.5));
+  s.add(withRange(paramSpec("selection_images", T::Int, 128, "Selection images",
+                    "Model selection by validation loss: hc loss on the selection grid plus the cross-entropy of its "
+                    "architectures on this many held-out images (0: hc loss alone, the paper)"),
+               0, 100000, "images"));
   s.add(withRange(paramSpec("pool_size", T::Int, 1, "Prior pool size", "Prior architectures across the range (paper: 1)"), 1,
                100));
   // ---- evaluation

@@ -147,11 +147,41 @@ TEST(SgnasGenerator, SampledDecodingNeverMissesByMoreThanArgmax) {
   EXPECT_GT(better, 0);  // near-uniform logits: the argmax alone misses most targets
 }
 
-TEST(SgnasGenerator, SignTest) {
-  EXPECT_DOUBLE_EQ(signTestP(10, 20), 1.0);
-  EXPECT_NEAR(signTestP(6, 20), 0.1153, 1e-4);
-  EXPECT_NEAR(signTestP(14, 20), 0.1153, 1e-4);
-  EXPECT_NEAR(signTestP(20, 20), 2.0 / 1048576.0, 1e-12);
+TEST(SgnasGenerator, ToleranceDecodingKeepsTheMostLikelyArchitectureThatMeetsTheTarget) {
+  torch::manual_seed(5);
+  GeneratorSetup s = tinySetup("flops");
+  const auto logLikelihood = [&](const torch::Tensor& logits, const SgnasArch& a) {
+    const torch::Tensor lp = torch::log_softmax(logits, -1);
+    double sum = 0;
+    for (size_t l = 0; l < a.choices.size(); ++l)
+      for (size_t b = 0; b < a.choices[l].size(); ++b)
+        sum += lp[static_cast<long>(l)][static_cast<long>(b)][static_cast<int>(a.choices[l][b])].item<double>();
+    return sum;
+  };
+  const HcLossOptions hc;
+  int moreLikely = 0;
+  for (double u : {0.1, 0.3, 0.5, 0.7, 0.9}) {
+    const Targets t{s.constraints[0].denormalize(u)};
+    torch::Tensor logits = torch::randn({s.config.layers, s.config.groups, kNumChoices});
+    logits.select(1, 0).select(1, kNumChoices - 1).fill_(-INFINITY);
+    s.config.decodeSamples = 64;
+    s.config.decodeTolerance = 0.0;
+    const Generated nearest = decodeForTargets(logits, s, t);
+    s.config.decodeTolerance = 0.05;
+    const Generated likely = decodeForTargets(logits, s, t);
+    s.config.decodeSamples = 0;
+    const Generated argmax = decodeForTargets(logits, s, t);
+    const double errNearest = std::abs(nearest.cost.flops / *t[0] - 1), errLikely = std::abs(likely.cost.flops / *t[0] - 1);
+    // Never worse than the argmax, and within the tolerance whenever the nearest candidate is.
+    EXPECT_LE(hcLossValue(likely.cost.flops, *t[0], s.constraints[0], hc),
+              hcLossValue(argmax.cost.flops, *t[0], s.constraints[0], hc) + 1e-12) << u;
+    if (errNearest <= 0.05) {
+      EXPECT_LE(errLikely, 0.05 + 1e-12) << u;
+      EXPECT_GE(logLikelihood(logits, likely.arch), logLikelihood(logits, nearest.arch) - 1e-9) << u;
+      moreLikely += logLikelihood(logits, likely.arch) > logLikelihood(logits, nearest.arch) + 1e-9;
+    }
+  }
+  EXPECT_GT(moreLikely, 0);  // the rule changes the pick, not only ties
 }
 
 TEST(SgnasGenerator, ArtifactRoundTrips) {
@@ -196,6 +226,40 @@ TEST(SgnasGenerator, TrainingMovesGeneratedFlopsToTargets) {
   again.restore(trainer.state());
   EXPECT_TRUE(again.done());
   EXPECT_DOUBLE_EQ(again.bestHcLoss(), trainer.bestHcLoss());
+}
+
+// Selection by validation loss: each epoch's score is the mean hc loss over the grid plus the
+// cross-entropy of the FLOPs architectures on the fixed held-out batch, the kept generator is
+// the one with the lowest score seen, and a checkpoint carries that score.
+TEST(SgnasGenerator, SelectionByValidationLossKeepsTheLowestScore) {
+  torch::set_num_threads(1);
+  torch::manual_seed(1);
+  const GeneratorSetup s = tinySetup("flops");
+  SgnasSupernet net(s.space);
+  SyntheticOptions so;
+  so.size = 128;
+  const ImageDataset data = makeSyntheticDataset(so);
+  GeneratorTrainOptions o;
+  o.epochs = 4;
+  o.stepsPerEpoch = 5;
+  o.batchSize = 16;
+  o.selectionTargets = 8;
+  o.selectionImages = 64;
+  GeneratorTrainer trainer(net, s, data, datasetNormalization("synthetic", 1), o);
+  double lowest = INFINITY;
+  while (!trainer.done()) {
+    trainer.step();
+    if (!trainer.epochFinished()) continue;
+    const auto e = trainer.endEpoch();
+    EXPECT_GT(e.score.ce, 0.0);
+    EXPECT_NEAR(e.score.score, e.score.hcLoss / 8.0 + e.score.ce, 1e-12);  // 8 FLOPs-only requests
+    EXPECT_EQ(e.improved, e.score.score <= lowest);
+    lowest = std::min(lowest, e.score.score);
+  }
+  EXPECT_DOUBLE_EQ(trainer.bestScore(), lowest);
+  GeneratorTrainer again(net, s, data, datasetNormalization("synthetic", 1), o);
+  again.restore(trainer.state());
+  EXPECT_DOUBLE_EQ(again.bestScore(), trainer.bestScore());
 }
 
 }  // namespace
