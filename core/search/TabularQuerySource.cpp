@@ -18,6 +18,11 @@ TabularQuerySource::TabularQuerySource(const TabularBenchmark& table, std::strin
   scale_ = tableWorkspaceScale(table, metric_);
 }
 
+TabularQuerySource::TabularQuerySource(std::shared_ptr<const TabularBenchmark> table, std::string metric)
+    : TabularQuerySource(*table, std::move(metric)) {
+  owned_ = std::move(table);
+}
+
 std::size_t TabularQuerySource::row(const Nb201Cell& cell) const {
   const auto r = table_.findCell(cell);
   if (!r) throw Error(ErrorCode::NotFound, "the table has no row for cell " + cell.toString(), table_.path());

@@ -3,6 +3,7 @@
 // in microseconds, so strategies can be compared over many seeds. The cells the table lacks
 // are not queryable (has() is false), which bounds the budget to the table's cells.
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "search/QuerySource.h"
@@ -15,6 +16,8 @@ class TabularQuerySource final : public QuerySource {
   // `table` must be loaded with space "nb201" and outlive the source; InvalidArgument
   // otherwise, NotFound (listing the table's metrics) for an unknown metric.
   TabularQuerySource(const TabularBenchmark& table, std::string metric);
+  // The same, sharing the table's ownership (a job that loads its own table).
+  TabularQuerySource(std::shared_ptr<const TabularBenchmark> table, std::string metric);
 
   std::string source() const override { return "tabular"; }
   std::string dataset() const override { return table_.stem(); }  // "cifar10" for cifar10.csv
@@ -29,6 +32,7 @@ class TabularQuerySource final : public QuerySource {
   std::size_t row(const Nb201Cell& cell) const;
 
  private:
+  std::shared_ptr<const TabularBenchmark> owned_;  // empty when the caller owns the table
   const TabularBenchmark& table_;
   std::string metric_;
   std::size_t column_ = 0;

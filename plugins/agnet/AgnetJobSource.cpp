@@ -18,24 +18,6 @@ namespace nas::agnet {
 
 namespace {
 
-// A table source that owns its table (TabularQuerySource only refers to one).
-class OwnedTableSource final : public QuerySource {
- public:
-  OwnedTableSource(std::shared_ptr<const TabularBenchmark> table, const std::string& metric)
-      : table_(std::move(table)), inner_(*table_, metric) {}
-  std::string source() const override { return inner_.source(); }
-  std::string dataset() const override { return inner_.dataset(); }
-  std::string metric() const override { return inner_.metric(); }
-  double workspaceScale() const override { return inner_.workspaceScale(); }
-  bool has(const Nb201Cell& cell) const override { return inner_.has(cell); }
-  int size() const override { return inner_.size(); }
-  double query(const Nb201Cell& cell) override { return inner_.query(cell); }
-
- private:
-  std::shared_ptr<const TabularBenchmark> table_;
-  TabularQuerySource inner_;
-};
-
 // "" or "nan": no limit (a Pareto search when objective2 is set); else a finite number.
 std::optional<double> parseLimit(const Json& params) {
   const std::string text = jsonValue<std::string>(params, "limit", "");
@@ -85,7 +67,7 @@ JobSource makeJobSource(const Json& params, JobContext& ctx) {
     out.tablePath = jsonValue<std::string>(params, "table", "");
     if (out.tablePath.empty()) out.tablePath = resourcePath("data/nb201/cifar10.csv");
     out.table = std::make_shared<const TabularBenchmark>(TabularBenchmark::load(out.tablePath, {"arch", "nb201"}));
-    out.source = std::make_unique<OwnedTableSource>(out.table, jsonValue<std::string>(params, "metric", "test_accuracy"));
+    out.source = std::make_unique<TabularQuerySource>(out.table, jsonValue<std::string>(params, "metric", "test_accuracy"));
     out.cheap = true;
     return out;
   }
