@@ -283,7 +283,18 @@ GeneratorTrainer::EpochEnd GeneratorTrainer::endEpoch() {
     e.score.ce = n ? ce / n : 0.0;
     e.score.score = e.score.hcLoss / static_cast<double>(selection_.size()) + e.score.ce;
   }
-  if (e.score.score <= bestScore_) {  // ties go to the later, longer-trained generator
+  // Eligible: every FLOPs-only request of the grid met within selectionMaxError. An eligible
+  // epoch beats one that is not; two eligible ones compare by score, two others by hc loss.
+  e.score.maxFlopsError = 0;
+  for (size_t i = 0; i < selection_.size(); ++i)
+    if (setup_.constraints[0].name == "flops" && selection_[i][0] &&
+        std::all_of(selection_[i].begin() + 1, selection_[i].end(), [](const auto& t) { return !t; }))
+      e.score.maxFlopsError = std::max(e.score.maxFlopsError, std::abs(e.score.results[i].cost.flops / *selection_[i][0] - 1));
+  const bool eligible = options_.selectionMaxError <= 0 || e.score.maxFlopsError <= options_.selectionMaxError;
+  const bool better = best_.empty() || (eligible && !bestEligible_) ||
+                      (eligible == bestEligible_ && (eligible ? e.score.score <= bestScore_ : e.score.hcLoss <= bestHc_));
+  if (better) {  // ties go to the later, longer-trained generator
+    bestEligible_ = eligible;
     bestScore_ = e.score.score;
     bestHc_ = e.score.hcLoss;
     best_ = moduleToBytes(*generator_);
@@ -305,6 +316,7 @@ std::string GeneratorTrainer::state() const {
   Json s{{"epoch", epoch_},        {"step", step_},
          {"tau", tau_},            {"best_hc", std::isfinite(bestHc_) ? bestHc_ : -1.0},
          {"best_score", std::isfinite(bestScore_) ? bestScore_ : -1.0},
+         {"best_eligible", bestEligible_},
          {"rng", rng_.state()},    {"grids", grids_},
          {"grid_index", gridIndex_}, {"batch_epoch", batcher_.position().epoch},
          {"batch", batcher_.position().batch}, {"total_steps", totalSteps()}};
@@ -353,6 +365,7 @@ void GeneratorTrainer::restore(const std::string& bytes) {
     bestHc_ = b < 0 ? INFINITY : b;
     const double bs = s.value("best_score", b);  // checkpoints before selectionImages: the hc loss
     bestScore_ = bs < 0 ? INFINITY : bs;
+    bestEligible_ = s.value("best_eligible", true);
     rng_.setState(s.at("rng").get<std::uint64_t>());
     grids_ = s.at("grids").get<std::vector<std::vector<double>>>();
     gridIndex_ = s.at("grid_index").get<std::vector<size_t>>();

@@ -242,6 +242,7 @@ Json SgnasMethod::run(JobContext& ctx) const {
     go.labelSmoothing = D("label_smoothing");
     go.selectionTargets = static_cast<int>(I("eval_targets"));
     go.selectionImages = static_cast<int>(I("selection_images"));
+    go.selectionMaxError = D("selection_max_error");
     go.seed = seed;
     torch::manual_seed(Rng::derive(seed, 0x6e));  // generator initialisation
     GeneratorTrainer gt(net, setup, split.val, norm, go);

@@ -100,6 +100,10 @@ ParamSchema SgnasMethod::schema() const {
                     "Model selection by validation loss: hc loss on the selection grid plus the cross-entropy of its "
                     "architectures on this many held-out images (0: hc loss alone, the paper)"),
                0, 100000, "images"));
+  s.add(withRange(paramSpec("selection_max_error", T::Float, 0.05, "Selection error bound",
+                    "Model selection prefers epochs that meet every FLOPs target of the selection grid within this "
+                    "relative error (0: no bound)"),
+               0, 1));
   s.add(withRange(paramSpec("pool_size", T::Int, 1, "Prior pool size", "Prior architectures across the range (paper: 1)"), 1,
                100));
   // ---- evaluation

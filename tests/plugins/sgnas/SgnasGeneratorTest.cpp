@@ -262,5 +262,36 @@ TEST(SgnasGenerator, SelectionByValidationLossKeepsTheLowestScore) {
   EXPECT_DOUBLE_EQ(again.bestScore(), trainer.bestScore());
 }
 
+// The error bound of model selection: while no epoch meets every FLOPs target of the grid
+// within the bound, the hc loss decides (the paper's rule), and the kept generator's grid
+// error is what the epoch reported.
+TEST(SgnasGenerator, SelectionErrorBoundFallsBackToTheHcLoss) {
+  torch::set_num_threads(1);
+  torch::manual_seed(2);
+  const GeneratorSetup s = tinySetup("flops");
+  SgnasSupernet net(s.space);
+  SyntheticOptions so;
+  so.size = 128;
+  const ImageDataset data = makeSyntheticDataset(so);
+  GeneratorTrainOptions o;
+  o.epochs = 4;
+  o.stepsPerEpoch = 3;
+  o.batchSize = 16;
+  o.selectionTargets = 8;
+  o.selectionImages = 32;
+  o.selectionMaxError = 1e-12;  // unreachable: no epoch is eligible
+  GeneratorTrainer trainer(net, s, data, datasetNormalization("synthetic", 1), o);
+  double lowestHc = INFINITY;
+  while (!trainer.done()) {
+    trainer.step();
+    if (!trainer.epochFinished()) continue;
+    const auto e = trainer.endEpoch();
+    EXPECT_GT(e.score.maxFlopsError, o.selectionMaxError);
+    EXPECT_EQ(e.improved, e.score.hcLoss <= lowestHc);
+    lowestHc = std::min(lowestHc, e.score.hcLoss);
+  }
+  EXPECT_DOUBLE_EQ(trainer.bestHcLoss(), lowestHc);
+}
+
 }  // namespace
 }  // namespace nas::sgnas
