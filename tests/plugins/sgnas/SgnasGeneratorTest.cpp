@@ -25,6 +25,26 @@ GeneratorSetup tinySetup(const std::string& constraints) {
   return s;
 }
 
+// What a generator-training test needs on the tiny FLOPs space: one thread (tiny tensors:
+// faster and deterministic), a seeded supernet and synthetic held-out images.
+struct TinyTraining {
+  GeneratorSetup setup = tinySetup("flops");
+  SgnasSupernet net{nullptr};
+  ImageDataset data;
+
+  TinyTraining(std::uint64_t seed, std::int64_t images) {
+    torch::set_num_threads(1);
+    torch::manual_seed(seed);
+    net = SgnasSupernet(setup.space);
+    SyntheticOptions so;
+    so.size = images;
+    data = makeSyntheticDataset(so);
+  }
+  std::unique_ptr<GeneratorTrainer> trainer(const GeneratorTrainOptions& o) const {
+    return std::make_unique<GeneratorTrainer>(net, setup, data, datasetNormalization("synthetic", 1), o);
+  }
+};
+
 TEST(SgnasGenerator, OutputShapeAndGroupZeroNeverSkips) {
   const GeneratorSetup s = tinySetup("flops+params");
   SgnasGenerator g(s.config);
@@ -196,20 +216,16 @@ TEST(SgnasGenerator, ArtifactRoundTrips) {
 }
 
 TEST(SgnasGenerator, TrainingMovesGeneratedFlopsToTargets) {
-  torch::set_num_threads(1);  // tiny tensors: one thread is faster and deterministic
-  torch::manual_seed(0);
-  const GeneratorSetup s = tinySetup("flops");
-  SgnasSupernet net(s.space);
-  SyntheticOptions so;
-  so.size = 256;
-  const ImageDataset data = makeSyntheticDataset(so);
+  const TinyTraining t(0, 256);
+  const GeneratorSetup& s = t.setup;
   GeneratorTrainOptions o;
   o.epochs = 8;
   o.stepsPerEpoch = 15;
   o.batchSize = 16;
   o.targetsPerStep = 4;
   o.selectionTargets = 20;
-  GeneratorTrainer trainer(net, s, data, datasetNormalization("synthetic", 1), o);
+  const auto owned = t.trainer(o);
+  GeneratorTrainer& trainer = *owned;
   SgnasGenerator initial = trainer.generator();
   const GridScore before = scoreGrid(initial, s, selectionRequests(s, 20, 0), o.hc);
   while (!trainer.done()) {
@@ -222,30 +238,25 @@ TEST(SgnasGenerator, TrainingMovesGeneratedFlopsToTargets) {
   EXPECT_GT(after.kendallTau, 0.8) << "before: " << before.kendallTau;
   EXPECT_LT(after.hcLoss, before.hcLoss);
   // Checkpoint state restores the counters.
-  GeneratorTrainer again(net, s, data, datasetNormalization("synthetic", 1), o);
-  again.restore(trainer.state());
-  EXPECT_TRUE(again.done());
-  EXPECT_DOUBLE_EQ(again.bestHcLoss(), trainer.bestHcLoss());
+  const auto again = t.trainer(o);
+  again->restore(trainer.state());
+  EXPECT_TRUE(again->done());
+  EXPECT_DOUBLE_EQ(again->bestHcLoss(), trainer.bestHcLoss());
 }
 
 // Selection by validation loss: each epoch's score is the mean hc loss over the grid plus the
 // cross-entropy of the FLOPs architectures on the fixed held-out batch, the kept generator is
 // the one with the lowest score seen, and a checkpoint carries that score.
 TEST(SgnasGenerator, SelectionByValidationLossKeepsTheLowestScore) {
-  torch::set_num_threads(1);
-  torch::manual_seed(1);
-  const GeneratorSetup s = tinySetup("flops");
-  SgnasSupernet net(s.space);
-  SyntheticOptions so;
-  so.size = 128;
-  const ImageDataset data = makeSyntheticDataset(so);
+  const TinyTraining t(1, 128);
   GeneratorTrainOptions o;
   o.epochs = 4;
   o.stepsPerEpoch = 5;
   o.batchSize = 16;
   o.selectionTargets = 8;
   o.selectionImages = 64;
-  GeneratorTrainer trainer(net, s, data, datasetNormalization("synthetic", 1), o);
+  const auto owned = t.trainer(o);
+  GeneratorTrainer& trainer = *owned;
   double lowest = INFINITY;
   while (!trainer.done()) {
     trainer.step();
@@ -257,22 +268,16 @@ TEST(SgnasGenerator, SelectionByValidationLossKeepsTheLowestScore) {
     lowest = std::min(lowest, e.score.score);
   }
   EXPECT_DOUBLE_EQ(trainer.bestScore(), lowest);
-  GeneratorTrainer again(net, s, data, datasetNormalization("synthetic", 1), o);
-  again.restore(trainer.state());
-  EXPECT_DOUBLE_EQ(again.bestScore(), trainer.bestScore());
+  const auto again = t.trainer(o);
+  again->restore(trainer.state());
+  EXPECT_DOUBLE_EQ(again->bestScore(), trainer.bestScore());
 }
 
 // The error bound of model selection: while no epoch meets every FLOPs target of the grid
 // within the bound, the hc loss decides (the paper's rule), and the kept generator's grid
 // error is what the epoch reported.
 TEST(SgnasGenerator, SelectionErrorBoundFallsBackToTheHcLoss) {
-  torch::set_num_threads(1);
-  torch::manual_seed(2);
-  const GeneratorSetup s = tinySetup("flops");
-  SgnasSupernet net(s.space);
-  SyntheticOptions so;
-  so.size = 128;
-  const ImageDataset data = makeSyntheticDataset(so);
+  const TinyTraining t(2, 128);
   GeneratorTrainOptions o;
   o.epochs = 4;
   o.stepsPerEpoch = 3;
@@ -280,7 +285,8 @@ TEST(SgnasGenerator, SelectionErrorBoundFallsBackToTheHcLoss) {
   o.selectionTargets = 8;
   o.selectionImages = 32;
   o.selectionMaxError = 1e-12;  // unreachable: no epoch is eligible
-  GeneratorTrainer trainer(net, s, data, datasetNormalization("synthetic", 1), o);
+  const auto owned = t.trainer(o);
+  GeneratorTrainer& trainer = *owned;
   double lowestHc = INFINITY;
   while (!trainer.done()) {
     trainer.step();
