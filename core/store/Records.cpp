@@ -25,13 +25,14 @@ JobStatus jobStatusFromName(const std::string& s) {
 std::string jobTitle(const JobRecord& r) {
   const Json spec = Json::parse(r.specJson, nullptr, false);
   std::string variant;
-  if (!spec.is_discarded() && spec.is_object() && spec.contains("params") && spec["params"].is_object())
+  if (!spec.is_discarded() && spec.is_object() && spec.contains("params") && spec["params"].is_object()) {
+    const Json& params = spec["params"];
     for (const char* key : {"strategy", "source"}) {
-      const Json& params = spec["params"];
       if (!params.contains(key) || !params[key].is_string()) continue;
       const std::string v = params[key].get<std::string>();
       if (!v.empty() && v != r.method) variant += (variant.empty() ? "" : ", ") + v;
     }
+  }
   return variant.empty() ? r.method : r.method + " (" + variant + ")";
 }
 

@@ -184,6 +184,12 @@ GeneratorTrainer::GeneratorTrainer(SgnasSupernet supernet, GeneratorSetup setup,
     gridIndex_.push_back(0);
   }
   selection_ = selectionRequests(setup_, o.selectionTargets, Rng::derive(o.seed, 0x5e1));
+  // The FLOPs-only requests: one architecture per level of the range, as the evaluation has;
+  // their validation loss and FLOPs error decide model selection.
+  for (size_t i = 0; i < selection_.size(); ++i)
+    if (setup_.constraints[0].name == "flops" && selection_[i][0] &&
+        std::all_of(selection_[i].begin() + 1, selection_[i].end(), [](const auto& t) { return !t; }))
+      flopsOnly_.push_back(i);
   if (o.selectionImages > 0) {  // the first images of the held-out split, the same every epoch
     std::vector<std::int64_t> idx(static_cast<size_t>(std::min<std::int64_t>(o.selectionImages, data_.size())));
     std::iota(idx.begin(), idx.end(), 0);
@@ -271,25 +277,18 @@ GeneratorTrainer::EpochEnd GeneratorTrainer::endEpoch() {
     torch::NoGradGuard ng;
     const auto ceOpts = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing);
     double ce = 0;
-    int n = 0;
-    // The FLOPs-only requests: one architecture per level of the range, as the evaluation has.
-    for (size_t i = 0; i < selection_.size(); ++i)
-      if (setup_.constraints[0].name == "flops" && selection_[i][0] &&
-          std::all_of(selection_[i].begin() + 1, selection_[i].end(), [](const auto& t) { return !t; })) {
-        const torch::Tensor out = supernet_->forward(selectionX_, e.score.results[i].arch);
-        ce += torch::nn::functional::cross_entropy(out, selectionY_, ceOpts).item<double>();
-        ++n;
-      }
-    e.score.ce = n ? ce / n : 0.0;
+    for (size_t i : flopsOnly_) {
+      const torch::Tensor out = supernet_->forward(selectionX_, e.score.results[i].arch);
+      ce += torch::nn::functional::cross_entropy(out, selectionY_, ceOpts).item<double>();
+    }
+    e.score.ce = flopsOnly_.empty() ? 0.0 : ce / static_cast<double>(flopsOnly_.size());
     e.score.score = e.score.hcLoss / static_cast<double>(selection_.size()) + e.score.ce;
   }
   // Eligible: every FLOPs-only request of the grid met within selectionMaxError. An eligible
   // epoch beats one that is not; two eligible ones compare by score, two others by hc loss.
   e.score.maxFlopsError = 0;
-  for (size_t i = 0; i < selection_.size(); ++i)
-    if (setup_.constraints[0].name == "flops" && selection_[i][0] &&
-        std::all_of(selection_[i].begin() + 1, selection_[i].end(), [](const auto& t) { return !t; }))
-      e.score.maxFlopsError = std::max(e.score.maxFlopsError, std::abs(e.score.results[i].cost.flops / *selection_[i][0] - 1));
+  for (size_t i : flopsOnly_)
+    e.score.maxFlopsError = std::max(e.score.maxFlopsError, std::abs(e.score.results[i].cost.flops / *selection_[i][0] - 1));
   const bool eligible = options_.selectionMaxError <= 0 || e.score.maxFlopsError <= options_.selectionMaxError;
   const bool better = best_.empty() || (eligible && !bestEligible_) ||
                       (eligible == bestEligible_ && (eligible ? e.score.score <= bestScore_ : e.score.hcLoss <= bestHc_));

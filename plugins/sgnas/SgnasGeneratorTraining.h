@@ -164,6 +164,7 @@ class GeneratorTrainer {
   std::vector<std::vector<double>> grids_;  // per constraint, a shuffled cycle of normalised targets
   std::vector<size_t> gridIndex_;
   std::vector<Targets> selection_;
+  std::vector<size_t> flopsOnly_;  // indices into selection_ of its FLOPs-only requests
   std::int64_t epoch_ = 0, step_ = 0;
   double tau_;
   std::string best_;
