@@ -14,10 +14,9 @@
 
 namespace nas {
 
-// Declared here rather than by including search/QueryStrategy.h: that header's search Rng
-// alias and the ml room's nas::Rng class cannot meet in one translation unit, and a plugin
-// registering a latency space (ml) must still be able to include this header. The aliases
-// repeat QueryStrategy.h's exactly (a repeated alias of the same type is legal C++).
+// Declared here rather than by including search/QueryStrategy.h, so that a plugin includes
+// only what it uses. The aliases repeat QueryStrategy.h's exactly (a repeated alias of the
+// same type is legal C++).
 class QueryStrategy;
 using StrategyParams = Json;
 using ParamStrategyFactory = std::function<std::unique_ptr<QueryStrategy>(const StrategyParams&)>;

@@ -30,7 +30,7 @@ class UnseenCells {
 
   // Uniform over the unseen cells of the source: a few rejection draws (cheap while most
   // cells are unseen), then an exact pick by rank (bounded when almost all are seen).
-  Nb201Cell randomUnseen(Rng& rng) const {
+  Nb201Cell randomUnseen(SearchRng& rng) const {
     for (int attempt = 0; attempt < 64; ++attempt) {
       Nb201Cell c = randomNb201Cell(rng);
       if (usable(c)) return c;
@@ -150,7 +150,7 @@ QuerySearchResult runQuerySearch(QuerySource& source, QueryStrategy& strategy, i
     if (!objectives.cost) throw Error(ErrorCode::InvalidArgument, "a second objective needs a cost function");
     strategy.setObjectives(objectives);
   }
-  Rng rng(seed);
+  SearchRng rng(seed);
   QuerySearchResult result;
   result.hasBest = false;
   result.bestValue = std::numeric_limits<double>::quiet_NaN();

@@ -10,12 +10,12 @@
 
 namespace nas {
 
-Nb201Cell randomNb201Cell(Rng& rng) {
+Nb201Cell randomNb201Cell(SearchRng& rng) {
   std::uniform_int_distribution<int> pick(0, kNb201NumCells - 1);
   return Nb201Cell::fromIndex(pick(rng));
 }
 
-Nb201Cell mutateNb201Cell(const Nb201Cell& parent, Rng& rng) {
+Nb201Cell mutateNb201Cell(const Nb201Cell& parent, SearchRng& rng) {
   std::uniform_int_distribution<int> edgeDist(0, kNb201NumEdges - 1);
   // Draw among the 4 other ops, then skip over the current one: always a real change.
   std::uniform_int_distribution<int> opDist(0, kNb201NumOps - 2);
@@ -35,7 +35,7 @@ RegularizedEvolution::RegularizedEvolution(int population, int sample)
                     std::to_string(sample));
 }
 
-Nb201Cell RegularizedEvolution::propose(Rng& rng) {
+Nb201Cell RegularizedEvolution::propose(SearchRng& rng) {
   if (static_cast<int>(population_.size()) < populationSize_) return randomNb201Cell(rng);
   // Fitness per member: the value, penalised over the limit, or minus the rank sum.
   std::vector<double> fitness(population_.size());

@@ -20,8 +20,10 @@
 
 namespace nas {
 
-// The only randomness of a search: seeded per run, never a global generator.
-using Rng = std::mt19937_64;
+// The only randomness of a search: seeded per run, never a global generator. A standard
+// engine, for the std distributions the strategies draw with; the data pipeline's nas::Rng
+// (data/Rng.h) is a different, one-word generator.
+using SearchRng = std::mt19937_64;
 
 // The objectives of a search. Single: maximise the metric. Limit: maximise the metric among
 // cells whose cost is at most `limit` (the hard constraint of AG-Net's hardware search).
@@ -42,7 +44,7 @@ class QueryStrategy {
   virtual std::string name() const = 0;
   // The next cell to query. It may be one already queried (the loop then asks again, and
   // after a few refusals queries a random unseen cell instead, which it still observes).
-  virtual Nb201Cell propose(Rng& rng) = 0;
+  virtual Nb201Cell propose(SearchRng& rng) = 0;
   // The value of a cell the loop has just queried, in query order.
   virtual void observe(const Nb201Cell& cell, double value) = 0;
   // Called once by the loop before the first proposal when the search has a second
@@ -53,15 +55,15 @@ class QueryStrategy {
 using StrategyFactory = std::function<std::unique_ptr<QueryStrategy>()>;
 
 // Uniform random cell, every op equally likely on every edge.
-Nb201Cell randomNb201Cell(Rng& rng);
+Nb201Cell randomNb201Cell(SearchRng& rng);
 // The cell with exactly one edge changed to a different op, edge and op uniform.
-Nb201Cell mutateNb201Cell(const Nb201Cell& parent, Rng& rng);
+Nb201Cell mutateNb201Cell(const Nb201Cell& parent, SearchRng& rng);
 
 // Uniformly random cells.
 class RandomSearch final : public QueryStrategy {
  public:
   std::string name() const override { return "random"; }
-  Nb201Cell propose(Rng& rng) override { return randomNb201Cell(rng); }
+  Nb201Cell propose(SearchRng& rng) override { return randomNb201Cell(rng); }
   void observe(const Nb201Cell&, double) override {}
 };
 
@@ -72,7 +74,7 @@ class RegularizedEvolution final : public QueryStrategy {
  public:
   explicit RegularizedEvolution(int population = 10, int sample = 3);
   std::string name() const override { return "evolution"; }
-  Nb201Cell propose(Rng& rng) override;
+  Nb201Cell propose(SearchRng& rng) override;
   void observe(const Nb201Cell& cell, double value) override;
   // Limit: a cell over the limit competes with value - 1000 (every feasible one beats it).
   // Pareto: the tournament compares rank sums (metric rank + cost rank) in the population.

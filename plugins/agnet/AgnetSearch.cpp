@@ -213,7 +213,7 @@ AgnetStrategy::AgnetStrategy(SearchConfig config) : config_(std::move(config)), 
   optimizer_ = makeAdam(generator_, config_.lr);
 }
 
-Nb201Cell AgnetStrategy::propose(Rng& rng) {
+Nb201Cell AgnetStrategy::propose(SearchRng& rng) {
   if (!torchGen_) torchGen_ = makeTorchGenerator(rng());
   if (queue_.empty() && int(data_.size()) >= config_.numInit) runRound(rng);
   while (!queue_.empty()) {
@@ -318,7 +318,7 @@ std::vector<double> AgnetStrategy::rankWeights() const {
   return w;
 }
 
-void AgnetStrategy::train(Rng& rng) {
+void AgnetStrategy::train(SearchRng& rng) {
   torch::AutoGradMode gradients(true);
   const std::vector<double> w = rankWeights();
   std::discrete_distribution<std::size_t> sampler(w.begin(), w.end());
@@ -360,7 +360,7 @@ void AgnetStrategy::train(Rng& rng) {
   if (!rounds_.empty()) rounds_.back().trainLoss = lastEpochLoss;
 }
 
-void AgnetStrategy::runRound(Rng& rng) {
+void AgnetStrategy::runRound(SearchRng& rng) {
   const auto start = Clock::now();
   // The training budget grows with the data: tick_size += cells added since the last round.
   if (!rounds_.empty()) tickSize_ += int(data_.size() - dataAtLastRound_);

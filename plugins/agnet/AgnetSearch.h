@@ -94,7 +94,7 @@ class AgnetStrategy final : public QueryStrategy {
  public:
   explicit AgnetStrategy(SearchConfig config);
   std::string name() const override { return "agnet"; }
-  Nb201Cell propose(Rng& rng) override;
+  Nb201Cell propose(SearchRng& rng) override;
   void observe(const Nb201Cell& cell, double value) override;
   void setObjectives(const SearchObjectives& objectives) override { objectives_ = objectives; }
 
@@ -105,9 +105,9 @@ class AgnetStrategy final : public QueryStrategy {
   double valueScale() const { return scale_; }
 
  private:
-  void runRound(Rng& rng);
+  void runRound(SearchRng& rng);
   std::vector<double> rankWeights() const;
-  void train(Rng& rng);
+  void train(SearchRng& rng);
 
   SearchConfig config_;
   std::shared_ptr<const Pretrained> pretrained_;

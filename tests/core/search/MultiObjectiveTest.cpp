@@ -107,7 +107,7 @@ class Recorder final : public QueryStrategy {
  public:
   explicit Recorder(int tag) : tag(tag) {}
   std::string name() const override { return "recorder"; }
-  Nb201Cell propose(Rng& rng) override { return randomNb201Cell(rng); }
+  Nb201Cell propose(SearchRng& rng) override { return randomNb201Cell(rng); }
   void observe(const Nb201Cell&, double) override {}
   void setObjectives(const SearchObjectives& o) override { mode = o.mode; }
   int tag;

@@ -47,7 +47,7 @@ class FakeSource final : public QuerySource {
 class StubbornStrategy final : public QueryStrategy {
  public:
   std::string name() const override { return "stubborn"; }
-  Nb201Cell propose(Rng&) override { return Nb201Cell::fromIndex(0); }  // index 0: missing
+  Nb201Cell propose(SearchRng&) override { return Nb201Cell::fromIndex(0); }  // index 0: missing
   void observe(const Nb201Cell&, double) override { ++observed; }
   int observed = 0;
 };

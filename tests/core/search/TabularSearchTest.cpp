@@ -29,7 +29,7 @@ TabularSearchResult runOnce(const std::string& strategy, int queries, std::uint6
 class StubbornStrategy final : public QueryStrategy {
  public:
   std::string name() const override { return "stubborn"; }
-  Nb201Cell propose(Rng&) override {
+  Nb201Cell propose(SearchRng&) override {
     ++proposals;
     return Nb201Cell::fromIndex(42);
   }
@@ -89,7 +89,7 @@ TEST(TabularSearch, RefusedProposalsFallBackToUnseenCellsWhichAreObserved) {
 }
 
 TEST(TabularSearch, MutationChangesExactlyOneEdge) {
-  Rng rng(5);
+  SearchRng rng(5);
   for (int i = 0; i < 2000; ++i) {
     Nb201Cell parent = randomNb201Cell(rng);
     Nb201Cell child = mutateNb201Cell(parent, rng);
@@ -101,7 +101,7 @@ TEST(TabularSearch, MutationChangesExactlyOneEdge) {
 
 TEST(TabularSearch, EvolutionMutatesTheTournamentWinnerAfterTheRandomStart) {
   RegularizedEvolution evo(10, 3);
-  Rng rng(11);
+  SearchRng rng(11);
   std::vector<Nb201Cell> members;
   for (int i = 0; i < 10; ++i) {
     members.push_back(evo.propose(rng));
