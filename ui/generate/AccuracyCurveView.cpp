@@ -22,6 +22,11 @@ AccuracyCurveView::AccuracyCurveView(QWidget* parent) : QWidget(parent) {
   graph_ = plot_->addGraph();
   graph_->setPen(QPen(QColor(0x00, 0x72, 0xB2), 2));
   graph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(0x00, 0x72, 0xB2), 6));
+  errorBars_ = new QCPErrorBars(plot_->xAxis, plot_->yAxis);
+  errorBars_->setDataPlottable(graph_);
+  errorBars_->setErrorType(QCPErrorBars::etValueError);
+  errorBars_->setPen(QPen(QColor(0x00, 0x72, 0xB2, 110), 1));
+  errorBars_->setWhiskerWidth(5);
   plot_->yAxis->setLabel(tr("est. accuracy (%)"));
   // The marker moves on every slider move: it lives on its own buffered layer, so moving it
   // redraws that layer alone instead of the whole plot (axes, grid, graph).
@@ -62,8 +67,8 @@ void AccuracyCurveView::setSweep(const QString& label, const QString& unit, cons
   rebuild();
 }
 
-void AccuracyCurveView::setAccuracy(const QString& arch, double accuracy) {
-  accuracy_.insert(arch, accuracy);
+void AccuracyCurveView::setAccuracy(const QString& arch, double accuracy, int images) {
+  accuracy_.insert(arch, Estimate{accuracy, images});
   if (archs_.contains(arch)) rebuild();
 }
 
@@ -84,23 +89,35 @@ int AccuracyCurveView::estimatedPoints() const {
 }
 
 void AccuracyCurveView::rebuild() {
-  QVector<double> x, y;
+  QVector<double> x, y, err;
+  int images = 0;
   for (int i = 0; i < targets_.size() && i < archs_.size(); ++i) {
     const auto it = accuracy_.constFind(archs_[i]);
     if (it == accuracy_.constEnd()) continue;
+    const double p = it->accuracy;
     x << targets_[i] / scale_;
-    y << 100.0 * *it;
+    y << 100.0 * p;
+    // Binomial standard error of an accuracy measured on `images` images.
+    err << (it->images > 0 ? 100.0 * std::sqrt(p * (1 - p) / it->images) : 0.0);
+    images = std::max(images, it->images);
   }
   graph_->setData(x, y, true);
+  errorBars_->setData(err);
   if (!y.isEmpty()) {
-    const auto [lo, hi] = std::minmax_element(y.begin(), y.end());
-    const double pad = std::max(1.0, (*hi - *lo) * 0.15);
-    plot_->yAxis->setRange(*lo - pad, *hi + pad);
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < y.size(); ++i) lo = std::min(lo, y[i] - err[i]), hi = std::max(hi, y[i] + err[i]);
+    const double pad = std::max(1.0, (hi - lo) * 0.15);
+    plot_->yAxis->setRange(lo - pad, hi + pad);
   }
   if (!targets_.isEmpty()) {
     const int known = estimatedPoints();
-    status_->setText(known < points() ? tr("Accuracy against target: estimating %1 of %2 points…").arg(known + 1).arg(points())
-                                      : tr("Accuracy against target: %1 points, supernet estimates").arg(points()));
+    if (known < points())
+      status_->setText(tr("Accuracy against target: estimating %1 of %2 points…").arg(known + 1).arg(points()));
+    else if (images > 0)
+      status_->setText(tr("Accuracy against target: %1 points, supernet estimates on %2 held-out images "
+                          "(bars: ±1 standard error)").arg(points()).arg(images));
+    else
+      status_->setText(tr("Accuracy against target: %1 points, supernet estimates").arg(points()));
   }
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -378,8 +378,11 @@ void GeneratePanel::showAccuracy() {
   if (const auto it = estimates_.constFind(arch); it != estimates_.constEnd()) {
     const double acc = number(*it, "accuracy");
     const int images = static_cast<int>(number(*it, "images", 0));
-    accuracy_->setText(tr("Estimated accuracy: <b>%1 %</b> <span style='color:gray'>(supernet, %2 held-out images)</span>")
+    const double se = images > 0 ? 100.0 * std::sqrt(acc * (1 - acc) / images) : 0.0;
+    accuracy_->setText(tr("Estimated accuracy: <b>%1 %</b> <span style='color:gray'>(± %2, supernet, %3 held-out "
+                          "images)</span>")
                            .arg(100.0 * acc, 0, 'f', 1)
+                           .arg(se, 0, 'f', 1)
                            .arg(images));
     return;
   }
@@ -396,7 +399,7 @@ void GeneratePanel::onEstimate(const nas::EstimateResult& r) {
   if (r.value) {
     estimates_.insert(arch, *r.value);
     const double acc = number(*r.value, "accuracy");
-    if (std::isfinite(acc)) curve_->setAccuracy(arch, acc);
+    if (std::isfinite(acc)) curve_->setAccuracy(arch, acc, static_cast<int>(number(*r.value, "images", 0)));
   } else {
     estimateErrors_.insert(arch, r.error ? fromStd(r.error->what()) : tr("this method has no estimator"));
   }
