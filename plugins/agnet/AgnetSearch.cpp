@@ -242,63 +242,42 @@ std::vector<double> rankWeights(const std::vector<double>& values, double kappa)
   return w;
 }
 
-// Pareto mode: which candidates extend the front the most. The cost of a candidate is exact,
-// only its accuracy is predicted, so the greedy choice is the one whose predicted point adds
-// the largest hypervolume to the front of the queried cells plus the candidates already picked
-// this round (greedy hypervolume improvement, as in SMS-EMOA-style batch selection). Candidates
-// that add nothing follow, ordered by the sum of accuracy and cost ranks (the first version).
-// Measured: no change over 20 seeds (hypervolume 0.9783 vs 0.9784, random 0.9816), because the
-// predictor's values sit below the queried front after the first rounds (on a logged run, no
-// candidate extended it from round 3 on), so the rank sum decides. Comparing the candidates
-// with the predictor's values of the queried cells instead is the next step. Returns scores,
-// higher first.
-std::vector<double> paretoAcquisition(std::vector<Point2d> front, const std::vector<double>& costs,
-                                     const std::vector<double>& predicted, int k) {
+// Pareto mode's pick, NSGA-II's survivor selection applied to the candidates: non-dominated
+// sorting on (exact cost, predicted value), and within a front the crowding distance, so the
+// queries spread along the predicted front instead of piling up at one cost. The candidates
+// are not compared with the queried cells' true values: the predictor's values sit below
+// those (it regresses to the mean), so a hypervolume-improvement pick against the queried
+// front, the first version, found no gain after the first rounds and fell back to a rank sum
+// of value and cost: 20 seeds, hypervolume 0.9783 against random search's 0.9816.
+std::vector<double> paretoAcquisition(const std::vector<double>& costs, const std::vector<double>& predicted) {
   const std::size_t n = costs.size();
-  // Reference just beyond the worst cost and value seen among queried cells and candidates.
-  double worstCost = -std::numeric_limits<double>::infinity(), worstValue = std::numeric_limits<double>::infinity();
-  for (const auto& p : front) {
-    worstCost = std::max(worstCost, p.x);
-    worstValue = std::min(worstValue, p.y);
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    worstCost = std::max(worstCost, costs[i]);
-    worstValue = std::min(worstValue, predicted[i]);
-  }
-  const Point2d ref{worstCost + 1e-6 * (std::abs(worstCost) + 1), worstValue - 1e-6 * (std::abs(worstValue) + 1)};
-  const Objectives2d dirs{false, true};
-
-  std::vector<std::size_t> byPred(n), byCost(n);
-  std::iota(byPred.begin(), byPred.end(), 0);
-  std::iota(byCost.begin(), byCost.end(), 0);
-  std::stable_sort(byPred.begin(), byPred.end(), [&](std::size_t a, std::size_t b) { return predicted[a] > predicted[b]; });
-  std::stable_sort(byCost.begin(), byCost.end(), [&](std::size_t a, std::size_t b) { return costs[a] < costs[b]; });
   std::vector<double> score(n, 0.0);
-  for (std::size_t r = 0; r < n; ++r) {
-    score[byPred[r]] -= double(r);
-    score[byCost[r]] -= double(r);
-  }
-  // Picked candidates score above every rank sum (which is >= -2n).
-  std::vector<bool> picked(n, false);
-  double base = hypervolume2d(front, dirs, ref);
-  for (int pick = 0; pick < k && pick < int(n); ++pick) {
-    std::size_t best = n;
-    double bestGain = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (picked[i]) continue;
-      front.push_back({costs[i], predicted[i]});
-      const double gain = hypervolume2d(front, dirs, ref) - base;
-      front.pop_back();
-      if (gain > bestGain) {
-        bestGain = gain;
-        best = i;
-      }
+  std::vector<std::size_t> remaining(n);
+  std::iota(remaining.begin(), remaining.end(), 0);
+  for (int front = 0; !remaining.empty(); ++front) {
+    std::vector<Point2d> pts;
+    for (std::size_t i : remaining) pts.push_back({costs[i], predicted[i]});
+    const std::vector<std::size_t> f = paretoFront(pts, Objectives2d{false, true});  // cost ascending
+    if (f.empty()) {  // only values no front can hold (NaN): last, in their order
+      for (std::size_t i : remaining) score[i] = -double(front) - 1;
+      break;
     }
-    if (best == n) break;  // nothing left extends the front
-    picked[best] = true;
-    front.push_back({costs[best], predicted[best]});
-    base += bestGain;
-    score[best] = 3.0 * double(n) - double(pick);
+    // Crowding distance along the front, each objective normalised by the front's extent;
+    // the two ends are unbounded (always kept). Mapped into [0, 1) below the front's rank.
+    const double rx = std::max(1e-12, pts[f.back()].x - pts[f.front()].x);
+    const double ry = std::max(1e-12, std::abs(pts[f.back()].y - pts[f.front()].y));
+    for (std::size_t j = 0; j < f.size(); ++j) {
+      const bool end = j == 0 || j + 1 == f.size();
+      const double c = end ? 0.0
+                           : (pts[f[j + 1]].x - pts[f[j - 1]].x) / rx + std::abs(pts[f[j + 1]].y - pts[f[j - 1]].y) / ry;
+      score[remaining[f[j]]] = -double(front) + (end ? 0.999 : 0.998 * c / (1 + c));
+    }
+    std::vector<bool> onFront(pts.size(), false);
+    for (std::size_t j : f) onFront[j] = true;
+    std::vector<std::size_t> rest;
+    for (std::size_t j = 0; j < pts.size(); ++j)
+      if (!onFront[j]) rest.push_back(remaining[j]);
+    remaining = std::move(rest);
   }
   return score;
 }
@@ -409,8 +388,8 @@ void AgnetStrategy::runRound(SearchRng& rng) {
   info.validity = decoded ? double(valid) / decoded : 0.0;
   info.candidates = int(candidates.size());
 
-  // Rank: predicted accuracy; over the limit penalised; Pareto: predicted-accuracy rank +
-  // cost rank (the paper's joint ranking).
+  // Rank: predicted accuracy; over the limit penalised; Pareto: non-dominated sorting of
+  // (cost, predicted accuracy) with crowding distance.
   std::vector<double> score(candidates.size());
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     score[i] = candidates[i].predicted;
@@ -423,9 +402,7 @@ void AgnetStrategy::runRound(SearchRng& rng) {
       costs[i] = objectives_.cost(candidates[i].cell);
       predicted[i] = candidates[i].predicted * scale_;
     }
-    std::vector<Point2d> queried;
-    for (std::size_t i = 0; i < data_.size(); ++i) queried.push_back({objectives_.cost(data_[i]), values_[i]});
-    score = paretoAcquisition(std::move(queried), costs, predicted, config_.k);
+    score = paretoAcquisition(costs, predicted);
   }
   std::vector<std::size_t> order(candidates.size());
   std::iota(order.begin(), order.end(), 0);

@@ -129,12 +129,11 @@ class AgnetStrategy final : public QueryStrategy {
 // (ties by order).
 std::vector<double> rankWeights(const std::vector<double>& values, double kappa);
 
-// Pareto mode's choice of the k candidates to query: greedily, the one whose (exact cost,
-// predicted value) adds the most hypervolume to `front` (the queried cells' (cost, value))
-// plus the candidates already picked. Scores, higher first: picked ones in pick order above
-// all others, which follow by the sum of their value and cost ranks.
-std::vector<double> paretoAcquisition(std::vector<Point2d> front, const std::vector<double>& costs,
-                                     const std::vector<double>& predicted, int k);
+// Pareto mode's order of the candidates to query (NSGA-II survivor selection): by
+// non-dominated front of (exact cost, minimised; predicted value, maximised), first front
+// first, and within a front by crowding distance, its two ends first. Scores, higher first:
+// front f scores in (-f, -f + 1).
+std::vector<double> paretoAcquisition(const std::vector<double>& costs, const std::vector<double>& predicted);
 
 // The fixed 2D projection of latent codes for the latent-space view: a constant random
 // Gaussian matrix (seed 201) scaled by 1/sqrt(dim), the same for every run and round.

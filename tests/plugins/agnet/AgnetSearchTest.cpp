@@ -82,21 +82,37 @@ TEST(AgnetSearch, RankWeightsFollowThePaper) {
   EXPECT_DOUBLE_EQ(w[3], 1.0 / 3.04);
 }
 
-// Pareto mode queries the candidates that extend the front: a cheaper and better one first,
-// then one filling a gap; candidates dominated by the queried front are never picked.
-TEST(AgnetSearch, ParetoAcquisitionPicksWhatExtendsTheFront) {
-  const std::vector<Point2d> front{{10, 50}, {30, 70}};
-  //                              extends   gap       dominated  dominated
-  const std::vector<double> costs{5, 20, 40, 30};
-  const std::vector<double> predicted{60, 65, 65, 69};
-  const auto score = paretoAcquisition(front, costs, predicted, 3);
-  ASSERT_EQ(score.size(), 4u);
-  EXPECT_GT(score[0], score[1]);  // the largest gain first
-  EXPECT_GT(score[1], score[2]);  // picked above not picked
-  EXPECT_GT(score[1], score[3]);
-  // Only two add hypervolume, so k = 3 still picks two: the rest are ordered by rank sum.
-  EXPECT_LT(score[2], 0.0);
-  EXPECT_LT(score[3], 0.0);
+// Pareto mode queries along the candidates' predicted front: non-dominated ones first, its
+// two ends before its middle, the middle by crowding distance; dominated ones after, by front.
+TEST(AgnetSearch, ParetoAcquisitionOrdersByFrontThenCrowding) {
+  //                              end  crowded  end  lonely  2nd front  3rd front
+  const std::vector<double> costs{10, 21, 50, 35, 30, 40};
+  const std::vector<double> predicted{60, 66, 80, 75, 64, 62};
+  const auto score = paretoAcquisition(costs, predicted);
+  ASSERT_EQ(score.size(), 6u);
+  // Front 0 = {0, 1, 3, 2} by cost; its ends first.
+  EXPECT_GT(score[0], score[3]);
+  EXPECT_GT(score[2], score[3]);
+  // 3 (neighbours 1 and 2, far apart) is less crowded than 1 (neighbours 0 and 3).
+  EXPECT_GT(score[3], score[1]);
+  // Every point of a front above every point of the next.
+  EXPECT_GT(score[1], score[4]);  // 4 (30, 64) is dominated by 1 (21, 66)
+  EXPECT_GT(score[4], score[5]);  // 5 (40, 62) is dominated by 4 as well
+  EXPECT_LT(score[4], 0.0);
+  EXPECT_LT(score[5], -1.0);
+  // Every score lies in its front's band (-f, -f + 1).
+  for (double v : score) EXPECT_GT(v, -3.0);
+}
+
+TEST(AgnetSearch, ParetoAcquisitionOfOneOrNoCandidate) {
+  EXPECT_TRUE(paretoAcquisition({}, {}).empty());
+  const auto one = paretoAcquisition({5}, {70});
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_GT(one[0], 0.0);
+  // A NaN prediction (a diverged predictor) goes last instead of stalling the sort.
+  const auto withNan = paretoAcquisition({5, 6}, {std::nan(""), 70});
+  ASSERT_EQ(withNan.size(), 2u);
+  EXPECT_GT(withNan[1], withNan[0]);
 }
 
 TEST(AgnetSearch, ParametersAreCheckedByName) {
