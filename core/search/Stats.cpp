@@ -76,6 +76,8 @@ double spearmanRho(const std::vector<double>& a, const std::vector<double>& b) {
   return (da > 0 && db > 0) ? num / std::sqrt(da * db) : 0.0;
 }
 
+double binomialStandardError(double p, double n) { return n > 0 ? std::sqrt(p * (1 - p) / n) : 0.0; }
+
 double signTestP(int wins, int n) {
   if (n <= 0) return 1.0;
   const int k = std::min(wins, n - wins);

@@ -16,6 +16,10 @@ double spearmanRho(const std::vector<double>& a, const std::vector<double>& b);
 // Average ranks (1-based), ties share the mean rank.
 std::vector<double> averageRanks(const std::vector<double>& v);
 
+// Standard error of an accuracy (a proportion p in [0, 1]) measured on n samples:
+// sqrt(p (1 - p) / n); 0 when n <= 0 (nothing measured, no error to show).
+double binomialStandardError(double p, double n);
+
 // Two-sided exact sign-test p-value of `wins` out of `n` (ties counted as losses) under p = 1/2.
 double signTestP(int wins, int n);
 // Two-sided exact Wilcoxon signed-rank p-value of paired differences against "symmetric about

@@ -112,8 +112,7 @@ EvalSummary evaluateGenerator(SgnasGenerator& generator, const GeneratorSetup& s
     s.beatsRandomWilcoxonP = wilcoxonSignedRankP(diffs);
   }
   s.evalImages = eval.size();
-  s.accuracySePerArch =
-      eval.size() > 0 ? std::sqrt(s.meanAccuracy * (1 - s.meanAccuracy) / static_cast<double>(eval.size())) : 0.0;
+  s.accuracySePerArch = binomialStandardError(s.meanAccuracy, static_cast<double>(eval.size()));
   return s;
 }
 

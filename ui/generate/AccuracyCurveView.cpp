@@ -6,6 +6,8 @@
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "search/Stats.h"
+
 namespace nas::ui {
 
 AccuracyCurveView::AccuracyCurveView(QWidget* parent) : QWidget(parent) {
@@ -97,8 +99,7 @@ void AccuracyCurveView::rebuild() {
     const double p = it->accuracy;
     x << targets_[i] / scale_;
     y << 100.0 * p;
-    // Binomial standard error of an accuracy measured on `images` images.
-    err << (it->images > 0 ? 100.0 * std::sqrt(p * (1 - p) / it->images) : 0.0);
+    err << 100.0 * binomialStandardError(p, it->images);
     images = std::max(images, it->images);
   }
   graph_->setData(x, y, true);

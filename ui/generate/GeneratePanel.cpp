@@ -18,6 +18,7 @@
 #include "generate/AccuracyCurveView.h"
 #include "generate/ConstraintSlider.h"
 #include "generate/PinnedCompareView.h"
+#include "search/Stats.h"
 #include "store/Workspace.h"
 #include "views/LayerStripView.h"
 
@@ -378,7 +379,7 @@ void GeneratePanel::showAccuracy() {
   if (const auto it = estimates_.constFind(arch); it != estimates_.constEnd()) {
     const double acc = number(*it, "accuracy");
     const int images = static_cast<int>(number(*it, "images", 0));
-    const double se = images > 0 ? 100.0 * std::sqrt(acc * (1 - acc) / images) : 0.0;
+    const double se = 100.0 * nas::binomialStandardError(acc, images);
     accuracy_->setText(tr("Estimated accuracy: <b>%1 %</b> <span style='color:gray'>(± %2, supernet, %3 held-out "
                           "images)</span>")
                            .arg(100.0 * acc, 0, 'f', 1)

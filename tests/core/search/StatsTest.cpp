@@ -8,6 +8,12 @@
 namespace nas {
 namespace {
 
+TEST(Stats, BinomialStandardError) {
+  EXPECT_DOUBLE_EQ(binomialStandardError(0.8, 400), 0.02);
+  EXPECT_DOUBLE_EQ(binomialStandardError(0.5, 100), 0.05);
+  EXPECT_EQ(binomialStandardError(0.9, 0), 0.0);
+}
+
 TEST(Stats, SignTest) {
   EXPECT_DOUBLE_EQ(signTestP(10, 20), 1.0);
   EXPECT_NEAR(signTestP(6, 20), 0.1153, 1e-4);
