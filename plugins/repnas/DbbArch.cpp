@@ -7,7 +7,7 @@ namespace nas::repnas {
 
 int branchCount(BranchMask m) {
   int n = 0;
-  for (Branch b : kBranches) n += hasBranch(m, b);
+  for (Branch b : kAllBranchList) n += hasBranch(m, b);
   return n;
 }
 
@@ -17,6 +17,9 @@ char branchLetter(Branch b) {
     case Branch::Conv1x1: return '1';
     case Branch::Conv1x1Kxk: return 'c';
     case Branch::Conv1x1Avg: return 'a';
+    case Branch::Identity: return 'i';
+    case Branch::Conv1xK: return 'h';
+    case Branch::ConvKx1: return 'v';
   }
   return '?';
 }
@@ -27,26 +30,29 @@ const char* branchName(Branch b) {
     case Branch::Conv1x1: return "1x1";
     case Branch::Conv1x1Kxk: return "1x1-kxk";
     case Branch::Conv1x1Avg: return "1x1-avg";
+    case Branch::Identity: return "identity";
+    case Branch::Conv1xK: return "1xk";
+    case Branch::ConvKx1: return "kx1";
   }
   return "?";
 }
 
 std::string maskToString(BranchMask m) {
   std::string s;
-  for (Branch b : kBranches)
+  for (Branch b : kAllBranchList)
     if (hasBranch(m, b)) s += branchLetter(b);
   return s;
 }
 
 std::string DbbLayerSpec::shapeKey() const {
   return std::to_string(inChannels) + "x" + std::to_string(inSize) + "-" + std::to_string(outChannels) + "-s" +
-         std::to_string(stride) + "-k" + std::to_string(kernel);
+         std::to_string(stride) + "-k" + std::to_string(kernel) + (groups > 1 ? "-g" + std::to_string(groups) : "");
 }
 
 std::string DbbLayerSpec::shapeText() const {
   const auto chw = [](int c, int s) { return std::to_string(c) + "x" + std::to_string(s) + "x" + std::to_string(s); };
   return chw(inChannels, inSize) + " -> " + chw(outChannels, outSize()) + " (k" + std::to_string(kernel) + " s" +
-         std::to_string(stride) + ")";
+         std::to_string(stride) + (groups > 1 ? " g" + std::to_string(groups) : "") + ")";
 }
 
 void DbbFamily::validate() const {
@@ -62,6 +68,9 @@ void DbbFamily::validate() const {
                   where);
     if (L.kernel < 3 || L.kernel % 2 == 0 || L.stride < 1 || L.outChannels < 1)
       throw Error(ErrorCode::InvalidArgument, "kernel must be odd and >= 3, stride and channels >= 1", where);
+    if (L.groups < 1 || L.inChannels % L.groups != 0 || L.outChannels % L.groups != 0)
+      throw Error(ErrorCode::InvalidArgument,
+                  "groups " + std::to_string(L.groups) + " must divide both channel counts", where);
     c = L.outChannels;
     s = L.outSize();
   }

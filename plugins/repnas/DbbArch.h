@@ -20,27 +20,37 @@
 
 namespace nas::repnas {
 
-enum class Branch { Kxk = 0, Conv1x1 = 1, Conv1x1Kxk = 2, Conv1x1Avg = 3 };
-inline constexpr int kNumBranches = 4;
+// The four branches of the original DBB (the "dbb" latency space's set, letters k 1 c a),
+// then the three RepNAS adds in its ODBB: identity-BN (stride 1 and C_in == C_out only; RepNAS
+// keeps it always on), 1xK and Kx1 (asymmetric convs, padded into KxK when fused).
+enum class Branch { Kxk = 0, Conv1x1 = 1, Conv1x1Kxk = 2, Conv1x1Avg = 3, Identity = 4, Conv1xK = 5, ConvKx1 = 6 };
+inline constexpr int kNumBranches = 4;  // the DBB set of the "dbb" space
 inline constexpr Branch kBranches[kNumBranches] = {Branch::Kxk, Branch::Conv1x1, Branch::Conv1x1Kxk,
                                                    Branch::Conv1x1Avg};
+// Every branch a block can hold, in bit order.
+inline constexpr int kNumAllBranches = 7;
+inline constexpr Branch kAllBranchList[kNumAllBranches] = {Branch::Kxk,      Branch::Conv1x1, Branch::Conv1x1Kxk,
+                                                          Branch::Conv1x1Avg, Branch::Identity, Branch::Conv1xK,
+                                                          Branch::ConvKx1};
 
 // Bit i set = branch i present.
 using BranchMask = std::uint8_t;
-inline constexpr BranchMask kAllBranches = 0xF;
+inline constexpr BranchMask kAllBranches = 0xF;       // the four DBB branches
+inline constexpr BranchMask kAnyBranchBits = 0x7F;    // all seven
 inline constexpr BranchMask maskOf(Branch b) { return static_cast<BranchMask>(1u << static_cast<int>(b)); }
 inline constexpr bool hasBranch(BranchMask m, Branch b) { return (m & maskOf(b)) != 0; }
 int branchCount(BranchMask m);
-char branchLetter(Branch b);        // 'k', '1', 'c', 'a'
-const char* branchName(Branch b);   // "kxk", "1x1", "1x1-kxk", "1x1-avg" (latency entry names)
-std::string maskToString(BranchMask m);
+char branchLetter(Branch b);        // 'k', '1', 'c', 'a', 'i', 'h' (1xK), 'v' (Kx1)
+const char* branchName(Branch b);   // "kxk", "1x1", "1x1-kxk", "1x1-avg", "identity", "1xk", "kx1"
+std::string maskToString(BranchMask m);  // letters in bit order
 
 // One DBB layer of the family: KxK (odd) conv from C_in x S x S with stride s.
 struct DbbLayerSpec {
   int inChannels = 0, outChannels = 0, kernel = 3, stride = 1, inSize = 0;
+  int groups = 1;  // every conv of the block is grouped so (RepNAS's optional group-wise layers)
   int outSize() const { return (inSize - 1) / stride + 1; }  // padding K/2
   // Layers with equal shape keys cost the same, so they share latency entries:
-  // "<C_in>x<S>-<C_out>-s<s>-k<K>", e.g. "16x28-32-s2-k3".
+  // "<C_in>x<S>-<C_out>-s<s>-k<K>", e.g. "16x28-32-s2-k3" (and "-g<g>" when grouped).
   std::string shapeKey() const;
   std::string shapeText() const;  // for people: "16x28x28 -> 32x14x14 (k3 s2)"
 };

@@ -34,7 +34,7 @@ void DbbStemImpl::deploy() {
 }
 
 DbbLayerImpl::DbbLayerImpl(const DbbLayerSpec& s, BranchMask mask) {
-  block_ = register_module("block", DbbBlock(s.inChannels, s.outChannels, s.kernel, s.stride, mask));
+  block_ = register_module("block", DbbBlock(s.inChannels, s.outChannels, s.kernel, s.stride, mask, s.groups));
 }
 
 torch::Tensor DbbLayerImpl::forward(const torch::Tensor& x) { return torch::relu(block_ ? block_(x) : fused_(x)); }
