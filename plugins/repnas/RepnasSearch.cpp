@@ -1,0 +1,330 @@
+// The RepNAS search and fixed-set training: gates, schedule, optimizers, state, evaluation.
+#include "RepnasSearch.h"
+
+#include <torch/torch.h>
+
+#include <sstream>
+
+#include "common/Error.h"
+#include "data/Augment.h"
+#include "data/Batcher.h"
+#include "eval/TorchTiming.h"
+#include "train/CosineSchedule.h"
+
+namespace nas::repnas {
+namespace {
+
+const char* kCtx = "repnas";
+
+torch::Tensor images(const ImageDataset& ds, const std::vector<std::int64_t>& idx, const Normalization& norm) {
+  return normalizeBatch(ds.images.index_select(0, torch::tensor(idx, torch::kLong)), norm);
+}
+
+torch::Tensor labels(const ImageDataset& ds, const std::vector<std::int64_t>& idx) {
+  return ds.labels.index_select(0, torch::tensor(idx, torch::kLong));
+}
+
+torch::Tensor logisticNoise(const torch::Tensor& like) {
+  // g1 - g2 with g = -log(-log(u)), u ~ U(0, 1): the difference of two Gumbels.
+  const auto gumbel = [&] { return -torch::log(-torch::log(torch::rand_like(like).clamp(1e-12, 1.0 - 1e-7))); };
+  return gumbel() - gumbel();
+}
+
+template <typename T>
+std::string saveToBytes(const T& value) {
+  std::ostringstream out(std::ios::binary);
+  torch::save(value, out);
+  return out.str();
+}
+
+torch::Tensor bytesTensor(const std::string& bytes) {
+  torch::Tensor t = torch::empty({static_cast<std::int64_t>(bytes.size())}, torch::kUInt8);
+  if (!bytes.empty()) std::memcpy(t.data_ptr<std::uint8_t>(), bytes.data(), bytes.size());
+  return t;
+}
+
+std::string tensorBytes(const torch::Tensor& t) {
+  const torch::Tensor c = t.contiguous();
+  return std::string(reinterpret_cast<const char*>(c.data_ptr<std::uint8_t>()), static_cast<size_t>(c.numel()));
+}
+
+}  // namespace
+
+void RepnasTrainOptions::validate() const {
+  const auto bad = [](const std::string& field, const std::string& why) {
+    throw Error(ErrorCode::InvalidArgument, field + " " + why, kCtx);
+  };
+  if (branchSet != "searched" && branchSet != "random" && branchSet != "repvgg" && branchSet != "full" &&
+      branchSet != "given")
+    bad("branch_set", "'" + branchSet + "' is not one of searched, random, repvgg, full, given");
+  if (branchSet == "given" && arch.empty()) bad("arch", "is needed with branch_set=given");
+  if (!(keptRatio > 0 && keptRatio <= 1)) bad("kept_ratio", "must be in (0, 1]");
+  if (randomEpochs < 0 || searchEpochs < 0 || fixedEpochs < 0) bad("epochs", "must be >= 0");
+  if (totalEpochs() < 1) bad("epochs", "must add up to at least 1");
+  if (batchSize < 2) bad("batch_size", "must be >= 2");
+  if (!(lr > 0) || !(archLr > 0)) bad("lr", "and arch_lr must be > 0");
+  if (!(gradClip > 0)) bad("grad_clip", "must be > 0");
+}
+
+const char* phaseName(RepnasPhase p) {
+  switch (p) {
+    case RepnasPhase::Random: return "random";
+    case RepnasPhase::Search: return "search";
+    case RepnasPhase::Fixed: return "fixed";
+  }
+  return "?";
+}
+
+std::vector<BranchMask> effectiveMasks(const RepnasSpace& space, const RepnasArch& arch) {
+  std::vector<BranchMask> out;
+  for (int l = 0; l < space.numLayers(); ++l) out.push_back(space.effectiveMask(l, arch.at(static_cast<size_t>(l))));
+  return out;
+}
+
+GateDraw drawGates(const RepnasSpace& space, const torch::Tensor& alphas, int k, bool noise) {
+  const int L = space.numLayers();
+  if (alphas.dim() != 2 || alphas.size(0) != L || alphas.size(1) != kNumSearchable)
+    throw Error(ErrorCode::InvalidArgument, "alphas must be [" + std::to_string(L) + ", 6]", kCtx);
+  if (k < 1 || k > L * kNumSearchable)
+    throw Error(ErrorCode::InvalidArgument, "branch budget " + std::to_string(k) + " out of range", kCtx);
+  const torch::Tensor rho = noise ? alphas + logisticNoise(alphas) : alphas;
+  const torch::Tensor idx = std::get<1>(torch::topk(rho.detach().flatten(), k));
+  const torch::Tensor m = torch::zeros({L * kNumSearchable}).index_fill_(0, idx, 1.0).view({L, kNumSearchable});
+  const torch::Tensor s = torch::sigmoid(rho);
+  const torch::Tensor r = m + s - s.detach();  // straight-through: forward m, gradient of sigmoid
+  GateDraw g;
+  g.chosen.assign(static_cast<size_t>(L), 0);
+  g.gates.resize(static_cast<size_t>(L));
+  const auto ma = m.accessor<float, 2>();
+  for (int l = 0; l < L; ++l) {
+    for (int j = 0; j < kNumSearchable; ++j) {
+      if (ma[l][j] < 0.5f) continue;
+      g.chosen[static_cast<size_t>(l)] |= maskOf(kSearchable[j]);
+      g.gates[static_cast<size_t>(l)][static_cast<size_t>(kSearchable[j])] = r[l][j];
+    }
+    g.active.push_back(space.effectiveMask(l, g.chosen[static_cast<size_t>(l)]));
+  }
+  return g;
+}
+
+RepnasArch topKArch(const RepnasSpace& space, const torch::Tensor& alphas, int k) {
+  torch::NoGradGuard noGrad;
+  return drawGates(space, alphas, k, false).chosen;
+}
+
+RepnasTrainer::RepnasTrainer(RepnasSpace space, RepnasTrainOptions o) : space_(std::move(space)), o_(std::move(o)) {
+  o_.validate();
+  k_ = branchBudget(space_, o_.keptRatio);
+  torch::manual_seed(o_.seed);
+  const int L = space_.numLayers();
+  alphas_ = torch::zeros({L, kNumSearchable}).set_requires_grad(true);
+  std::vector<BranchMask> held;
+  if (o_.branchSet == "searched") {
+    for (int l = 0; l < L; ++l) held.push_back(space_.fullMask(l));
+  } else {
+    if (o_.branchSet == "repvgg") fixed_ = repvggArch(space_);
+    else if (o_.branchSet == "full") fixed_ = fullArch(space_);
+    else if (o_.branchSet == "given") fixed_ = parseRepnasArch(space_, o_.arch);
+    else {  // random: a uniformly random K-subset, as the random phase draws them
+      torch::NoGradGuard noGrad;
+      fixed_ = drawGates(space_, torch::zeros({L, kNumSearchable}), k_, true).chosen;
+    }
+    held = effectiveMasks(space_, *fixed_);
+  }
+  net_ = RepnasNet(space_, held, o_.dropout);
+  namespace optim = torch::optim;
+  std::vector<optim::OptimizerParamGroup> groups;
+  groups.emplace_back(net_->decayedParameters(),
+                      std::make_unique<optim::SGDOptions>(optim::SGDOptions(o_.lr).momentum(o_.momentum).weight_decay(o_.weightDecay)));
+  groups.emplace_back(net_->undecayedParameters(),
+                      std::make_unique<optim::SGDOptions>(optim::SGDOptions(o_.lr).momentum(o_.momentum).weight_decay(0)));
+  sgd_ = std::make_unique<optim::SGD>(std::move(groups), optim::SGDOptions(o_.lr));
+  adam_ = std::make_unique<optim::Adam>(
+      std::vector<torch::Tensor>{alphas_},
+      optim::AdamOptions(o_.archLr).betas({o_.archBeta1, o_.archBeta2}).weight_decay(o_.archWeightDecay));
+}
+
+RepnasPhase RepnasTrainer::phaseOf(int epoch) const {
+  if (o_.branchSet != "searched") return RepnasPhase::Fixed;
+  if (epoch < o_.randomEpochs) return RepnasPhase::Random;
+  if (epoch < o_.randomEpochs + o_.searchEpochs) return RepnasPhase::Search;
+  return RepnasPhase::Fixed;
+}
+
+RepnasArch RepnasTrainer::arch() const { return fixed_ ? *fixed_ : topKArch(space_, alphas_, k_); }
+
+void RepnasTrainer::train(const ImageDataset& train, const ImageDataset* test, const Normalization& norm,
+                          const std::function<bool(std::int64_t, std::int64_t, double)>& step,
+                          const std::function<void(const EpochReport&)>& epochEnd) {
+  if (train.size() < 2) throw Error(ErrorCode::InvalidArgument, "needs at least 2 training images", kCtx);
+  Batcher batcher(train.size(), std::min(o_.batchSize, train.size()), o_.seed, true);
+  const std::int64_t perEpoch = batcher.batchesPerEpoch();
+  const std::int64_t total = perEpoch * o_.totalEpochs();
+  const std::int64_t searchStart = perEpoch * o_.randomEpochs, searchSteps = perEpoch * o_.searchEpochs;
+  batcher.setPosition({epoch_, 0});
+  while (epoch_ < o_.totalEpochs()) {
+    const RepnasPhase phase = phaseOf(epoch_);
+    if (phase == RepnasPhase::Fixed && !fixed_) {  // fixed_mask(): top-K(alpha), BN statistics reset
+      fixed_ = topKArch(space_, alphas_, k_);
+      if (o_.resetBnAtFix) net_->resetBatchNormStatistics();
+    }
+    const std::vector<BranchMask> fixedActive = fixed_ ? effectiveMasks(space_, *fixed_) : std::vector<BranchMask>{};
+    net_->train();
+    double lossSum = 0;
+    for (std::int64_t b = 0; b < perEpoch; ++b) {
+      const std::int64_t s = static_cast<std::int64_t>(epoch_) * perEpoch + b;
+      const double lr = cosineLr(o_.lr, s, total);
+      for (auto& group : sgd_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
+      const Batch batch = batcher.next();
+      const torch::Tensor x = images(train, batch.indices, norm), y = labels(train, batch.indices);
+      sgd_->zero_grad();
+      adam_->zero_grad();
+      torch::Tensor logits;
+      if (fixed_) {
+        logits = net_->forward(x, fixedActive);
+      } else {
+        const GateDraw g = drawGates(space_, alphas_, k_, true);
+        logits = net_->forward(x, g.active, &g.gates);
+      }
+      const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y);
+      loss.backward();
+      torch::nn::utils::clip_grad_norm_(net_->parameters(), o_.gradClip);
+      sgd_->step();
+      if (phase == RepnasPhase::Search) {
+        const double wd = cosineLr(o_.archWeightDecay, s - searchStart, searchSteps);
+        for (auto& group : adam_->param_groups())
+          static_cast<torch::optim::AdamOptions&>(group.options()).weight_decay(wd);
+        adam_->step();
+      }
+      const double l = loss.item<double>();
+      lossSum += l;
+      if (step && !step(s + 1, total, l))
+        throw Error(ErrorCode::Cancelled, "repnas cancelled at step " + std::to_string(s + 1));
+    }
+    ++epoch_;
+    EpochReport r;
+    r.epoch = epoch_ - 1;
+    r.phase = phase;
+    r.arch = arch();
+    r.trainLoss = lossSum / static_cast<double>(perEpoch);
+    if (o_.branchSet == "searched") {
+      const torch::Tensor p = torch::sigmoid(alphas_.detach()).flatten().to(torch::kDouble).contiguous();
+      r.probs.assign(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
+    }
+    if (test) {
+      const std::vector<BranchMask> active = effectiveMasks(space_, r.arch);
+      net_->eval();
+      r.testAccuracy = accuracyOf([&](const torch::Tensor& in) { return net_->forward(in, active); }, *test, norm);
+    }
+    if (epochEnd) epochEnd(r);
+  }
+}
+
+std::string RepnasTrainer::saveState() const {
+  torch::serialize::OutputArchive a;
+  a.write("format", c10::IValue(std::int64_t{1}));
+  a.write("epoch", c10::IValue(static_cast<std::int64_t>(epoch_)));
+  a.write("fixed", c10::IValue(fixed_ ? repnasArchToString(*fixed_) : std::string()));
+  a.write("alphas", alphas_.detach().clone());
+  a.write("net", bytesTensor(moduleBytes(*net_)));
+  a.write("sgd", bytesTensor(saveToBytes(*sgd_)));
+  a.write("adam", bytesTensor(saveToBytes(*adam_)));
+  std::ostringstream out(std::ios::binary);
+  a.save_to(out);
+  return out.str();
+}
+
+void RepnasTrainer::loadState(const std::string& bytes) {
+  const char* ctx = "repnas checkpoint";
+  try {
+    torch::serialize::InputArchive a;
+    std::istringstream in(bytes, std::ios::binary);
+    a.load_from(in);
+    c10::IValue format, epoch, fixed;
+    if (!a.try_read("format", format) || !format.isInt() || format.toInt() != 1)
+      throw Error(ErrorCode::CorruptData, "not a supported checkpoint format", ctx);
+    if (!a.try_read("epoch", epoch) || !epoch.isInt() || !a.try_read("fixed", fixed) || !fixed.isString())
+      throw Error(ErrorCode::CorruptData, "lacks its epoch", ctx);
+    torch::Tensor alphas, net, sgd, adam;
+    a.read("alphas", alphas);
+    a.read("net", net);
+    a.read("sgd", sgd);
+    a.read("adam", adam);
+    if (!alphas.sizes().equals(alphas_.sizes())) throw Error(ErrorCode::CorruptData, "taken for another space", ctx);
+    loadModuleBytes(*net_, tensorBytes(net), ctx);
+    {
+      torch::NoGradGuard noGrad;
+      alphas_.copy_(alphas);
+    }
+    std::istringstream s1(tensorBytes(sgd), std::ios::binary), s2(tensorBytes(adam), std::ios::binary);
+    torch::load(*sgd_, s1);
+    torch::load(*adam_, s2);
+    epoch_ = static_cast<int>(epoch.toInt());
+    if (!fixed.toStringRef().empty()) fixed_ = parseRepnasArch(space_, fixed.toStringRef());
+  } catch (const c10::Error& e) {
+    throw Error(ErrorCode::CorruptData, std::string("unreadable: ") + e.what_without_backtrace(), ctx);
+  }
+}
+
+double accuracyOf(const std::function<torch::Tensor(const torch::Tensor&)>& forward, const ImageDataset& test,
+                  const Normalization& norm) {
+  torch::NoGradGuard noGrad;
+  std::int64_t correct = 0;
+  Batcher order(test.size(), std::min<std::int64_t>(500, test.size()), 0, false);
+  for (std::int64_t i = 0; i < order.batchesPerEpoch(); ++i) {
+    const Batch b = order.next();
+    correct += forward(images(test, b.indices, norm)).argmax(1).eq(labels(test, b.indices)).sum().item<std::int64_t>();
+  }
+  return test.size() ? static_cast<double>(correct) / static_cast<double>(test.size()) : 0.0;
+}
+
+FormComparison compareForms(RepnasNet& net, const std::vector<BranchMask>& active, RepnasDeployedNet& deployed,
+                            const ImageDataset& test, const Normalization& norm) {
+  torch::NoGradGuard noGrad;
+  net->eval();
+  deployed->eval();
+  FormComparison c;
+  std::int64_t right = 0, rightDeployed = 0;
+  Batcher order(test.size(), std::min<std::int64_t>(500, test.size()), 0, false);
+  for (std::int64_t i = 0; i < order.batchesPerEpoch(); ++i) {
+    const Batch b = order.next();
+    const torch::Tensor x = images(test, b.indices, norm), y = labels(test, b.indices);
+    const torch::Tensor a = net->forward(x, active), d = deployed->forward(x);
+    c.maxAbsDiff = std::max(c.maxAbsDiff, (a - d).abs().max().item<double>());
+    right += a.argmax(1).eq(y).sum().item<std::int64_t>();
+    rightDeployed += d.argmax(1).eq(y).sum().item<std::int64_t>();
+  }
+  const double n = static_cast<double>(std::max<std::int64_t>(1, test.size()));
+  c.accuracy = static_cast<double>(right) / n;
+  c.deployedAccuracy = static_cast<double>(rightDeployed) / n;
+  return c;
+}
+
+namespace {
+
+double latencyMs(const std::function<void(const torch::Tensor&)>& run, const RepnasSpace& space, int batch, int threads,
+                 double budgetMs) {
+  const torch::Tensor x = torch::randn({batch, space.inputChannels, space.inputSize, space.inputSize});
+  LatencyOptions lo;
+  lo.threads = threads;
+  lo.batch = batch;
+  lo.timing.budgetMs = budgetMs;
+  // One thread: the thread's own CPU time, robust to other work on the machine.
+  lo.timing.clock = threads == 1 ? TimingClock::ThreadCpu : TimingClock::Wall;
+  return timeInference([&] { run(x); }, lo).medianMs;
+}
+
+}  // namespace
+
+double multiBranchLatencyMs(RepnasNet& net, const std::vector<BranchMask>& active, int batch, int threads,
+                            double budgetMs) {
+  net->eval();
+  return latencyMs([&](const torch::Tensor& x) { net->forward(x, active); }, net->space(), batch, threads, budgetMs);
+}
+
+double deployedLatencyMs(RepnasDeployedNet& net, int batch, int threads, double budgetMs) {
+  net->eval();
+  return latencyMs([&](const torch::Tensor& x) { net->forward(x); }, net->space(), batch, threads, budgetMs);
+}
+
+}  // namespace nas::repnas
