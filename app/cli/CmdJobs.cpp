@@ -1,7 +1,7 @@
-// Job commands: `run METHOD`, `train`, `run-job` (the GUI's worker) and `jobs list|show|
-// resume|cancel`.
-#include <signal.h>
-
+// Job commands: `run METHOD`, `train`, `run-job` (one job in this process), `worker` (the
+// queue: claims queued jobs one after another) and `jobs list|show|log|resume|requeue|cancel`.
+// Which action is allowed when is JobService's rule (core/jobs/JobService.h), never decided here.
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 
@@ -12,6 +12,8 @@
 #include "common/Paths.h"
 #include "engine/Engine.h"
 #include "jobs/JobRunner.h"
+#include "jobs/JobService.h"
+#include "jobs/Method.h"
 #include "store/Workspace.h"
 
 namespace nas::cli {
@@ -79,7 +81,7 @@ void addRun(CLI::App& app, CliState& state) {
   cmd->add_option("--param,-p", o->params, "parameter as key=value (repeatable)");
   addWorkspaceOption(cmd, o->workspace);
   cmd->add_flag("--json", o->json, "print one JSON object");
-  cmd->add_flag("--detach", o->detach, "only create the queued job and print its id");
+  cmd->add_flag("--detach", o->detach, "only queue the job and print its id (a `worker` runs it)");
   cmd->callback([&state, o] {
     state.action = [&state, o] {
       Engine& engine = state.engine();
@@ -145,14 +147,84 @@ void addRunJob(CLI::App& app, CliState& state) {
 
 void printJobTable(const std::vector<JobRecord>& jobs) {
   std::cout << std::left << std::setw(6) << "id" << std::setw(18) << "method" << std::setw(12) << "status"
-            << std::setw(9) << "progress"
+            << std::setw(9) << "progress" << std::setw(24) << "worker"
             << "stage / error\n";
   for (const auto& j : jobs) {
-    std::string status = jobInterrupted(j) ? "interrupted" : jobStatusName(j.status);
-    std::cout << std::left << std::setw(6) << j.id << std::setw(18) << j.method << std::setw(12) << status
-              << std::setw(9) << (std::to_string(static_cast<int>(j.progress * 100)) + "%")
+    std::cout << std::left << std::setw(6) << j.id << std::setw(18) << j.method << std::setw(12)
+              << jobStatusName(effectiveStatus(j)) << std::setw(9)
+              << (std::to_string(static_cast<int>(j.progress * 100)) + "%") << std::setw(24) << j.worker
               << (j.error.empty() ? j.stage : j.error) << "\n";
   }
+}
+
+// The worker's trace on stdout: one human-readable line per event and per log line of a job.
+class TraceSink final : public ProgressSink {
+ public:
+  void setJob(JobId id) { job_ = id; }
+  void progress(double, const std::string&) override {}
+  void metric(const std::string&, int64_t, double) override {}
+  void log(const std::string& line) override { std::cout << "job " << job_ << ": " << line << std::endl; }
+
+ private:
+  JobId job_ = 0;
+};
+
+struct WorkerCliOptions {
+  std::string workspace;
+  std::string name;
+  int maxJobs = 0;
+  bool exitWhenIdle = false;
+  bool noRequeue = false;
+  int maxAttempts = 3;
+  double staleAfter = 30;
+  int heartbeatMs = 2000;
+  int pollMs = 1000;
+  bool json = false;
+};
+
+void addWorker(CLI::App& app, CliState& state) {
+  auto* cmd = app.add_subcommand(
+      "worker", "Run queued jobs of a workspace one after another; start several for parallel jobs");
+  auto o = std::make_shared<WorkerCliOptions>();
+  addWorkspaceOption(cmd, o->workspace);
+  cmd->add_option("--max-jobs", o->maxJobs, "stop after N jobs (0: no limit)")->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--exit-when-idle", o->exitWhenIdle, "stop when the queue is empty instead of waiting for jobs");
+  cmd->add_option("--name", o->name, "worker id shown in job lists (default: host:pid)");
+  cmd->add_flag("--no-requeue", o->noRequeue, "leave jobs of dead workers interrupted instead of re-queuing them");
+  cmd->add_option("--max-attempts", o->maxAttempts, "re-queue a job of a dead worker until it was started N times")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--stale-after", o->staleAfter, "seconds without a heartbeat after which a worker counts as gone")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--heartbeat-ms", o->heartbeatMs, "heartbeat period in milliseconds")->check(CLI::PositiveNumber);
+  cmd->add_option("--poll-ms", o->pollMs, "how often an idle worker looks for queued jobs")->check(CLI::PositiveNumber);
+  cmd->add_flag("--json", o->json, "print one JSON object with the counts at the end");
+  cmd->callback([&state, o] {
+    state.action = [&state, o] {
+      WorkerOptions opts;
+      opts.maxJobs = o->maxJobs;
+      opts.exitWhenIdle = o->exitWhenIdle;
+      opts.requeueInterrupted = !o->noRequeue;
+      opts.maxAttempts = o->maxAttempts;
+      opts.staleAfterSeconds = o->staleAfter;
+      opts.runner.heartbeatInterval = std::chrono::milliseconds(o->heartbeatMs);
+      opts.runner.worker = JobService::thisProcess(o->name);
+      opts.pollInterval = std::chrono::milliseconds(o->pollMs);
+      TraceSink trace;
+      auto onEvent = [&trace, json = o->json](const std::string& line) {
+        // "job N ... claimed" switches the trace to that job.
+        if (line.rfind("job ", 0) == 0 && line.find(" claimed") != std::string::npos)
+          trace.setJob(std::stoll(line.substr(4)));
+        if (!json) std::cout << line << std::endl;
+        else std::cerr << line << std::endl;
+      };
+      const WorkerReport r = runWorker(state.engine().methods(), workspaceOrDefault(o->workspace), opts,
+                                       o->json ? nullptr : &trace, signalCancelToken(), onEvent);
+      if (o->json)
+        printJson({{"worker", opts.runner.worker.id}, {"jobs", r.jobs}, {"done", r.done}, {"failed", r.failed},
+                   {"cancelled", r.cancelled}});
+      return kExitOk;
+    };
+  });
 }
 
 void addJobs(CLI::App& app, CliState& state) {
@@ -209,14 +281,25 @@ void addJobs(CLI::App& app, CliState& state) {
       std::string path = workspaceOrDefault(resumeOpt->workspace);
       {
         auto ws = Workspace::open(path);
-        JobRecord job = ws->job(resumeOpt->id);
-        if (job.status == JobStatus::Running && !jobInterrupted(job))
-          throw Error(ErrorCode::InvalidArgument,
-                      "is still running in process " + std::to_string(job.pid) + "; cancel it first",
-                      "job " + std::to_string(job.id));
+        JobService(*ws).require(ws->job(resumeOpt->id), JobAction::Start);
       }
       return runJobForeground(state.engine().methods(), path, resumeOpt->id, resumeOpt->json,
                               resumeOpt->progressLines);
+    };
+  });
+
+  auto requeueOpt = std::make_shared<JobOptions>();
+  auto* requeue = jobs->add_subcommand("requeue", "Put a failed, cancelled or interrupted job back in the queue");
+  requeue->add_option("id", requeueOpt->id, "job id")->required();
+  addWorkspaceOption(requeue, requeueOpt->workspace);
+  requeue->add_flag("--json", requeueOpt->json, "print one JSON object");
+  requeue->callback([&state, requeueOpt] {
+    state.action = [requeueOpt] {
+      auto ws = Workspace::open(workspaceOrDefault(requeueOpt->workspace));
+      JobService(*ws).requeue(requeueOpt->id);
+      if (requeueOpt->json) printJson({{"job_id", requeueOpt->id}, {"status", "queued"}});
+      else std::cout << "job " << requeueOpt->id << ": queued\n";
+      return 0;
     };
   });
 
@@ -228,20 +311,32 @@ void addJobs(CLI::App& app, CliState& state) {
   cancel->callback([&state, cancelOpt] {
     state.action = [cancelOpt] {
       auto ws = Workspace::open(workspaceOrDefault(cancelOpt->workspace));
-      JobRecord job = ws->job(cancelOpt->id);
-      bool signalled = false;
-      if (job.status == JobStatus::Queued) {
-        ws->setJobStatus(job.id, JobStatus::Cancelled);
-      } else if (job.status == JobStatus::Running) {
-        ws->requestCancel(job.id);
-        // The worker polls the flag; a signal makes it notice at once when it is on this machine.
-        if (job.pid > 0 && !jobInterrupted(job)) signalled = ::kill(static_cast<pid_t>(job.pid), SIGTERM) == 0;
-        if (jobInterrupted(job)) ws->setJobStatus(job.id, JobStatus::Cancelled);
-      }
-      Json out{{"job_id", job.id}, {"cancel_requested", true}, {"signalled", signalled},
-               {"status", jobStatusName(ws->job(job.id).status)}};
+      // The worker, wherever it runs, polls the flag; one without a worker stops at once.
+      const JobService::CancelResult r = JobService(*ws).requestCancel(cancelOpt->id);
+      Json out{{"job_id", cancelOpt->id}, {"cancel_requested", r.requested}, {"status", jobStatusName(r.status)}};
       if (cancelOpt->json) printJson(out);
-      else std::cout << "job " << job.id << ": cancel requested\n";
+      else std::cout << "job " << cancelOpt->id << ": " << (r.requested ? "cancel requested" : "cancelled") << "\n";
+      return 0;
+    };
+  });
+
+  auto logOpt = std::make_shared<JobOptions>();
+  auto* logCmd = jobs->add_subcommand("log", "The log of a job, as its worker wrote it into the workspace");
+  logCmd->add_option("id", logOpt->id, "job id")->required();
+  addWorkspaceOption(logCmd, logOpt->workspace);
+  logCmd->add_flag("--json", logOpt->json, "print one JSON object");
+  logCmd->callback([&state, logOpt] {
+    state.action = [logOpt] {
+      auto ws = openForReading(logOpt->workspace);
+      ws->job(logOpt->id);  // NotFound for an unknown job
+      const auto lines = ws->jobLog(logOpt->id);
+      if (logOpt->json) {
+        Json arr = Json::array();
+        for (const auto& l : lines) arr.push_back({{"at", l.at}, {"line", l.line}});
+        printJson({{"job_id", logOpt->id}, {"lines", arr}});
+      } else {
+        for (const auto& l : lines) std::cout << l.line << "\n";
+      }
       return 0;
     };
   });
@@ -253,6 +348,7 @@ void addJobsCommands(CLI::App& app, CliState& state) {
   addRun(app, state);
   addTrain(app, state);
   addRunJob(app, state);
+  addWorker(app, state);
   addJobs(app, state);
 }
 

@@ -24,11 +24,12 @@ void addWorkspaceOption(CLI::App* cmd, std::string& path);
 
 void addInfoCommand(CLI::App& app, CliState& state);
 void addArchCommand(CLI::App& app, CliState& state);
-void addJobsCommands(CLI::App& app, CliState& state);  // jobs ..., run, run-job, train
+void addJobsCommands(CLI::App& app, CliState& state);  // jobs ..., run, run-job, worker, train
 void addTabularCommand(CLI::App& app, CliState& state);
 void addMethodsCommand(CLI::App& app, CliState& state);
 void addDemoCommand(CLI::App& app, CliState& state);
 void addSgnasCommand(CLI::App& app, CliState& state);  // sgnas generate|controls
+void addWorkspaceCommand(CLI::App& app, CliState& state);  // workspace merge
 void addLatencyCommand(CLI::App& app, CliState& state);  // latency profile|validate|export|import|profiles
 
 }  // namespace nas::cli

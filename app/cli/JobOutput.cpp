@@ -1,20 +1,15 @@
 #include "JobOutput.h"
 
-#include <signal.h>
-
-#include <cerrno>
 #include <iostream>
 
 #include "CliSupport.h"
 #include "jobs/JobRunner.h"
+#include "jobs/JobService.h"
 #include "jobs/Method.h"
 
 namespace nas::cli {
 
-bool jobInterrupted(const JobRecord& job) {
-  if (job.status != JobStatus::Running || job.pid <= 0) return false;
-  return ::kill(static_cast<pid_t>(job.pid), 0) != 0 && errno == ESRCH;
-}
+JobStatus effectiveStatus(const JobRecord& job) { return JobLiveness{}.effectiveStatus(job, nowUnixSeconds()); }
 
 Json jobToJson(const JobRecord& job) {
   Json spec = Json::object();
@@ -33,12 +28,17 @@ Json jobToJson(const JobRecord& job) {
   }
   return Json{{"id", job.id},
               {"method", job.method},
-              {"status", jobInterrupted(job) ? "interrupted" : jobStatusName(job.status)},
+              {"status", jobStatusName(effectiveStatus(job))},
               {"progress", job.progress},
               {"stage", job.stage},
               {"error", job.error},
               {"cancel_requested", job.cancelRequested},
               {"pid", job.pid},
+              {"worker", job.worker},
+              {"host", job.host},
+              {"heartbeat_at", job.heartbeatAt},
+              {"attempts", job.attempts},
+              {"uid", job.uid},
               {"created_at", job.createdAt},
               {"started_at", job.startedAt},
               {"finished_at", job.finishedAt},

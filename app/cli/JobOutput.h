@@ -11,8 +11,8 @@ class MethodRegistry;
 namespace nas::cli {
 
 Json jobToJson(const JobRecord& job);
-// True when the job says running but its worker process is gone (killed, crashed).
-bool jobInterrupted(const JobRecord& job);
+// The status to show: JobService's effective status (running with a dead worker: interrupted).
+JobStatus effectiveStatus(const JobRecord& job);
 
 // progressLines: worker mode for the GUI; otherwise a terminal bar and, with json, one
 // JSON object {"job_id", "status", ...result keys} at the end.

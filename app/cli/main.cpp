@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   addDemoCommand(app, state);
   addSgnasCommand(app, state);
   addLatencyCommand(app, state);
+  addWorkspaceCommand(app, state);
 
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 #include "jobs/WorkspaceSink.h"
 
 #include "common/Log.h"
+#include "jobs/JobService.h"
 #include "store/Workspace.h"
 
 namespace nas {
@@ -23,7 +24,7 @@ WorkspaceSink::~WorkspaceSink() {
 }
 
 bool WorkspaceSink::due() const {
-  return buffer_.size() >= kMaxBuffered || std::chrono::steady_clock::now() - lastFlush_ >= interval_;
+  return buffer_.size() + logBuffer_.size() >= kMaxBuffered || std::chrono::steady_clock::now() - lastFlush_ >= interval_;
 }
 
 void WorkspaceSink::progress(double fraction, const std::string& stage) {
@@ -41,17 +42,21 @@ void WorkspaceSink::metric(const std::string& series, int64_t step, double value
 }
 
 void WorkspaceSink::log(const std::string& line) {
+  logBuffer_.push_back(JobLogLine{0, job_, nowUnixSeconds(), line});
   if (forward_) forward_->log(line);
+  if (due()) flush();
 }
 
 void WorkspaceSink::flush() {
   lastFlush_ = std::chrono::steady_clock::now();
-  if (buffer_.empty() && !progressDirty_) return;
+  if (buffer_.empty() && logBuffer_.empty() && !progressDirty_) return;
   ws_.transaction([&] {
     if (!buffer_.empty()) ws_.appendMetrics(job_, buffer_);
+    if (!logBuffer_.empty()) ws_.appendJobLog(job_, logBuffer_);
     if (progressDirty_) ws_.setJobProgress(job_, fraction_, stage_);
   });
   buffer_.clear();
+  logBuffer_.clear();
   progressDirty_ = false;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// A ProgressSink that writes a job's progress and metrics into the workspace. Metrics are
-// buffered and flushed in one transaction every `flushInterval` or `maxBuffered` points, and
-// progress rows are throttled, so a training loop reporting every batch costs a few
-// transactions per second, not hundreds. Forwards everything to an optional second sink.
+// A ProgressSink that writes a job's progress, metrics and log lines into the workspace (the
+// only channel back to any window). Metrics and log lines are buffered and flushed in one
+// transaction every `flushInterval` or `maxBuffered` rows, and progress rows are throttled, so
+// a training loop reporting every batch costs a few transactions per second, not hundreds.
+// Forwards everything to an optional second sink (a terminal bar, a trace on stdout).
 
 #include <chrono>
 #include <vector>
@@ -35,6 +36,7 @@ class WorkspaceSink final : public ProgressSink {
   std::chrono::milliseconds interval_;
   std::chrono::steady_clock::time_point lastFlush_;
   std::vector<MetricPoint> buffer_;
+  std::vector<JobLogLine> logBuffer_;
   double fraction_ = 0;
   std::string stage_;
   bool progressDirty_ = false;

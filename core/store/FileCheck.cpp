@@ -1,5 +1,9 @@
 #include "store/FileCheck.h"
 
+#include <sys/vfs.h>
+
+#include <filesystem>
+
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -62,6 +66,44 @@ bool hasPendingWal(const std::string& path) {
   std::error_code ec;
   const auto walSize = std::filesystem::file_size(path + "-wal", ec);
   return !ec && walSize > 0;
+}
+
+const char* networkFileSystemName(long magic) {
+  // Magic numbers from statfs(2) / <linux/magic.h>.
+  switch (static_cast<unsigned long>(magic) & 0xFFFFFFFFul) {
+    case 0x6969ul: return "nfs";
+    case 0x517Bul: return "smb";
+    case 0xFF534D42ul: return "cifs";
+    case 0xFE534D42ul: return "smb2";
+    case 0x564Cul: return "ncp";
+    case 0x73757245ul: return "coda";
+    case 0x5346414Ful: return "afs";
+    case 0x6B414653ul: return "kafs";
+    case 0x01021997ul: return "9p";
+    case 0x00C36400ul: return "ceph";
+    case 0x0BD00BD0ul: return "lustre";
+    case 0x01161970ul: return "gfs2";
+    case 0x7461636Ful: return "ocfs2";
+    case 0x47504653ul: return "gpfs";
+    case 0x013111A8ul: return "ibrix";
+    default: return nullptr;
+  }
+}
+
+void refuseNetworkFileSystem(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path probe = fs::path(path);
+  if (!fs::exists(probe, ec)) probe = probe.parent_path().empty() ? fs::path(".") : probe.parent_path();
+  struct statfs st {};
+  if (::statfs(probe.c_str(), &st) != 0) return;  // nothing to tell; the open reports real problems
+  if (const char* name = networkFileSystemName(static_cast<long>(st.f_type)))
+    throw Error(ErrorCode::Unsupported,
+                std::string("is on a network file system (") + name +
+                    "); a workspace must be on a local disk, because SQLite's WAL needs shared memory on one "
+                    "host. Run jobs there into a workspace on that machine's local disk and bring them home "
+                    "with `nasstudio-cli workspace merge FROM INTO`",
+                path);
 }
 
 }  // namespace nas::store

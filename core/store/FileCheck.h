@@ -15,4 +15,13 @@ void checkSqliteFile(const std::string& path);
 // True when `path`-wal exists and holds frames not yet copied into the main file.
 bool hasPendingWal(const std::string& path);
 
+// The name of a network file system by its statfs magic number ("nfs", "cifs", ...), nullptr
+// for any other (local) one.
+const char* networkFileSystemName(long magic);
+
+// Throws Error(Unsupported) when `path` (or, for a file not yet created, its folder) lies on a
+// network file system: SQLite's WAL keeps its index in shared memory, which works only among
+// processes of one host, so two hosts writing one workspace there would corrupt it.
+void refuseNetworkFileSystem(const std::string& path);
+
 }  // namespace nas::store

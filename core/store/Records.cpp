@@ -12,12 +12,14 @@ const char* jobStatusName(JobStatus s) {
     case JobStatus::Done: return "done";
     case JobStatus::Failed: return "failed";
     case JobStatus::Cancelled: return "cancelled";
+    case JobStatus::Interrupted: return "interrupted";
   }
   return "?";
 }
 
 JobStatus jobStatusFromName(const std::string& s) {
-  for (JobStatus st : {JobStatus::Queued, JobStatus::Running, JobStatus::Done, JobStatus::Failed, JobStatus::Cancelled})
+  for (JobStatus st : {JobStatus::Queued, JobStatus::Running, JobStatus::Done, JobStatus::Failed, JobStatus::Cancelled,
+                       JobStatus::Interrupted})
     if (s == jobStatusName(st)) return st;
   throw Error(ErrorCode::ParseError, "unknown job status '" + s + "'");
 }

@@ -11,7 +11,10 @@ namespace nas {
 using JobId = std::int64_t;
 using ArchId = std::int64_t;
 
-enum class JobStatus { Queued = 1, Running, Done, Failed, Cancelled };
+// The stored lifecycle. Which action is allowed in which status, and what follows, is decided
+// in one place: jobs/JobService.h (jobTransition). Interrupted: the worker stopped (killed,
+// crashed, stopped heartbeating); a reaper records it so the job can be re-queued or resumed.
+enum class JobStatus { Queued = 1, Running, Done, Failed, Cancelled, Interrupted };
 const char* jobStatusName(JobStatus s);           // "queued", "running", ...
 JobStatus jobStatusFromName(const std::string& s); // throws ParseError
 
@@ -27,6 +30,23 @@ struct JobRecord {
   bool cancelRequested = false;
   std::int64_t pid = 0;   // worker process id while running
   double createdAt = 0, startedAt = 0, finishedAt = 0, updatedAt = 0;  // unix seconds, 0 = never
+  // Schema 3: who runs it (the worker's id, "host:pid" unless named), on which host, when the
+  // worker last said it is alive (0 = never: a worker older than heartbeats), how many times
+  // it was started, and an id unique across workspaces (what `workspace merge` matches on).
+  std::string worker;
+  std::string host;
+  double heartbeatAt = 0;
+  int attempts = 0;
+  std::string uid;
+};
+
+// One line of a job's log (schema 3): what the worker printed as its human-readable trace,
+// kept so that any window shows the log of any job, also one started elsewhere or earlier.
+struct JobLogLine {
+  std::int64_t id = 0;  // grows with every line (AUTOINCREMENT): "lines after id N"
+  JobId jobId = 0;
+  double at = 0;        // unix seconds
+  std::string line;
 };
 
 // What a person calls the job in a list or a legend: the method, and where its spec names one,

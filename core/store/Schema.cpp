@@ -171,6 +171,34 @@ void addLatencyTables(sqlite3* db, const std::string& path) {
              path, "adding the latency tables");
 }
 
+// Version 2 -> 3: the job queue and the job log (issue 13). A job records which worker runs
+// it (id, host, pid), the worker's last heartbeat and how often it was started; a uid makes a
+// job the same job in two workspaces (`workspace merge`), filled for old rows here. job_log
+// holds each job's human-readable trace, so that any window shows any job's log; its ids only
+// grow, like metrics', so views pick up "lines after id N". Claims pick the oldest queued job:
+// jobs_status keeps that a short index walk however many finished jobs there are.
+void addJobQueue(sqlite3* db, const std::string& path) {
+  execScript(db, R"sql(
+    ALTER TABLE jobs ADD COLUMN worker       TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN host         TEXT    NOT NULL DEFAULT '';
+    ALTER TABLE jobs ADD COLUMN heartbeat_at REAL    NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN attempts     INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN uid          TEXT    NOT NULL DEFAULT '';
+    UPDATE jobs SET uid = lower(hex(randomblob(16))) WHERE uid = '';
+    CREATE UNIQUE INDEX jobs_uid ON jobs(uid);
+    CREATE INDEX jobs_status ON jobs(status, id);
+
+    CREATE TABLE job_log (
+      id     INTEGER PRIMARY KEY AUTOINCREMENT,
+      job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+      at     REAL    NOT NULL,
+      line   TEXT    NOT NULL
+    );
+    CREATE INDEX job_log_job ON job_log(job_id, id);
+  )sql",
+             path, "adding the job queue and log");
+}
+
 struct Migration {
   int toVersion;
   void (*apply)(sqlite3* db, const std::string& path);
@@ -180,6 +208,7 @@ struct Migration {
 constexpr Migration kMigrations[] = {
     {1, &createVersion1},
     {2, &addLatencyTables},
+    {3, &addJobQueue},
 };
 static_assert(std::size(kMigrations) == Workspace::kSchemaVersion,
               "Workspace::kSchemaVersion must equal the number of migrations");

@@ -23,7 +23,7 @@ namespace nas {
 class Workspace {
  public:
   enum class Mode { ReadWrite, ReadOnly };
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // Opens (creating, if Mode::ReadWrite and the file is absent) and migrates.
   static std::unique_ptr<Workspace> open(const std::string& path, Mode mode = Mode::ReadWrite);
@@ -60,7 +60,49 @@ class Workspace {
   void requestCancel(JobId id);
   bool cancelRequested(JobId id) const;
   void clearCancel(JobId id);  // on resume
-  void deleteJob(JobId id);    // with its metrics, samples, artifacts; evaluations keep arch
+  void deleteJob(JobId id);    // with its metrics, samples, artifacts, log; evaluations keep arch
+
+  // ---- the job queue (schema 3). Plain storage operations, each atomic; which of them is
+  // allowed when is decided by jobs/JobService, which the CLI, the worker and the GUI call.
+  // Who a worker is: its id (shown in lists), host and process id.
+  struct WorkerRef {
+    std::string id;
+    std::string host;
+    std::int64_t pid = 0;
+  };
+  // In one write transaction: the oldest job whose status is one of `from`, moved to running
+  // for `worker` (cancel flag cleared, attempts + 1, heartbeat now). nullopt when none.
+  std::optional<JobRecord> claimJob(const std::vector<JobStatus>& from, const WorkerRef& worker);
+  // Compare-and-set: moves job `id` to running for `worker` only while its status is one of
+  // `from`; false (nothing written) otherwise. Throws NotFound for an unknown job.
+  bool takeJob(JobId id, const std::vector<JobStatus>& from, const WorkerRef& worker);
+  // Compare-and-set of the status alone (error text as setJobStatus). False when the job is
+  // no longer in `from`.
+  bool moveJob(JobId id, JobStatus from, JobStatus to, const std::string& error = {});
+  // Stamps the heartbeat of a running job of `workerId`; false when the job is no longer
+  // running under that worker (it was re-queued, or taken by another).
+  bool heartbeatJob(JobId id, const std::string& workerId);
+  // The log: lines appended in one transaction; read per job or, for views, for all jobs
+  // after a line id. limit < 0: all.
+  void appendJobLog(JobId job, const std::vector<JobLogLine>& lines);
+  std::vector<JobLogLine> jobLog(JobId job, std::int64_t afterId = 0, std::int64_t limit = -1) const;
+  std::vector<JobLogLine> jobLogSince(std::int64_t afterId) const;
+  std::int64_t lastJobLogId() const;
+  std::int64_t lastMetricRowId() const;
+
+  // ---- merge (WorkspaceMerge.cpp): brings another workspace's jobs with their metrics, log,
+  // samples and artifacts, its architectures and its evaluations into this one, in one
+  // transaction. Jobs match by uid: one already here is left alone unless the other copy is
+  // newer (updated_at), then it is replaced; architectures match by (space, canonical);
+  // evaluations by all their fields. Merging the same file twice changes nothing the second
+  // time. `from` is opened for reading (and upgraded when older); merging a file into itself
+  // is refused.
+  struct MergeReport {
+    int jobsAdded = 0, jobsUpdated = 0, jobsUnchanged = 0;
+    std::int64_t architecturesAdded = 0, evaluationsAdded = 0, metricsCopied = 0, logLinesCopied = 0,
+                 samplesCopied = 0, artifactsCopied = 0;
+  };
+  MergeReport mergeFrom(const std::string& fromPath);
 
   // ---- architectures
   // Inserts or returns the existing id for (space, canonical).

@@ -1,4 +1,7 @@
 // Jobs: one row per job with its lifecycle, progress and result.
+#include <cstdio>
+#include <random>
+
 #include "common/Error.h"
 #include "store/WorkspaceImpl.h"
 
@@ -8,7 +11,7 @@ namespace {
 
 constexpr const char* kJobColumns =
     "id, method, spec_json, status, progress, stage, error, result_json, cancel_requested, pid, "
-    "created_at, started_at, finished_at, updated_at";
+    "created_at, started_at, finished_at, updated_at, worker, host, heartbeat_at, attempts, uid";
 
 JobRecord readJob(const store::Statement& s) {
   JobRecord j;
@@ -26,7 +29,29 @@ JobRecord readJob(const store::Statement& s) {
   j.startedAt = s.realAt(11);
   j.finishedAt = s.realAt(12);
   j.updatedAt = s.realAt(13);
+  j.worker = s.textAt(14);
+  j.host = s.textAt(15);
+  j.heartbeatAt = s.realAt(16);
+  j.attempts = static_cast<int>(s.intAt(17));
+  j.uid = s.textAt(18);
   return j;
+}
+
+// 128 random bits as hex: a job's identity across workspaces (merge matches on it).
+std::string newUid() {
+  static thread_local std::mt19937_64 rng{std::random_device{}() ^
+                                          (static_cast<std::uint64_t>(std::random_device{}()) << 32)};
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+// "status IN (...)" for a list of statuses, as bound parameters ?first.. in order.
+std::string statusList(std::size_t n, int first) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += (i ? ", ?" : "?") + std::to_string(first + static_cast<int>(i));
+  return out;
 }
 
 [[noreturn]] void noSuchJob(JobId id, const std::string& path) {
@@ -42,10 +67,11 @@ void updateJob(store::Connection& w, store::Query& q, JobId id) {
 }  // namespace
 
 JobId Workspace::createJob(const std::string& method, const std::string& specJson) {
-  auto q = d_->query("INSERT INTO jobs(method, spec_json, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)");
+  auto q = d_->query("INSERT INTO jobs(method, spec_json, created_at, updated_at, uid) VALUES (?1, ?2, ?3, ?3, ?4)");
   q->bindText(1, method);
   q->bindText(2, specJson);
   q->bindReal(3, store::nowSeconds());
+  q->bindText(4, newUid());
   q->run();
   return d_->lastInsertId();
 }
@@ -135,7 +161,7 @@ void Workspace::deleteJob(JobId id) {
   // architecture: they are results about the architecture, not about the job.
   d_->transaction([&] {
     for (const char* sql : {"DELETE FROM metrics WHERE job_id = ?1", "DELETE FROM samples WHERE job_id = ?1",
-                            "DELETE FROM artifacts WHERE job_id = ?1",
+                            "DELETE FROM artifacts WHERE job_id = ?1", "DELETE FROM job_log WHERE job_id = ?1",
                             "UPDATE evaluations SET job_id = NULL WHERE job_id = ?1"}) {
       auto q = d_->query(sql);
       q->bindInt(1, id);
@@ -145,6 +171,130 @@ void Workspace::deleteJob(JobId id) {
     q->bindInt(1, id);
     updateJob(*d_, q, id);
   });
+}
+
+// ---- the queue
+
+namespace {
+
+constexpr const char* kTakeSet =
+    "status = 'running', worker = ?2, host = ?3, pid = ?4, heartbeat_at = ?5, attempts = attempts + 1, "
+    "cancel_requested = 0, error = '', started_at = ?5, finished_at = 0, updated_at = ?5";
+
+void bindTake(store::Query& q, JobId id, const Workspace::WorkerRef& w, const std::vector<JobStatus>& from) {
+  q->bindInt(1, id);
+  q->bindText(2, w.id);
+  q->bindText(3, w.host);
+  q->bindInt(4, w.pid);
+  q->bindReal(5, store::nowSeconds());
+  for (std::size_t i = 0; i < from.size(); ++i) q->bindText(6 + static_cast<int>(i), jobStatusName(from[i]));
+}
+
+}  // namespace
+
+std::optional<JobRecord> Workspace::claimJob(const std::vector<JobStatus>& from, const WorkerRef& worker) {
+  if (from.empty()) return std::nullopt;
+  std::optional<JobRecord> out;
+  // BEGIN IMMEDIATE takes the write lock before the SELECT: two workers cannot pick the same
+  // row, and the UPDATE's status check makes it a compare-and-set besides.
+  d_->transaction([&] {
+    JobId id = 0;
+    {
+      auto pick =
+          d_->query("SELECT id FROM jobs WHERE status IN (" + statusList(from.size(), 1) + ") ORDER BY id LIMIT 1");
+      for (std::size_t i = 0; i < from.size(); ++i) pick->bindText(1 + static_cast<int>(i), jobStatusName(from[i]));
+      if (!pick->step()) return;
+      id = pick->intAt(0);
+    }
+    if (takeJob(id, from, worker)) out = job(id);
+  });
+  return out;
+}
+
+bool Workspace::takeJob(JobId id, const std::vector<JobStatus>& from, const WorkerRef& worker) {
+  if (from.empty()) return false;
+  auto q = d_->query(std::string("UPDATE jobs SET ") + kTakeSet + " WHERE id = ?1 AND status IN (" +
+                     statusList(from.size(), 6) + ")");
+  bindTake(q, id, worker, from);
+  q->run();
+  if (d_->changes() == 1) return true;
+  job(id);  // NotFound for an unknown job
+  return false;
+}
+
+bool Workspace::moveJob(JobId id, JobStatus from, JobStatus to, const std::string& error) {
+  auto q = d_->query(
+      "UPDATE jobs SET status = ?2, error = ?3, updated_at = ?4, "
+      "started_at = CASE WHEN ?5 THEN ?4 ELSE started_at END, "
+      "finished_at = CASE WHEN ?6 THEN ?4 ELSE 0 END "
+      "WHERE id = ?1 AND status = ?7");
+  const bool finished = to == JobStatus::Done || to == JobStatus::Failed || to == JobStatus::Cancelled;
+  q->bindInt(1, id);
+  q->bindText(2, jobStatusName(to));
+  q->bindText(3, error);
+  q->bindReal(4, store::nowSeconds());
+  q->bindInt(5, to == JobStatus::Running);
+  q->bindInt(6, finished);
+  q->bindText(7, jobStatusName(from));
+  q->run();
+  if (d_->changes() == 1) return true;
+  job(id);
+  return false;
+}
+
+bool Workspace::heartbeatJob(JobId id, const std::string& workerId) {
+  auto q = d_->query("UPDATE jobs SET heartbeat_at = ?3 WHERE id = ?1 AND worker = ?2 AND status = 'running'");
+  q->bindInt(1, id);
+  q->bindText(2, workerId);
+  q->bindReal(3, store::nowSeconds());
+  q->run();
+  return d_->changes() == 1;
+}
+
+void Workspace::appendJobLog(JobId job, const std::vector<JobLogLine>& lines) {
+  if (lines.empty()) return;
+  d_->transaction([&] {
+    auto q = d_->query("INSERT INTO job_log(job_id, at, line) VALUES (?1, ?2, ?3)");
+    for (const auto& l : lines) {
+      q->bindInt(1, job);
+      q->bindReal(2, l.at > 0 ? l.at : store::nowSeconds());
+      q->bindText(3, l.line);
+      q->run();
+      q->reset();
+    }
+  });
+}
+
+namespace {
+JobLogLine readLogLine(const store::Statement& s) { return JobLogLine{s.intAt(0), s.intAt(1), s.realAt(2), s.textAt(3)}; }
+}  // namespace
+
+std::vector<JobLogLine> Workspace::jobLog(JobId job, std::int64_t afterId, std::int64_t limit) const {
+  auto q = d_->query("SELECT id, job_id, at, line FROM job_log WHERE job_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3");
+  q->bindInt(1, job);
+  q->bindInt(2, afterId);
+  q->bindInt(3, limit);
+  std::vector<JobLogLine> out;
+  while (q->step()) out.push_back(readLogLine(*q));
+  return out;
+}
+
+std::vector<JobLogLine> Workspace::jobLogSince(std::int64_t afterId) const {
+  auto q = d_->query("SELECT id, job_id, at, line FROM job_log WHERE id > ?1 ORDER BY id");
+  q->bindInt(1, afterId);
+  std::vector<JobLogLine> out;
+  while (q->step()) out.push_back(readLogLine(*q));
+  return out;
+}
+
+std::int64_t Workspace::lastJobLogId() const {
+  auto q = d_->query("SELECT COALESCE(MAX(id), 0) FROM job_log");
+  return q->step() ? q->intAt(0) : 0;
+}
+
+std::int64_t Workspace::lastMetricRowId() const {
+  auto q = d_->query("SELECT COALESCE(MAX(id), 0) FROM metrics");
+  return q->step() ? q->intAt(0) : 0;
 }
 
 }  // namespace nas

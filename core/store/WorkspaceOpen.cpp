@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 
 // Makes sure the file may be opened in `mode`; creates parent folders for a new workspace.
 void prepareFile(const std::string& path, Workspace::Mode mode) {
+  store::refuseNetworkFileSystem(path);
   std::error_code ec;
   const auto st = fs::status(path, ec);
   if (fs::exists(st)) {

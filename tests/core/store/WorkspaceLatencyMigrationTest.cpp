@@ -8,14 +8,19 @@
 using namespace nas;
 
 namespace {
-// Turns a fresh workspace into what schema 1 wrote: no latency tables, user_version 1.
+// Turns a fresh workspace into what schema 1 wrote: no latency tables, no job queue columns,
+// no job log, user_version 1.
 void downgradeToVersion1(const std::string& path) {
   sqlite3* db = nullptr;
   ASSERT_EQ(SQLITE_OK, sqlite3_open(path.c_str(), &db));
   char* msg = nullptr;
   const int rc = sqlite3_exec(db,
                               "DROP TABLE latency_validations; DROP TABLE latency_corrections; "
-                              "DROP TABLE latency_entries; DROP TABLE device_profiles; PRAGMA user_version = 1;",
+                              "DROP TABLE latency_entries; DROP TABLE device_profiles; "
+                              "DROP TABLE job_log; DROP INDEX jobs_uid; DROP INDEX jobs_status; "
+                              "ALTER TABLE jobs DROP COLUMN worker; ALTER TABLE jobs DROP COLUMN host; "
+                              "ALTER TABLE jobs DROP COLUMN heartbeat_at; ALTER TABLE jobs DROP COLUMN attempts; "
+                              "ALTER TABLE jobs DROP COLUMN uid; PRAGMA user_version = 1;",
                               nullptr, nullptr, &msg);
   EXPECT_EQ(SQLITE_OK, rc) << (msg ? msg : "");
   sqlite3_free(msg);
@@ -36,8 +41,9 @@ TEST(WorkspaceLatencyMigration, Version1GainsLatencyTablesAndKeepsRows) {
   // Read-only cannot migrate: a clear error, the file untouched.
   EXPECT_THROW(Workspace::open(path, Workspace::Mode::ReadOnly), Error);
   auto ws = Workspace::open(path);
-  EXPECT_EQ(2, ws->schemaVersion());
+  EXPECT_EQ(Workspace::kSchemaVersion, ws->schemaVersion());
   EXPECT_EQ(job, ws->job(job).id);
+  EXPECT_EQ(32u, ws->job(job).uid.size());  // schema 3 gave the old job a uid
   EXPECT_EQ(1, ws->architectureCount());
   DeviceProfileRecord p;
   p.name = "after-migration";

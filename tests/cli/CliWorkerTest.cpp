@@ -1,0 +1,182 @@
+// The queue: `nasstudio-cli worker` processes claim queued jobs atomically. Three workers
+// drain thirty jobs with none run twice and none lost; a worker killed with SIGKILL mid-job
+// has its job re-queued and finished by another worker.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "CliRunner.h"
+#include "common/Json.h"
+#include "store/Workspace.h"
+
+using nas::Json;
+using nas::test::runCli;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Starts `nasstudio-cli worker ...` with stdout to `out`; returns its pid.
+pid_t spawnWorker(const std::string& ws, const std::string& name, const std::string& out,
+                  const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {NAS_CLI_PATH, "worker", "--workspace", ws, "--name", name, "--json",
+                                   "--heartbeat-ms", "200", "--poll-ms", "100"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, (out + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, NAS_CLI_PATH, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+int waitExit(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CliWorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("nas-cli-worker-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    ws_ = (dir_ / "ws.nasdb").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+  std::string ws_;
+};
+
+}  // namespace
+
+TEST_F(CliWorkerTest, ThreeWorkersDrainThirtyJobsEachRunOnce) {
+  constexpr int kJobs = 30;
+  std::set<long long> ids;
+  {
+    auto ws = nas::Workspace::open(ws_);
+    for (int i = 0; i < kJobs; ++i)
+      ids.insert(ws->createJob("tabular-search",
+                               Json{{"method", "tabular-search"},
+                                    {"params", {{"strategy", "random"}, {"queries", 5}, {"seed", i}}}}
+                                   .dump()));
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<pid_t> workers;
+  for (int w = 0; w < 3; ++w)
+    workers.push_back(spawnWorker(ws_, "w" + std::to_string(w), (dir_ / ("w" + std::to_string(w))).string(),
+                                  {"--exit-when-idle"}));
+  int total = 0;
+  for (int w = 0; w < 3; ++w) {
+    ASSERT_GT(workers[w], 0);
+    EXPECT_EQ(waitExit(workers[w]), 0) << slurp((dir_ / ("w" + std::to_string(w) + ".err")).string());
+    const Json r = Json::parse(slurp((dir_ / ("w" + std::to_string(w))).string()), nullptr, false);
+    ASSERT_TRUE(r.is_object()) << slurp((dir_ / ("w" + std::to_string(w))).string());
+    EXPECT_EQ(r["failed"], 0);
+    total += r["jobs"].get<int>();
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(total, kJobs);  // no job run twice, none left behind
+  auto ws = nas::Workspace::open(ws_);
+  std::map<std::string, int> perWorker;
+  for (const auto& j : ws->jobs()) {
+    EXPECT_EQ(j.status, nas::JobStatus::Done) << j.id << " " << j.error;
+    EXPECT_EQ(j.attempts, 1) << "job " << j.id << " was started more than once";
+    int starts = 0;
+    for (const auto& l : ws->jobLog(j.id)) starts += l.line.rfind("started by worker", 0) == 0;
+    EXPECT_EQ(starts, 1) << j.id;
+    ++perWorker[j.worker];
+    ids.erase(j.id);
+  }
+  EXPECT_TRUE(ids.empty());
+  std::cout << "[ info ] 3 workers drained " << kJobs << " jobs in " << seconds << " s:";
+  for (const auto& [w, n] : perWorker) std::cout << " " << w << "=" << n;
+  std::cout << "\n";
+}
+
+TEST_F(CliWorkerTest, KilledWorkersJobIsFinishedByAnother) {
+  auto created = runCli(
+      "run train --detach --param dataset=synthetic --param epochs=4 --param train_limit=1024 --param channels=4 "
+      "--param cells=1 --param batch_size=16 --param checkpoint_every=4 --param threads=1 --workspace " + ws_ +
+      " --json");
+  ASSERT_EQ(created.exitCode, 0) << created.err;
+  const long long id = Json::parse(created.out)["job_id"];
+  const pid_t first = spawnWorker(ws_, "first", (dir_ / "first").string());
+  ASSERT_GT(first, 0);
+  bool checkpointed = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (!checkpointed && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto show = runCli("jobs show " + std::to_string(id) + " --workspace " + ws_ + " --json");
+    if (show.exitCode != 0) continue;
+    const Json j = Json::parse(show.out, nullptr, false);
+    checkpointed = j.is_object() && j["worker"] == "first" && !j["artifacts"].empty() &&
+                   j["progress"].get<double>() > 0.3;
+  }
+  ::kill(first, SIGKILL);
+  waitExit(first);
+  ASSERT_TRUE(checkpointed) << slurp((dir_ / "first.err").string());
+
+  const pid_t second = spawnWorker(ws_, "second", (dir_ / "second").string(), {"--exit-when-idle"});
+  ASSERT_GT(second, 0);
+  EXPECT_EQ(waitExit(second), 0) << slurp((dir_ / "second.err").string());
+  const Json r = Json::parse(slurp((dir_ / "second").string()), nullptr, false);
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r["done"], 1);
+
+  const auto show = runCli("jobs show " + std::to_string(id) + " --workspace " + ws_ + " --json");
+  ASSERT_EQ(show.exitCode, 0) << show.err;
+  const Json j = Json::parse(show.out);
+  EXPECT_EQ(j["status"], "done");
+  EXPECT_EQ(j["worker"], "second");
+  EXPECT_EQ(j["attempts"], 2);
+  EXPECT_TRUE(j["result"].value("resumed", false)) << j.dump();
+  const auto log = runCli("jobs log " + std::to_string(id) + " --workspace " + ws_);
+  EXPECT_NE(log.out.find("interrupted"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("started by worker second"), std::string::npos) << log.out;
+}
+
+TEST_F(CliWorkerTest, WorkspaceMergeTwiceIsOnce) {
+  const std::string remote = (dir_ / "remote.nasdb").string();
+  auto made = runCli("run tabular-search --param queries=5 --workspace " + remote + " --json");
+  ASSERT_EQ(made.exitCode, 0) << made.err;
+  auto first = runCli("workspace merge " + remote + " " + ws_ + " --json");
+  ASSERT_EQ(first.exitCode, 0) << first.err;
+  EXPECT_EQ(Json::parse(first.out)["jobs_added"], 1);
+  EXPECT_GT(Json::parse(first.out)["log_lines_copied"].get<int>(), 0);
+  auto second = runCli("workspace merge " + remote + " " + ws_ + " --json");
+  ASSERT_EQ(second.exitCode, 0) << second.err;
+  const Json s = Json::parse(second.out);
+  EXPECT_EQ(s["jobs_added"], 0);
+  EXPECT_EQ(s["jobs_unchanged"], 1);
+  EXPECT_EQ(s["evaluations_added"], 0);
+  EXPECT_EQ(s["architectures_added"], 0);
+  auto list = runCli("jobs list --workspace " + ws_ + " --json");
+  EXPECT_EQ(Json::parse(list.out)["jobs"].size(), 1u);
+  auto missing = runCli("workspace merge " + (dir_ / "nope.nasdb").string() + " " + ws_);
+  EXPECT_EQ(missing.exitCode, 1);
+  EXPECT_NE(missing.err.find("nope.nasdb"), std::string::npos) << missing.err;
+}
