@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -32,6 +33,7 @@
 #include "common/Paths.h"
 #include "engine/Engine.h"
 #include "forms/NewJobDialog.h"
+#include "jobs/JobService.h"
 #include "jobs/JobController.h"
 #include "generate/GeneratePanel.h"
 #include "latency/LatencyView.h"
@@ -103,14 +105,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   createMenus();
   createStatusBar();
 
-  connect(controller_, &JobController::progressChanged, jobModel_, &JobListModel::applyProgress);
+  controller_->setMaxWorkers(QSettings().value(QStringLiteral("jobs/localWorkers"), 1).toInt());
   connect(controller_, &JobController::logLine, jobsPanel_, &JobsPanel::appendLog);
   connect(controller_, &JobController::jobFinished, this, &MainWindow::onJobFinished);
-  connect(controller_, &JobController::jobStarted, this, [this](qint64 id) {
-    jobsPanel_->appendLog(id, tr("worker started (pid %1)").arg(controller_->workerPid(id)));
-    if (watcher_) watcher_->pollSoon();
-    updateJobActions();
-  });
+  connect(controller_, &JobController::jobStarted, this, [this](qint64) { updateJobActions(); });
   connect(controller_, &JobController::runningCountChanged, this, [this] {
     updateRunningLabel();
     updateJobActions();
@@ -193,6 +191,18 @@ void MainWindow::createActions() {
   refreshAct_->setShortcut(QKeySequence::Refresh);
   connect(refreshAct_, &QAction::triggered, this, &MainWindow::refreshNow);
 
+  workersAct_ = new QAction(tr("Local &Workers…"), this);
+  workersAct_->setStatusTip(tr("How many worker processes of this window run queued jobs at once"));
+  connect(workersAct_, &QAction::triggered, this, [this] {
+    bool ok = false;
+    const int n = QInputDialog::getInt(this, tr("Local Workers"),
+                                       tr("Worker processes that run queued jobs at the same time:"),
+                                       controller_->maxWorkers(), 1, 64, 1, &ok);
+    if (!ok) return;
+    controller_->setMaxWorkers(n);
+    QSettings().setValue(QStringLiteral("jobs/localWorkers"), n);
+  });
+
   fitAct_ = new QAction(icon("fit"), tr("&Fit Curves"), this);
   fitAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
   connect(fitAct_, &QAction::triggered, curves_, &CurveView::fit);
@@ -240,6 +250,8 @@ void MainWindow::createMenus() {
   job->addAction(cancelAct_);
   job->addSeparator();
   job->addAction(deleteAct_);
+  job->addSeparator();
+  job->addAction(workersAct_);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   QAction* toggleJobs = jobsDock_->toggleViewAction();
@@ -447,12 +459,14 @@ bool MainWindow::openWorkspace(const QString& path, QString* error, bool quiet) 
     statusBar()->showMessage(errorText(e), 8000);
   }
 
-  // Shared mode: one connection per workspace in this process (see WorkspaceWatcher.h).
-  watcher_ = std::make_unique<WorkspaceWatcher>(ws_.get(), pollIntervalMs_);
+  // Threaded: the reads run on the watcher's thread, on a connection of its own.
+  watcher_ = std::make_unique<WorkspaceWatcher>(abs, pollIntervalMs_);
   connect(watcher_.get(), &WorkspaceWatcher::jobsPolled, this, [this](const JobSnapshot& jobs) {
     jobModel_->setJobs(jobs);
+    controller_->onJobsPolled(jobs);
     updateRunningLabel();
   });
+  connect(watcher_.get(), &WorkspaceWatcher::logPolled, jobsPanel_, &JobsPanel::appendLogLines);
   connect(watcher_.get(), &WorkspaceWatcher::metricsPolled, curves_, &CurveView::appendRows);
   connect(watcher_.get(), &WorkspaceWatcher::jobsPolled, search_, &SearchProgressPanel::onJobsPolled);
   connect(watcher_.get(), &WorkspaceWatcher::metricsPolled, search_, &SearchProgressPanel::onMetricsPolled);
@@ -624,13 +638,28 @@ void MainWindow::newJob() {
   }
 }
 
+// The status the rules apply to (nas::jobTransition), from what the job list shows.
+nas::JobStatus MainWindow::ruleStatus(qint64 id) const {
+  switch (jobModel_->displayStatus(id)) {
+    case JobDisplayStatus::Queued: return nas::JobStatus::Queued;
+    case JobDisplayStatus::Running:
+    case JobDisplayStatus::Cancelling: return nas::JobStatus::Running;
+    case JobDisplayStatus::Done: return nas::JobStatus::Done;
+    case JobDisplayStatus::Failed: return nas::JobStatus::Failed;
+    case JobDisplayStatus::Cancelled: return nas::JobStatus::Cancelled;
+    case JobDisplayStatus::Interrupted: return nas::JobStatus::Interrupted;
+  }
+  return nas::JobStatus::Queued;
+}
+
+bool MainWindow::jobAllows(qint64 id, nas::JobAction action) const {
+  return nas::jobTransition(ruleStatus(id), action).allowed;
+}
+
 void MainWindow::startSelected() {
   QStringList problems;
   for (qint64 id : jobsPanel_->selectedJobIds()) {
-    const JobDisplayStatus st = jobModel_->displayStatus(id);
-    if (controller_->isRunning(id) || st == JobDisplayStatus::Running || st == JobDisplayStatus::Done ||
-        st == JobDisplayStatus::Cancelling)
-      continue;
+    if (controller_->isRunning(id) || !jobAllows(id, nas::JobAction::Start)) continue;
     QString why;
     if (!controller_->start(id, &why)) problems << tr("Job %1: %2").arg(id).arg(why);
   }
@@ -641,8 +670,7 @@ void MainWindow::startSelected() {
 
 void MainWindow::cancelSelected() {
   for (qint64 id : jobsPanel_->selectedJobIds()) {
-    const JobDisplayStatus st = jobModel_->displayStatus(id);
-    if (st == JobDisplayStatus::Done || st == JobDisplayStatus::Failed || st == JobDisplayStatus::Cancelled) continue;
+    if (!jobAllows(id, nas::JobAction::RequestCancel)) continue;
     controller_->cancel(id);
     jobsPanel_->appendLog(id, tr("cancel requested"));
   }
@@ -654,8 +682,7 @@ void MainWindow::deleteSelected() {
   if (!ws_) return;
   QList<qint64> ids;
   for (qint64 id : jobsPanel_->selectedJobIds()) {
-    const JobDisplayStatus st = jobModel_->displayStatus(id);
-    if (controller_->isRunning(id) || st == JobDisplayStatus::Running || st == JobDisplayStatus::Cancelling) continue;
+    if (controller_->isRunning(id) || !jobAllows(id, nas::JobAction::Delete)) continue;
     ids << id;
   }
   if (ids.isEmpty()) return;
@@ -669,7 +696,8 @@ void MainWindow::deleteSelected() {
       QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
   if (answer != QMessageBox::Yes) return;
   try {
-    for (qint64 id : ids) ws_->deleteJob(id);
+    nas::JobService service(*ws_);
+    for (qint64 id : ids) service.remove(id);
     jobModel_->setJobs(ws_->jobs());
   } catch (const std::exception& e) {
     reportError(tr("Delete Jobs"), errorText(e));
@@ -714,13 +742,11 @@ void MainWindow::updateJobActions() {
   const QList<qint64> ids = jobsPanel_ ? jobsPanel_->selectedJobIds() : QList<qint64>();
   bool canStart = false, canCancel = false, canDelete = false, anyQueued = false;
   for (qint64 id : ids) {
-    const JobDisplayStatus st = jobModel_->displayStatus(id);
     const bool ours = controller_->isRunning(id);
-    const bool active = ours || st == JobDisplayStatus::Running || st == JobDisplayStatus::Cancelling;
-    if (!active && st != JobDisplayStatus::Done) canStart = true;
-    if (st == JobDisplayStatus::Queued && !ours) anyQueued = true;
-    if (active || st == JobDisplayStatus::Queued || st == JobDisplayStatus::Interrupted) canCancel = true;
-    if (!active) canDelete = true;
+    if (!ours && jobAllows(id, nas::JobAction::Start)) canStart = true;
+    if (!ours && ruleStatus(id) == nas::JobStatus::Queued) anyQueued = true;
+    if (jobAllows(id, nas::JobAction::RequestCancel)) canCancel = true;
+    if (!ours && jobAllows(id, nas::JobAction::Delete)) canDelete = true;
   }
   const bool haveWs = static_cast<bool>(ws_);
   newJobAct_->setEnabled(haveWs);

@@ -3,9 +3,12 @@
 // (metric curves and the architecture views), a status bar (workspace, running jobs) and the
 // menus. It composes the pieces and owns their lifetimes:
 //
-//   nas::Workspace (GUI thread) ──> JobController (worker processes) ── progress/log ──┐
-//           │                                                                          v
+//   nas::Workspace (GUI thread) ── JobService rules ──> JobController (N `worker` processes)
+//                                                              │ write progress, metrics, logs
+//                                                              v
 //   WorkspaceWatcher (poll thread, own Workspace) ── jobs ──> JobListModel ──> JobsPanel
+//                                                 ── jobs ──> JobController (who runs what)
+//                                                 ── log lines ──> JobsPanel
 //                                                 ── metric rows ──> CurveView
 //                                                 ── architecture count ──> architecture views
 //
@@ -30,6 +33,8 @@ class QTimer;
 namespace nas {
 class Engine;
 class Workspace;
+enum class JobAction;
+enum class JobStatus;
 }  // namespace nas
 
 namespace nas::ui {
@@ -111,6 +116,8 @@ class MainWindow : public QMainWindow {
   void addRecent(const QString& path);
   void updateTitle();
   void updateJobActions();
+  nas::JobStatus ruleStatus(qint64 id) const;
+  bool jobAllows(qint64 id, nas::JobAction action) const;
   void updateRunningLabel();
   void onSelectionChanged(const QList<qint64>& ids);
   void onJobFinished(qint64 id, const QString& status, const QString& error);
@@ -143,6 +150,7 @@ class MainWindow : public QMainWindow {
   QAction* cancelAct_ = nullptr;
   QAction* deleteAct_ = nullptr;
   QAction* refreshAct_ = nullptr;
+  QAction* workersAct_ = nullptr;
   QAction* fitAct_ = nullptr;
   QAction* exportCurvesAct_ = nullptr;
   QAction* helpAct_ = nullptr;

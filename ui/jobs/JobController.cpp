@@ -4,26 +4,23 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
+#include <algorithm>
 #include <csignal>
 #include <unistd.h>
 
 #include "common/Error.h"
-#include "common/Json.h"
-#include "jobs/Method.h"
+#include "jobs/JobService.h"
 #include "store/Workspace.h"
 
 namespace nas::ui {
 
 namespace {
 
-constexpr int kStderrTailLines = 20;
+QString errorText(const std::exception& e) { return QString::fromUtf8(nas::toError(e).what()); }
 
-QString statusFromExitCode(int code) {
-  switch (code) {
-    case 0: return QStringLiteral("done");
-    case 3: return QStringLiteral("cancelled");
-    default: return QStringLiteral("failed");
-  }
+bool finishedStatus(nas::JobStatus s) {
+  return s == nas::JobStatus::Done || s == nas::JobStatus::Failed || s == nas::JobStatus::Cancelled ||
+         s == nas::JobStatus::Interrupted;
 }
 
 }  // namespace
@@ -40,28 +37,44 @@ QString JobController::defaultCliPath() {
   return QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("nasstudio-cli"));
 }
 
-void JobController::setWorkspace(nas::Workspace* ws) { ws_ = ws; }
-
-qint64 JobController::submit(nas::Workspace& ws, const nas::MethodRegistry& registry, const nas::Json& spec) {
-  if (!spec.is_object() || !spec.contains("method") || !spec["method"].is_string())
-    throw nas::Error(nas::ErrorCode::InvalidArgument, "job spec needs a string 'method'", "job spec");
-  const std::string name = spec["method"].get<std::string>();
-  const nas::Json params = spec.value("params", nas::Json::object());
-  if (!params.is_object()) throw nas::Error(nas::ErrorCode::InvalidArgument, "'params' must be a JSON object", "job spec");
-  const nas::Method& method = registry.get(name);
-  const nas::Json stored{{"method", name}, {"params", method.schema().resolve(params)}};
-  return ws.createJob(name, stored.dump());
+void JobController::setWorkspace(nas::Workspace* ws) {
+  ws_ = ws;
+  inHand_.clear();
+  running_.clear();
 }
 
-bool JobController::isRunning(qint64 jobId) const { return workers_.contains(jobId); }
+void JobController::setMaxWorkers(int n) {
+  maxWorkers_ = std::max(1, n);
+  if (!inHand_.isEmpty()) ensureWorkers();
+}
 
-int JobController::runningCount() const { return workers_.size(); }
+qint64 JobController::submit(nas::Workspace& ws, const nas::MethodRegistry& registry, const nas::Json& spec) {
+  return nas::JobService(ws).submit(registry, spec);
+}
 
-QList<qint64> JobController::runningJobs() const { return workers_.keys(); }
+bool JobController::isRunning(qint64 jobId) const { return inHand_.contains(jobId); }
 
-qint64 JobController::workerPid(qint64 jobId) const {
-  Worker* w = workers_.value(jobId);
-  return w && w->process ? w->process->processId() : 0;
+int JobController::runningCount() const { return inHand_.size(); }
+
+QList<qint64> JobController::runningJobs() const { return inHand_.values(); }
+
+qint64 JobController::workerPid(qint64 jobId) const { return running_.value(jobId, 0); }
+
+JobController::Worker* JobController::workerById(const std::string& id) const {
+  const QString wanted = QString::fromStdString(id);
+  for (Worker* w : workers_)
+    if (w->id == wanted) return w;
+  return nullptr;
+}
+
+void JobController::setInHand(qint64 jobId, bool inHand) {
+  const int before = inHand_.size();
+  if (inHand) inHand_.insert(jobId);
+  else {
+    inHand_.remove(jobId);
+    running_.remove(jobId);
+  }
+  if (inHand_.size() != before) Q_EMIT runningCountChanged(inHand_.size());
 }
 
 bool JobController::start(qint64 jobId, QString* error) {
@@ -70,241 +83,200 @@ bool JobController::start(qint64 jobId, QString* error) {
     return false;
   };
   if (!ws_) return fail(tr("No workspace is open."));
-  if (workers_.contains(jobId)) return fail(tr("Job %1 is already running.").arg(jobId));
+  if (inHand_.contains(jobId)) return fail(tr("Job %1 is already queued or running here.").arg(jobId));
   try {
+    nas::JobService service(*ws_);
     const nas::JobRecord rec = ws_->job(jobId);
-    if (rec.status == nas::JobStatus::Running && rec.pid > 0 && ::kill(static_cast<pid_t>(rec.pid), 0) == 0)
-      return fail(tr("Job %1 is already running in process %2.").arg(jobId).arg(rec.pid));
-    if (rec.status == nas::JobStatus::Done) return fail(tr("Job %1 is already done.").arg(jobId));
-    if (rec.cancelRequested) ws_->clearCancel(jobId);
+    // A queued job only needs a worker; anything else is a resume, which the rules decide.
+    if (service.effectiveStatus(rec) != nas::JobStatus::Queued) service.requeue(jobId);
   } catch (const std::exception& e) {
-    return fail(QString::fromUtf8(nas::toError(e).what()));
+    return fail(errorText(e));
   }
-
-  if (!QFileInfo(cliPath_).isExecutable()) {
-    QString msg = tr("The worker program %1 is missing or not executable.").arg(QDir::toNativeSeparators(cliPath_));
-    markFailed(jobId, msg);
-    return fail(msg);
+  setInHand(jobId, true);
+  ensureWorkers();
+  if (workers_.isEmpty()) {
+    // Nothing can run it: the job stays queued for a worker started later (or from the CLI).
+    setInHand(jobId, false);
+    return fail(lastLaunchError_.isEmpty() ? tr("No worker could be started.") : lastLaunchError_);
   }
-
-  auto* w = new Worker;
-  w->process = new QProcess(this);
-  QProcess* p = w->process;
-  p->setProgram(cliPath_);
-  p->setArguments({QStringLiteral("run-job"), QStringLiteral("--workspace"), QString::fromStdString(ws_->path()),
-                   QStringLiteral("--job"), QString::number(jobId), QStringLiteral("--progress-lines")});
-  p->setStandardInputFile(QProcess::nullDevice());
-  p->setChildProcessModifier([] {
-    // Own session: terminal signals to the GUI do not reach the worker. SIGPIPE ignored (an
-    // ignored disposition survives exec): a worker left running after the window closed gets
-    // EPIPE on its progress lines instead of dying.
-    ::setsid();
-    ::signal(SIGPIPE, SIG_IGN);
-  });
-  connect(p, &QProcess::readyReadStandardOutput, this, [this, jobId] { onReadyStdout(jobId); });
-  connect(p, &QProcess::readyReadStandardError, this, [this, jobId] { onReadyStderr(jobId); });
-  connect(p, &QProcess::finished, this,
-          [this, jobId](int code, QProcess::ExitStatus st) { onProcessFinished(jobId, code, st); });
-  connect(p, &QProcess::errorOccurred, this, [this, jobId](QProcess::ProcessError e) { onProcessError(jobId, e); });
-  workers_.insert(jobId, w);
-  p->start();
-  if (!workers_.contains(jobId)) {  // FailedToStart was handled synchronously
-    if (error) *error = tr("The worker for job %1 could not be started.").arg(jobId);
-    return false;
-  }
-  Q_EMIT jobStarted(jobId);
-  Q_EMIT runningCountChanged(workers_.size());
   return true;
 }
 
 void JobController::cancel(qint64 jobId) {
-  Worker* w = workers_.value(jobId);
+  if (!ws_) return;
   try {
-    if (ws_) {
-      const nas::JobRecord rec = ws_->job(jobId);
-      const bool workerAlive = w || (rec.status == nas::JobStatus::Running && rec.pid > 0 &&
-                                     ::kill(static_cast<pid_t>(rec.pid), 0) == 0);
-      if (rec.status == nas::JobStatus::Queued || (rec.status == nas::JobStatus::Running && !workerAlive)) {
-        // Nothing runs it: record the decision directly.
-        if (!w) ws_->setJobStatus(jobId, nas::JobStatus::Cancelled, rec.error);
-      } else if (rec.status == nas::JobStatus::Running) {
-        ws_->requestCancel(jobId);
+    const nas::JobService::CancelResult r = nas::JobService(*ws_).requestCancel(jobId);
+    if (!r.requested) {
+      // Nothing ran it: it stopped now.
+      if (inHand_.contains(jobId)) {
+        setInHand(jobId, false);
+        Q_EMIT jobFinished(jobId, QString::fromLatin1(nas::jobStatusName(r.status)), QString());
       }
     }
   } catch (const std::exception& e) {
-    Q_EMIT logLine(jobId, tr("cancel: %1").arg(QString::fromUtf8(nas::toError(e).what())));
+    Q_EMIT logLine(jobId, tr("cancel: %1").arg(errorText(e)));
   }
-  if (w && w->process && w->process->state() != QProcess::NotRunning) {
-    w->cancelRequested = true;
-    w->process->terminate();  // SIGTERM: the worker cancels cleanly and keeps its checkpoint
+}
+
+void JobController::onJobsPolled(const std::vector<nas::JobRecord>& jobs) {
+  bool anyQueued = false;
+  for (const nas::JobRecord& j : jobs) {
+    if (j.status == nas::JobStatus::Queued) anyQueued = true;
+    Worker* local = j.status == nas::JobStatus::Running ? workerById(j.worker) : nullptr;
+    if (local) {
+      // A local worker runs it (also a job queued from the CLI that our worker took).
+      if (!running_.contains(j.id)) {
+        setInHand(j.id, true);
+        running_.insert(j.id, local->pid);
+        Q_EMIT jobStarted(j.id);
+      }
+      continue;
+    }
+    if (!inHand_.contains(j.id)) continue;
+    if (j.status == nas::JobStatus::Queued) {
+      running_.remove(j.id);  // re-queued after its worker died: waiting for the next one
+      continue;
+    }
+    if (j.status == nas::JobStatus::Running) {
+      // Taken by a worker of another window or machine: no longer ours to report.
+      setInHand(j.id, false);
+      continue;
+    }
+    if (finishedStatus(j.status)) {
+      setInHand(j.id, false);
+      Q_EMIT jobFinished(j.id, QString::fromLatin1(nas::jobStatusName(j.status)), QString::fromStdString(j.error));
+    }
+  }
+  // Jobs deleted meanwhile are no longer in hand.
+  QSet<qint64> present;
+  for (const nas::JobRecord& j : jobs) present.insert(j.id);
+  for (qint64 id : inHand_.values())
+    if (!present.contains(id)) setInHand(id, false);
+  if (!inHand_.isEmpty() && anyQueued) ensureWorkers();
+}
+
+void JobController::ensureWorkers() {
+  if (!ws_) return;
+  int alive = 0;
+  for (Worker* w : workers_)
+    if (!w->stopping) ++alive;
+  // One worker per job in hand that no local worker runs yet, up to the limit.
+  const int waiting = inHand_.size() - running_.size();
+  const int wanted = std::min(maxWorkers_, alive + std::max(0, waiting)) - alive;
+  for (int i = 0; i < wanted; ++i)
+    if (!launchWorker(&lastLaunchError_)) break;
+}
+
+bool JobController::launchWorker(QString* error) {
+  if (!QFileInfo(cliPath_).isExecutable()) {
+    if (error) *error = tr("The worker program %1 is missing or not executable.").arg(QDir::toNativeSeparators(cliPath_));
+    return false;
+  }
+  auto* p = new QProcess(this);
+  p->setProgram(cliPath_);
+  p->setArguments({QStringLiteral("worker"), QStringLiteral("--workspace"), QString::fromStdString(ws_->path()),
+                   QStringLiteral("--exit-when-idle"), QStringLiteral("--poll-ms"), QStringLiteral("500")});
+  p->setStandardInputFile(QProcess::nullDevice());
+  // The trace on stdout is for people; the window reads the workspace, so it is dropped here.
+  p->setStandardOutputFile(QProcess::nullDevice());
+  p->setStandardErrorFile(QProcess::nullDevice());
+  p->setChildProcessModifier([] {
+    // Own session: terminal signals to the GUI do not reach the worker. SIGPIPE ignored (an
+    // ignored disposition survives exec).
+    ::setsid();
+    ::signal(SIGPIPE, SIG_IGN);
+  });
+  p->start();
+  if (!p->waitForStarted(10000)) {
+    if (error) *error = tr("Could not start the worker %1: %2").arg(QDir::toNativeSeparators(cliPath_), p->errorString());
+    p->deleteLater();
+    return false;
+  }
+  auto* w = new Worker;
+  w->process = p;
+  w->pid = p->processId();
+  w->id = QString::fromStdString(nas::thisHostName()) + QLatin1Char(':') + QString::number(w->pid);
+  workers_.append(w);
+  connect(p, &QProcess::finished, this, [this, p](int code, QProcess::ExitStatus st) { onWorkerExited(p, code, st); });
+  return true;
+}
+
+void JobController::onWorkerExited(QProcess* process, int exitCode, QProcess::ExitStatus status) {
+  auto it = std::find_if(workers_.begin(), workers_.end(), [process](Worker* w) { return w->process == process; });
+  if (it == workers_.end()) return;
+  Worker* w = *it;
+  workers_.erase(it);
+  const bool crashed = status == QProcess::CrashExit || exitCode != 0;
+  QList<qint64> itsJobs;
+  for (auto j = running_.begin(); j != running_.end(); ++j)
+    if (j.value() == w->pid) itsJobs << j.key();
+  if (crashed)
+    for (qint64 id : itsJobs)
+      Q_EMIT logLine(id, status == QProcess::CrashExit
+                             ? tr("worker %1 stopped unexpectedly (crashed or was killed)").arg(w->id)
+                             : tr("worker %1 exited with code %2").arg(w->id).arg(exitCode));
+  process->deleteLater();
+  delete w;
+  // A dead worker's job is recorded at once (interrupted, re-queued per the setting), and
+  // another worker takes over when jobs wait.
+  reapDeadWorkers();
+  if (!inHand_.isEmpty()) ensureWorkers();
+}
+
+void JobController::reapDeadWorkers() {
+  if (!ws_) return;
+  try {
+    const nas::JobService::Reaped r = nas::JobService(*ws_).reap(autoRequeue_);
+    for (qint64 id : r.requeued) {
+      running_.remove(id);
+      Q_EMIT logLine(id, tr("re-queued: its worker is gone"));
+    }
+    for (qint64 id : r.interrupted) {
+      if (!inHand_.contains(id)) continue;
+      const nas::JobRecord rec = ws_->job(id);
+      setInHand(id, false);
+      Q_EMIT jobFinished(id, QString::fromLatin1(nas::jobStatusName(rec.status)), QString::fromStdString(rec.error));
+    }
+  } catch (const std::exception& e) {
+    Q_EMIT logLine(0, tr("reaping dead workers: %1").arg(errorText(e)));
   }
 }
 
 void JobController::stopAll(int waitMs) {
-  const QList<qint64> ids = workers_.keys();
-  for (qint64 id : ids) cancel(id);
+  for (qint64 id : inHand_.values()) cancel(id);
+  for (Worker* w : workers_) {
+    w->stopping = true;
+    if (w->process && w->process->state() != QProcess::NotRunning)
+      w->process->terminate();  // SIGTERM: the worker cancels its job cleanly and exits
+  }
   QDeadlineTimer deadline(waitMs);
-  for (qint64 id : ids) {
-    Worker* w = workers_.value(id);
-    if (!w || !w->process) continue;
+  for (Worker* w : QList<Worker*>(workers_)) {
+    if (!workers_.contains(w) || !w->process) continue;
     const qint64 left = deadline.remainingTime();
     if (left > 0) w->process->waitForFinished(static_cast<int>(left));
-    // waitForFinished delivered finished(): the worker may be gone from the map already.
+    // waitForFinished delivered finished(): the worker may be gone from the list already.
   }
   // Whatever is still busy finishes its cancellation on its own.
   if (!workers_.isEmpty()) detachAll();
+  for (qint64 id : inHand_.values()) setInHand(id, false);
 }
 
 void JobController::detachAll() {
-  for (auto it = workers_.begin(); it != workers_.end(); ++it) {
-    Worker* w = it.value();
+  for (Worker* w : workers_) {
     if (w->process) {
-      w->process->disconnect(this);
       disconnect(w->process, nullptr, this, nullptr);
-      // Close our pipe ends (the worker ignores SIGPIPE) and let the QProcess object leak on
-      // purpose: destroying a QProcess kills its child, which is what "leave running" avoids.
-      w->process->closeReadChannel(QProcess::StandardOutput);
-      w->process->closeReadChannel(QProcess::StandardError);
+      // Let the QProcess object leak on purpose: destroying a QProcess kills its child, which is
+      // what "leave running" avoids. Its output goes to /dev/null, so no pipe can fill up.
       w->process->setParent(nullptr);
       w->process = nullptr;
     }
     delete w;
   }
   workers_.clear();
-  Q_EMIT runningCountChanged(0);
-}
-
-void JobController::onReadyStdout(qint64 jobId) {
-  Worker* w = workers_.value(jobId);
-  if (!w || !w->process) return;
-  w->stdoutBuffer += w->process->readAllStandardOutput();
-  int nl;
-  while ((nl = w->stdoutBuffer.indexOf('\n')) >= 0) {
-    QByteArray line = w->stdoutBuffer.left(nl);
-    w->stdoutBuffer.remove(0, nl + 1);
-    handleLine(jobId, *w, line.trimmed());
-    if (workers_.value(jobId) != w) return;
-  }
-}
-
-void JobController::onReadyStderr(qint64 jobId) {
-  Worker* w = workers_.value(jobId);
-  if (!w || !w->process) return;
-  w->stderrBuffer += w->process->readAllStandardError();
-  int nl;
-  while ((nl = w->stderrBuffer.indexOf('\n')) >= 0) {
-    QString line = QString::fromUtf8(w->stderrBuffer.left(nl)).trimmed();
-    w->stderrBuffer.remove(0, nl + 1);
-    if (line.isEmpty()) continue;
-    w->stderrTail << line;
-    while (w->stderrTail.size() > kStderrTailLines) w->stderrTail.removeFirst();
-    Q_EMIT logLine(jobId, line);
-    // A slot may have finished (and deleted) this worker, e.g. through a nested event loop.
-    if (workers_.value(jobId) != w) return;
-  }
-}
-
-void JobController::handleLine(qint64 jobId, Worker& w, const QByteArray& line) {
-  if (line.isEmpty()) return;
-  const nas::Json j = nas::Json::parse(line.constData(), line.constData() + line.size(), nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("event")) {
-    Q_EMIT logLine(jobId, QString::fromUtf8(line));
-    return;
-  }
-  try {
-    const std::string event = j.value("event", std::string());
-    if (event == "progress") {
-      Q_EMIT progressChanged(jobId, j.value("fraction", 0.0), QString::fromStdString(j.value("stage", std::string())));
-    } else if (event == "metric") {
-      Q_EMIT metricReceived(jobId, QString::fromStdString(j.value("series", std::string())),
-                            j.value("step", static_cast<std::int64_t>(0)), j.value("value", 0.0));
-    } else if (event == "log") {
-      Q_EMIT logLine(jobId, QString::fromStdString(j.value("line", std::string())));
-    } else if (event == "finished") {
-      w.sawFinished = true;
-      w.finishedStatus = QString::fromStdString(j.value("status", std::string("failed")));
-      w.finishedError = QString::fromStdString(j.value("error", std::string()));
-    } else {
-      Q_EMIT logLine(jobId, QString::fromUtf8(line));
-    }
-  } catch (const std::exception&) {
-    // A field of the wrong type: show the line rather than lose it.
-    Q_EMIT logLine(jobId, QString::fromUtf8(line));
-  }
-}
-
-void JobController::onProcessFinished(qint64 jobId, int exitCode, QProcess::ExitStatus exitStatus) {
-  if (!workers_.value(jobId)) return;
-  // Drain what is left in the pipes (the last lines often arrive with the exit). Both emit
-  // signals whose slots may re-enter this controller, so the worker is looked up afresh.
-  onReadyStdout(jobId);
-  onReadyStderr(jobId);
-  Worker* w = workers_.value(jobId);
-  if (!w) return;
-  if (!w->stdoutBuffer.trimmed().isEmpty()) {
-    const QByteArray rest = w->stdoutBuffer.trimmed();
-    w->stdoutBuffer.clear();
-    handleLine(jobId, *w, rest);
-    w = workers_.value(jobId);
-    if (!w) return;
-  }
-  if (w->sawFinished) {
-    finishWorker(jobId, w->finishedStatus, w->finishedError);
-    return;
-  }
-  if (exitStatus == QProcess::NormalExit && (exitCode == 0 || exitCode == 2 || exitCode == 3)) {
-    finishWorker(jobId, statusFromExitCode(exitCode), w->stderrTail.isEmpty() ? QString() : w->stderrTail.last());
-    return;
-  }
-  // The worker died without recording an outcome (crash, kill -9, out of memory).
-  QString msg = exitStatus == QProcess::CrashExit
-                    ? tr("The worker process stopped unexpectedly (crashed or was killed).")
-                    : tr("The worker process exited with code %1.").arg(exitCode);
-  if (!w->stderrTail.isEmpty()) msg += QLatin1Char(' ') + w->stderrTail.last();
-  if (w->cancelRequested) {
-    try {
-      if (ws_ && ws_->job(jobId).status == nas::JobStatus::Running)
-        ws_->setJobStatus(jobId, nas::JobStatus::Cancelled);
-    } catch (const std::exception&) {
-    }
-    finishWorker(jobId, QStringLiteral("cancelled"), QString());
-    return;
-  }
-  markFailed(jobId, msg);
-  finishWorker(jobId, QStringLiteral("failed"), msg);
-}
-
-void JobController::onProcessError(qint64 jobId, QProcess::ProcessError error) {
-  if (error != QProcess::FailedToStart) return;  // the others are followed by finished()
-  Worker* w = workers_.value(jobId);
-  if (!w) return;
-  QString msg = tr("Could not start the worker %1: %2")
-                    .arg(QDir::toNativeSeparators(cliPath_), w->process ? w->process->errorString() : QString());
-  markFailed(jobId, msg);
-  finishWorker(jobId, QStringLiteral("failed"), msg);
-}
-
-void JobController::markFailed(qint64 jobId, const QString& message) {
-  if (!ws_) return;
-  try {
-    const nas::JobRecord rec = ws_->job(jobId);
-    if (rec.status == nas::JobStatus::Running || rec.status == nas::JobStatus::Queued)
-      ws_->setJobStatus(jobId, nas::JobStatus::Failed, message.toStdString());
-  } catch (const std::exception& e) {
-    Q_EMIT logLine(jobId, QString::fromUtf8(nas::toError(e).what()));
-  }
-}
-
-void JobController::finishWorker(qint64 jobId, QString status, QString error) {
-  Worker* w = workers_.take(jobId);
-  if (!w) return;
-  if (w->process) {
-    w->process->disconnect(this);
-    w->process->deleteLater();
-  }
-  delete w;
-  Q_EMIT jobFinished(jobId, status, error);
-  Q_EMIT runningCountChanged(workers_.size());
+  running_.clear();
+  const bool had = !inHand_.isEmpty();
+  inHand_.clear();
+  if (had) Q_EMIT runningCountChanged(0);
 }
 
 }  // namespace nas::ui

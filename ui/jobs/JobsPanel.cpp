@@ -213,6 +213,23 @@ void JobsPanel::appendLog(qint64 id, const QString& line) {
   }
 }
 
+void JobsPanel::appendLogLines(const std::vector<nas::JobLogLine>& lines) {
+  for (const nas::JobLogLine& l : lines) {
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(l.at * 1000.0));
+    const QString stamped =
+        QLocale().toString(at.time(), QStringLiteral("HH:mm:ss  ")) + QString::fromStdString(l.line);
+    QStringList& kept = logs_[l.jobId];
+    kept << stamped;
+    if (kept.size() > kMaxLogLines) kept.erase(kept.begin(), kept.begin() + (kept.size() - kMaxLogLines));
+    if (l.jobId == shownLogJob_) {
+      QScrollBar* sb = logView_->verticalScrollBar();
+      const bool atEnd = sb->value() >= sb->maximum() - 2;
+      logView_->appendPlainText(stamped);
+      if (atEnd) sb->setValue(sb->maximum());
+    }
+  }
+}
+
 void JobsPanel::clearLogs() {
   logs_.clear();
   shownLogJob_ = -1;
@@ -269,7 +286,9 @@ void JobsPanel::refreshDetails() {
   };
   html += QStringLiteral("<p style='color:#8a93a0; margin-top:8px'>%1 %2 · %3 %4%5</p>")
               .arg(tr("Created"), when(r->createdAt), tr("started"), when(r->startedAt),
-                   r->pid > 0 ? QStringLiteral(" · pid %1").arg(r->pid) : QString());
+                   !r->worker.empty() ? QStringLiteral(" · worker %1").arg(QString::fromStdString(r->worker))
+                   : r->pid > 0       ? QStringLiteral(" · pid %1").arg(r->pid)
+                                      : QString());
   const int scroll = details_->verticalScrollBar()->value();
   details_->setHtml(html);
   details_->verticalScrollBar()->setValue(scroll);
@@ -279,7 +298,7 @@ void JobsPanel::refreshDetails() {
     const QStringList lines = logs_.value(id);
     logView_->setPlainText(lines.isEmpty() ? QString() : lines.join(QLatin1Char('\n')));
     if (lines.isEmpty())
-      logView_->setPlaceholderText(tr("Log lines of workers started from this window appear here."));
+      logView_->setPlaceholderText(tr("The job's log appears here as its worker writes it into the workspace."));
     logView_->verticalScrollBar()->setValue(logView_->verticalScrollBar()->maximum());
   }
 }

@@ -1,12 +1,17 @@
 #pragma once
 // The contents of the Jobs dock: a tool bar (new, start/resume, cancel, delete), the job table
 // (JobListModel through a sort proxy, progress drawn by ProgressBarDelegate) and, beside it,
-// the selected job's details (parameters, result, error) and its worker's log.
+// the selected job's details (parameters, result, error) and its log: the lines its worker wrote
+// into the workspace (WorkspaceWatcher::logPolled), for any job, wherever it was started, plus
+// this window's own notes (appendLog).
 
 #include <QHash>
 #include <QList>
 #include <QStringList>
 #include <QWidget>
+#include <vector>
+
+#include "store/Records.h"
 
 class QAction;
 class QLabel;
@@ -39,6 +44,8 @@ class JobsPanel : public QWidget {
   void selectJob(qint64 id);
 
   void appendLog(qint64 id, const QString& line);
+  // Lines read from the workspace's job log, stamped with the time the worker wrote them.
+  void appendLogLines(const std::vector<nas::JobLogLine>& lines);
   QStringList log(qint64 id) const { return logs_.value(id); }
   void clearLogs();
 

@@ -49,14 +49,16 @@ void WorkspacePoller::pollNow() {
     MetricRows rows;
     if (lastMetricRow_ < 0) {
       // Prime: remember where the table ends; views load the history they need themselves.
-      auto all = ws_->metricsSince(0);
-      lastMetricRow_ = all.empty() ? 0 : all.back().rowId;
+      lastMetricRow_ = ws_->lastMetricRowId();
     } else {
       rows = ws_->metricsSince(lastMetricRow_);
       if (!rows.empty()) lastMetricRow_ = rows.back().rowId;
     }
+    LogLines lines = ws_->jobLogSince(lastLogLine_);
+    if (!lines.empty()) lastLogLine_ = lines.back().id;
     Q_EMIT jobsPolled(ws_->jobs());
     if (!rows.empty()) Q_EMIT metricsPolled(rows);
+    if (!lines.empty()) Q_EMIT logPolled(lines);
     const qint64 archCount = ws_->architectureCount();
     if (archCount != lastArchCount_) {
       lastArchCount_ = archCount;
@@ -79,6 +81,7 @@ WorkspaceWatcher::WorkspaceWatcher(const QString& path, int intervalMs, QObject*
     : QObject(parent), path_(path), threaded_(true) {
   qRegisterMetaType<nas::ui::JobSnapshot>("nas::ui::JobSnapshot");
   qRegisterMetaType<nas::ui::MetricRows>("nas::ui::MetricRows");
+  qRegisterMetaType<nas::ui::LogLines>("nas::ui::LogLines");
   thread_.setObjectName(QStringLiteral("WorkspaceWatcher"));
   poller_ = new WorkspacePoller(path, intervalMs);
   poller_->moveToThread(&thread_);
@@ -100,6 +103,7 @@ WorkspaceWatcher::WorkspaceWatcher(nas::Workspace* ws, int intervalMs, QObject* 
 void WorkspaceWatcher::connectPoller() {
   connect(poller_, &WorkspacePoller::jobsPolled, this, &WorkspaceWatcher::jobsPolled);
   connect(poller_, &WorkspacePoller::metricsPolled, this, &WorkspaceWatcher::metricsPolled);
+  connect(poller_, &WorkspacePoller::logPolled, this, &WorkspaceWatcher::logPolled);
   connect(poller_, &WorkspacePoller::architecturesChanged, this, &WorkspaceWatcher::architecturesChanged);
   connect(poller_, &WorkspacePoller::pollFailed, this, &WorkspaceWatcher::pollFailed);
 }

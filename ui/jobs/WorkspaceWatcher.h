@@ -1,21 +1,19 @@
 #pragma once
-// Polls a workspace. The workspace is the source of truth: jobs started from the CLI, by
-// another window or in a previous session show up here, as do the metric points and
-// evaluations their workers write. Every `intervalMs` a WorkspacePoller reads the jobs table,
-// the metric rows appended since the last poll (Workspace::metricsSince) and the architecture
-// count, and emits them. (Qt 6 needs no Q_DECLARE_METATYPE for the std::vector payloads.)
+// Watches a workspace: the only channel from the workers back to the window. Jobs started from
+// the CLI, by another window or in a previous session show up here, as do the metric points,
+// log lines and evaluations their workers write. Every `intervalMs` a WorkspacePoller reads the
+// jobs table, the metric rows and job-log lines appended since the last poll
+// (Workspace::metricsSince, jobLogSince) and the architecture count, and emits them. (Qt 6
+// needs no Q_DECLARE_METATYPE for the std::vector payloads.)
 //
 // Two modes:
-//  * shared: polls the caller's Workspace on the caller's thread. The main window uses this:
-//    it keeps ONE connection per workspace file in the GUI process. Each Workspace::open reads
-//    the SQLite header through a separate file descriptor (store/FileCheck.cpp); closing it
-//    drops every POSIX lock the process holds on the file (sqlite.org/howtocorrupt.html §2.2),
-//    so a second connection lets a worker that closes its own delete the WAL under the first.
-//    The reads are short and WAL readers never wait for the writer, so polling here costs the
-//    GUI thread about a millisecond every 500 ms (see tests/bench/ui).
-//  * threaded: opens its own read-only Workspace in a QThread and delivers queued signals.
-//    Safe only when no other connection to the file is open in this process (until the header
-//    check stops closing a descriptor on a file SQLite has open).
+//  * threaded (the window's): the poller opens its own read-only Workspace in a QThread and
+//    delivers queued signals, so no read ever runs on the GUI thread. Several connections to
+//    one file in this process are safe (core/store/OpenFiles).
+//  * shared: polls the caller's Workspace on the caller's thread, for tests and tools that
+//    have no event loop to spare a thread for.
+// The first poll reports every stored log line (the log of any job, also an earlier one) but
+// no old metric rows (views load the history they need themselves).
 
 #include <QObject>
 #include <QString>
@@ -33,6 +31,7 @@ namespace nas::ui {
 
 using JobSnapshot = std::vector<nas::JobRecord>;
 using MetricRows = std::vector<nas::Workspace::MetricRow>;
+using LogLines = std::vector<nas::JobLogLine>;
 
 // Lives in the watcher's thread. Public for tests; use WorkspaceWatcher.
 class WorkspacePoller : public QObject {
@@ -51,6 +50,7 @@ class WorkspacePoller : public QObject {
  Q_SIGNALS:
   void jobsPolled(const nas::ui::JobSnapshot& jobs);
   void metricsPolled(const nas::ui::MetricRows& rows);
+  void logPolled(const nas::ui::LogLines& lines);
   void architecturesChanged(qint64 count);
   void pollFailed(const QString& message);
 
@@ -64,6 +64,7 @@ class WorkspacePoller : public QObject {
   bool shared_ = false;
   QTimer* timer_ = nullptr;
   std::int64_t lastMetricRow_ = -1;  // -1: not primed yet (history is loaded by the views)
+  std::int64_t lastLogLine_ = 0;     // every line is reported once, the old ones on the first poll
   qint64 lastArchCount_ = -1;
   QString lastError_;
   bool stopped_ = false;
@@ -86,6 +87,7 @@ class WorkspaceWatcher : public QObject {
  Q_SIGNALS:
   void jobsPolled(const nas::ui::JobSnapshot& jobs);
   void metricsPolled(const nas::ui::MetricRows& rows);
+  void logPolled(const nas::ui::LogLines& lines);
   void architecturesChanged(qint64 count);
   void pollFailed(const QString& message);
 

@@ -7,9 +7,9 @@
 #include <QPixmap>
 #include <QSet>
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
 #include <cmath>
+
+#include "jobs/JobService.h"
 
 namespace nas::ui {
 
@@ -45,7 +45,8 @@ bool sameRecord(const nas::JobRecord& a, const nas::JobRecord& b) {
   return a.status == b.status && a.progress == b.progress && a.stage == b.stage && a.error == b.error &&
          a.resultJson == b.resultJson && a.cancelRequested == b.cancelRequested && a.pid == b.pid &&
          a.startedAt == b.startedAt && a.finishedAt == b.finishedAt && a.updatedAt == b.updatedAt &&
-         a.method == b.method && a.specJson == b.specJson;
+         a.method == b.method && a.specJson == b.specJson && a.worker == b.worker && a.attempts == b.attempts &&
+         a.heartbeatAt == b.heartbeatAt;
 }
 
 }  // namespace
@@ -82,23 +83,21 @@ JobListModel::JobListModel(QObject* parent) : QAbstractTableModel(parent), pidAl
     statusIcons_.insert(static_cast<int>(s), dotIcon(jobDisplayStatusColor(s)));
 }
 
-bool JobListModel::pidAlive(qint64 pid) {
-  if (pid <= 0) return true;  // unknown: the worker has not reported its pid yet
-  if (::kill(static_cast<pid_t>(pid), 0) == 0) return true;
-  return errno == EPERM;  // exists, owned by someone else
-}
+bool JobListModel::pidAlive(qint64 pid) { return nas::processAlive(pid); }
 
 void JobListModel::setPidAliveFunction(PidAliveFn fn) { pidAlive_ = fn ? std::move(fn) : PidAliveFn(&JobListModel::pidAlive); }
 
 JobDisplayStatus JobListModel::computeStatus(const nas::JobRecord& r) const {
-  switch (r.status) {
+  // Core's one definition of a live worker (JobLiveness), with this model's pid probe.
+  nas::JobLiveness liveness;
+  liveness.probe = [this](std::int64_t pid) { return pidAlive_(pid); };
+  switch (liveness.effectiveStatus(r, nas::nowUnixSeconds())) {
     case nas::JobStatus::Queued: return JobDisplayStatus::Queued;
-    case nas::JobStatus::Running:
-      if (!pidAlive_(r.pid)) return JobDisplayStatus::Interrupted;
-      return r.cancelRequested ? JobDisplayStatus::Cancelling : JobDisplayStatus::Running;
+    case nas::JobStatus::Running: return r.cancelRequested ? JobDisplayStatus::Cancelling : JobDisplayStatus::Running;
     case nas::JobStatus::Done: return JobDisplayStatus::Done;
     case nas::JobStatus::Failed: return JobDisplayStatus::Failed;
     case nas::JobStatus::Cancelled: return JobDisplayStatus::Cancelled;
+    case nas::JobStatus::Interrupted: return JobDisplayStatus::Interrupted;
   }
   return JobDisplayStatus::Queued;
 }
@@ -284,6 +283,7 @@ QVariant JobListModel::data(const QModelIndex& index, int role) const {
       case StartedColumn: return timeText(r.startedAt);
       case FinishedColumn: return timeText(r.finishedAt);
       case ErrorColumn: return QString::fromStdString(r.error).section(QLatin1Char('\n'), 0, 0);
+      case WorkerColumn: return QString::fromStdString(r.worker);
       default: return {};
     }
   }
@@ -297,6 +297,7 @@ QVariant JobListModel::data(const QModelIndex& index, int role) const {
       case StartedColumn: return r.startedAt;
       case FinishedColumn: return r.finishedAt;
       case ErrorColumn: return QString::fromStdString(r.error);
+      case WorkerColumn: return QString::fromStdString(r.worker);
       default: return {};
     }
   }
@@ -314,11 +315,14 @@ QVariant JobListModel::data(const QModelIndex& index, int role) const {
     switch (col) {
       case StatusColumn:
         if (e.status == JobDisplayStatus::Interrupted)
-          return tr("The worker of this job (pid %1) is gone: it crashed or was killed. Resume continues from the "
-                    "last checkpoint.")
-              .arg(r.pid);
+          return tr("The worker of this job (%1) is gone: it crashed, was killed or stopped heartbeating. Resume "
+                    "continues from the last checkpoint.")
+              .arg(r.worker.empty() ? QStringLiteral("pid %1").arg(r.pid) : QString::fromStdString(r.worker));
         return jobDisplayStatusName(e.status);
       case ErrorColumn: return QString::fromStdString(r.error);
+      case WorkerColumn:
+        return r.worker.empty() ? QString()
+                                : tr("Run by worker %1 (attempt %2)").arg(QString::fromStdString(r.worker)).arg(r.attempts);
       case ProgressColumn: return stageOf(e);
       case StartedColumn:
         return r.startedAt > 0 ? QLocale().toString(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(r.startedAt)))
@@ -344,6 +348,7 @@ QVariant JobListModel::headerData(int section, Qt::Orientation orientation, int 
       case StartedColumn: return tr("Started");
       case FinishedColumn: return tr("Finished");
       case ErrorColumn: return tr("Error");
+      case WorkerColumn: return tr("Worker");
       default: return {};
     }
   }

@@ -5,8 +5,9 @@
 // selection and scroll position survive the 500 ms polling. Live progress from a worker's
 // progress lines is overlaid with applyProgress() so the bars move between polls.
 //
-// A job the store calls "running" whose worker process no longer exists (crash, kill -9) is
-// shown as "interrupted": the pid is checked with kill(pid, 0) (replaceable for tests).
+// A job the store calls "running" whose worker is gone (crash, kill -9, no heartbeat) is shown as
+// "interrupted", by core's one definition (nas::JobLiveness); its pid probe is replaceable for
+// tests. The Worker column says which worker runs (or ran) each job.
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -29,7 +30,7 @@ class JobListModel : public QAbstractTableModel {
 
  public:
   enum Column { IdColumn = 0, MethodColumn, StatusColumn, ProgressColumn, ElapsedColumn, StartedColumn,
-                FinishedColumn, ErrorColumn, ColumnCount };
+                FinishedColumn, ErrorColumn, WorkerColumn, ColumnCount };
   enum Role {
     JobIdRole = Qt::UserRole + 1,  // qint64
     ProgressRole,                  // double 0..1
@@ -47,7 +48,7 @@ class JobListModel : public QAbstractTableModel {
   // inserted at the top (they are the newest).
   void setJobs(const std::vector<nas::JobRecord>& jobs);
   void clear();
-  // Progress from a worker's progress line; ignored for unknown jobs.
+  // Progress known before the next snapshot (e.g. from a live view); ignored for unknown jobs.
   void applyProgress(qint64 id, double fraction, const QString& stage);
   // Refreshes the elapsed column of running jobs (call once a second).
   void tick();
