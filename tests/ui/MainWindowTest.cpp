@@ -86,6 +86,26 @@ TEST(MainWindow, ShowsJobsWrittenByOtherProcesses) {
   window.close();
 }
 
+TEST(MainWindow, LiveMetricsAndLogLinesArriveThroughTheWorkspace) {
+  const QString path = nas::ui::test::newWorkspacePath(QStringLiteral("live"));
+  MainWindow window;
+  window.setPollInterval(50);
+  window.show();
+  ASSERT_TRUE(window.openWorkspace(path, nullptr, true));
+  auto other = nas::Workspace::open(path.toStdString());  // a worker's connection
+  const nas::JobId id = other->createJob("tabular-search", R"({"method":"tabular-search","params":{}})");
+  ASSERT_TRUE(waitFor([&] { return window.jobModel()->rowOf(id) >= 0; }, 5000));
+  window.jobsPanel()->selectJob(id);
+  ASSERT_TRUE(waitFor([&] { return window.curveView()->jobs() == QList<qint64>{id}; }, 5000));
+  other->appendMetrics(id, {{"best_so_far", 1, 90.0}, {"best_so_far", 2, 91.0}});
+  other->appendJobLog(id, {{0, id, 0, "a line from the worker"}});
+  EXPECT_TRUE(waitFor([&] { return window.curveView()->pointCount(id, QStringLiteral("best_so_far")) == 2; }, 5000))
+      << window.curveView()->pointCount(id, QStringLiteral("best_so_far"));
+  EXPECT_TRUE(waitFor([&] { return window.jobsPanel()->log(id).join('\n').contains(QStringLiteral("from the worker")); },
+                      5000));
+  window.close();
+}
+
 TEST(NewJobDialog, ListsMethodsAndRefusesInvalidParameters) {
   nas::Engine engine(false);
   nas::ui::NewJobDialog dialog(engine.methods());

@@ -5,56 +5,40 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
-#include <QFile>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QGuiApplication>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
-#include <QMenu>
-#include <QMenuBar>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
-#include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTimer>
-#include <QToolBar>
 
 #include "app/AboutDialog.h"
+#include "app/MainMenus.h"
 #include "app/Resources.h"
+#include "app/ResultsTab.h"
+#include "app/WorkspaceFiles.h"
+#include "app/WorkspaceSession.h"
 #include "charts/CurveView.h"
 #include "common/Error.h"
 #include "common/Paths.h"
 #include "engine/Engine.h"
-#include "forms/NewJobDialog.h"
-#include "jobs/JobService.h"
-#include "jobs/JobController.h"
 #include "generate/GeneratePanel.h"
-#include "latency/LatencyView.h"
-#include "search/SearchProgressPanel.h"
+#include "jobs/JobController.h"
 #include "jobs/JobsPanel.h"
-#include "jobs/WorkspaceWatcher.h"
+#include "latency/LatencyView.h"
 #include "models/JobListModel.h"
-#include "widgets/Plural.h"
+#include "search/SearchProgressPanel.h"
 #include "store/Workspace.h"
-#include "views/ArchTableView.h"
-#include "views/ArchitectureView.h"
-#include "views/ScatterView.h"
 
 namespace nas::ui {
 
 namespace {
 
-constexpr int kMaxRecent = 8;
 constexpr int kStateVersion = 1;
-constexpr int kStopWaitMs = 4000;
-const char* kWorkspaceFilter = QT_TRANSLATE_NOOP("MainWindow", "NAS Studio workspaces (*.nasdb);;All files (*)");
 
 QString errorText(const std::exception& e) { return QString::fromUtf8(nas::toError(e).what()); }
 
@@ -70,14 +54,76 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   jobModel_ = new JobListModel(this);
   controller_ = new JobController(this);
+  JobActions::Context context;
+  context.window = this;
+  context.controller = controller_;
+  context.model = jobModel_;
+  context.panel = [this] { return jobsPanel_; };
+  context.workspace = [this] { return workspace(); };
+  context.engine = [this]() -> nas::Engine& { return engine(); };
+  context.reportError = [this](const QString& title, const QString& msg) { reportError(title, msg); };
+  context.showStatus = [this](const QString& msg, int ms) { statusBar()->showMessage(msg, ms); };
+  context.showCurves = [this] { tabs_->setCurrentWidget(curves_); };
+  context.pollSoon = [this] { session_->pollSoon(); };
+  jobActions_ = new JobActions(std::move(context), this);
 
+  createTabs();
+  createActions();
+  createDocks();
+  createMenus();
+  createStatusBar();
+
+  WorkspaceSession::Views views;
+  views.jobs = jobModel_;
+  views.controller = controller_;
+  views.panel = jobsPanel_;
+  views.curves = curves_;
+  views.results = results_;
+  views.generate = generate_;
+  views.latency = latency_;
+  views.search = search_;
+  views.showStatus = [this](const QString& msg, int ms) { statusBar()->showMessage(msg, ms); };
+  views.jobsChanged = [this] { jobActions_->updateRunningLabel(); };
+  session_ = new WorkspaceSession(std::move(views), this);
+
+  jobActions_->wire();
+  connect(jobsPanel_, &JobsPanel::selectionChanged, this, &MainWindow::onSelectionChanged);
+  connect(jobsPanel_, &JobsPanel::jobActivated, this, [this](qint64) { tabs_->setCurrentWidget(curves_); });
+  // A job that ends may have evaluated architectures the views already list (new evaluations
+  // do not change the architecture count the poller watches).
+  connect(jobModel_, &JobListModel::statusChanged, this, [this](qint64, JobDisplayStatus, JobDisplayStatus to) {
+    if (to == JobDisplayStatus::Done || to == JobDisplayStatus::Failed || to == JobDisplayStatus::Cancelled) {
+      results_->refresh();
+      generate_->refreshJobs();  // a finished job may have a trained generator now
+      latency_->refresh();       // a latency-profile job may have filled a profile
+    }
+  });
+
+  readSettings();
+  updateTitle();
+}
+
+MainWindow::~MainWindow() {
+  // Stop polling before the workspace goes; the controller (a child) stops its own workers.
+  session_->stopWatching();
+}
+
+ScatterView* MainWindow::scatterView() const { return results_->scatter(); }
+ArchTableView* MainWindow::archTableView() const { return results_->table(); }
+ArchitectureView* MainWindow::architectureView() const { return results_->view(); }
+
+// ---------------------------------------------------------------------------------- setup
+
+void MainWindow::createTabs() {
   tabs_ = new QTabWidget(this);
   tabs_->setObjectName(QStringLiteral("centralTabs"));
   tabs_->setDocumentMode(true);
   tabs_->setMovable(true);
   curves_ = new CurveView(tabs_);
   tabs_->addTab(curves_, icon("series"), tr("Curves"));
-  createArchitectureViews();
+  results_ = new ResultsTab(tabs_);
+  tabs_->addTab(results_, icon("fit"), tr("Search Results"));
+  connect(results_, &ResultsTab::message, this, [this](const QString& msg) { statusBar()->showMessage(msg, 8000); });
   // Live generation: sliders over a job's trained generator (Ctrl+3). The registry (plugins)
   // is loaded only when a generator is first opened.
   generate_ = new GeneratePanel(tabs_);
@@ -91,61 +137,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   search_ = new SearchProgressPanel(tabs_);
   tabs_->addTab(search_, tr("Search Progress"));
   connect(search_, &SearchProgressPanel::archActivated, this, [this](qint64 id) {
-    try {
-      archView_->showArchitecture(id);
-      tabs_->setCurrentWidget(resultsTab_);
-    } catch (const std::exception& e) {
-      statusBar()->showMessage(errorText(e), 6000);
-    }
+    results_->showArchitecture(id);
+    tabs_->setCurrentWidget(results_);
   });
   setCentralWidget(tabs_);
-
-  createActions();
-  createDocks();
-  createMenus();
-  createStatusBar();
-
-  controller_->setMaxWorkers(QSettings().value(QStringLiteral("jobs/localWorkers"), 1).toInt());
-  connect(controller_, &JobController::logLine, jobsPanel_, &JobsPanel::appendLog);
-  connect(controller_, &JobController::jobFinished, this, &MainWindow::onJobFinished);
-  connect(controller_, &JobController::jobStarted, this, [this](qint64) { updateJobActions(); });
-  connect(controller_, &JobController::runningCountChanged, this, [this] {
-    updateRunningLabel();
-    updateJobActions();
-  });
-  connect(jobsPanel_, &JobsPanel::selectionChanged, this, &MainWindow::onSelectionChanged);
-  connect(jobsPanel_, &JobsPanel::jobActivated, this, [this](qint64) { tabs_->setCurrentWidget(curves_); });
-  connect(jobModel_, &QAbstractItemModel::dataChanged, this, [this] { updateJobActions(); });
-  // A job that ends may have evaluated architectures the views already list (new evaluations
-  // do not change the architecture count the poller watches).
-  connect(jobModel_, &JobListModel::statusChanged, this, [this](qint64, JobDisplayStatus, JobDisplayStatus to) {
-    if (to == JobDisplayStatus::Done || to == JobDisplayStatus::Failed || to == JobDisplayStatus::Cancelled) {
-      refreshArchitectureViews();
-      generate_->refreshJobs();  // a finished job may have a trained generator now
-      latency_->refresh();       // a latency-profile job may have filled a profile
-    }
-  });
-
-  tickTimer_ = new QTimer(this);
-  tickTimer_->setInterval(1000);
-  connect(tickTimer_, &QTimer::timeout, this, [this] {
-    jobModel_->tick();
-    updateRunningLabel();
-  });
-  tickTimer_->start();
-
-  readSettings();
-  updateTitle();
-  updateJobActions();
-  updateRunningLabel();
 }
-
-MainWindow::~MainWindow() {
-  // Stop polling before the workspace goes; the controller (a child) stops its own workers.
-  watcher_.reset();
-}
-
-// ---------------------------------------------------------------------------------- setup
 
 void MainWindow::createActions() {
   newWorkspaceAct_ = new QAction(icon("workspace-new"), tr("&New Workspace…"), this);
@@ -163,45 +159,9 @@ void MainWindow::createActions() {
   quitAct_->setMenuRole(QAction::QuitRole);
   connect(quitAct_, &QAction::triggered, this, &QWidget::close);
 
-  newJobAct_ = new QAction(icon("job-new"), tr("&New Job…"), this);
-  newJobAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
-  newJobAct_->setStatusTip(tr("Train a network or run a search in a background worker"));
-  newJobAct_->setToolTip(tr("New job (Ctrl+J)"));
-  connect(newJobAct_, &QAction::triggered, this, &MainWindow::newJob);
-
-  startAct_ = new QAction(icon("job-start"), tr("&Start / Resume"), this);
-  startAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-  startAct_->setStatusTip(tr("Start the selected queued jobs, or resume failed, cancelled and interrupted ones"));
-  startAct_->setToolTip(tr("Start or resume the selected jobs (Ctrl+R)"));
-  connect(startAct_, &QAction::triggered, this, &MainWindow::startSelected);
-
-  cancelAct_ = new QAction(icon("job-cancel"), tr("&Cancel"), this);
-  cancelAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
-  cancelAct_->setStatusTip(tr("Stop the selected jobs cleanly; they keep their checkpoint and can be resumed"));
-  cancelAct_->setToolTip(tr("Cancel the selected jobs (Ctrl+.)"));
-  connect(cancelAct_, &QAction::triggered, this, &MainWindow::cancelSelected);
-
-  deleteAct_ = new QAction(icon("job-delete"), tr("&Delete"), this);
-  deleteAct_->setShortcut(QKeySequence::Delete);
-  deleteAct_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-  deleteAct_->setStatusTip(tr("Delete the selected jobs with their curves and checkpoints"));
-  connect(deleteAct_, &QAction::triggered, this, &MainWindow::deleteSelected);
-
   refreshAct_ = new QAction(tr("&Refresh"), this);
   refreshAct_->setShortcut(QKeySequence::Refresh);
   connect(refreshAct_, &QAction::triggered, this, &MainWindow::refreshNow);
-
-  workersAct_ = new QAction(tr("Local &Workers…"), this);
-  workersAct_->setStatusTip(tr("How many worker processes of this window run queued jobs at once"));
-  connect(workersAct_, &QAction::triggered, this, [this] {
-    bool ok = false;
-    const int n = QInputDialog::getInt(this, tr("Local Workers"),
-                                       tr("Worker processes that run queued jobs at the same time:"),
-                                       controller_->maxWorkers(), 1, 64, 1, &ok);
-    if (!ok) return;
-    controller_->setMaxWorkers(n);
-    QSettings().setValue(QStringLiteral("jobs/localWorkers"), n);
-  });
 
   fitAct_ = new QAction(icon("fit"), tr("&Fit Curves"), this);
   fitAct_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
@@ -222,9 +182,10 @@ void MainWindow::createActions() {
 }
 
 void MainWindow::createDocks() {
+  JobActions* a = jobActions_;
   jobsPanel_ = new JobsPanel(jobModel_, this);
-  jobsPanel_->setActions({newJobAct_, nullptr, startAct_, cancelAct_, nullptr, deleteAct_},
-                         {startAct_, cancelAct_, nullptr, deleteAct_});
+  jobsPanel_->setActions({a->newJobAction(), nullptr, a->startAction(), a->cancelAction(), nullptr, a->deleteAction()},
+                         {a->startAction(), a->cancelAction(), nullptr, a->deleteAction()});
   jobsDock_ = new QDockWidget(tr("Jobs"), this);
   jobsDock_->setObjectName(QStringLiteral("jobsDock"));
   jobsDock_->setWidget(jobsPanel_);
@@ -235,179 +196,38 @@ void MainWindow::createDocks() {
 }
 
 void MainWindow::createMenus() {
-  QMenu* file = menuBar()->addMenu(tr("&File"));
-  file->addAction(newWorkspaceAct_);
-  file->addAction(openWorkspaceAct_);
-  recentMenu_ = file->addMenu(tr("Open &Recent"));
-  file->addSeparator();
-  file->addAction(quitAct_);
-  rebuildRecentMenu();
-
-  QMenu* job = menuBar()->addMenu(tr("&Job"));
-  job->addAction(newJobAct_);
-  job->addSeparator();
-  job->addAction(startAct_);
-  job->addAction(cancelAct_);
-  job->addSeparator();
-  job->addAction(deleteAct_);
-  job->addSeparator();
-  job->addAction(workersAct_);
-
-  QMenu* view = menuBar()->addMenu(tr("&View"));
-  QAction* toggleJobs = jobsDock_->toggleViewAction();
-  toggleJobs->setText(tr("&Jobs Panel"));
-  toggleJobs->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_J));
-  view->addAction(toggleJobs);
-  view->addSeparator();
-  view->addAction(fitAct_);
-  view->addAction(exportCurvesAct_);
-  view->addSeparator();
-  view->addAction(refreshAct_);
-  // Ctrl+1 .. Ctrl+9 bring the central tabs forward in their current (movable) order, as in
-  // browsers and IDEs.
-  for (int i = 0; i < 9; ++i) {
-    auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)), this);
-    connect(shortcut, &QShortcut::activated, this, [this, i] {
-      if (i < tabs_->count()) tabs_->setCurrentIndex(i);
-    });
-  }
-
-  QMenu* help = menuBar()->addMenu(tr("&Help"));
-  help->addAction(helpAct_);
-  help->addSeparator();
-  help->addAction(aboutQtAct_);
+  MainMenuParts parts;
+  parts.newWorkspace = newWorkspaceAct_;
+  parts.openWorkspace = openWorkspaceAct_;
+  parts.quit = quitAct_;
+  parts.refresh = refreshAct_;
+  parts.fitCurves = fitAct_;
+  parts.exportCurves = exportCurvesAct_;
+  parts.help = helpAct_;
+  parts.aboutQt = aboutQtAct_;
+  parts.jobs = jobActions_;
+  parts.jobsDock = jobsDock_;
+  parts.tabs = tabs_;
+  recentMenu_ = buildMainMenus(this, parts);
+  connect(recentMenu_, &RecentWorkspacesMenu::openRequested, this, [this](const QString& p) { openWorkspace(p); });
 }
 
 void MainWindow::createStatusBar() {
-  runningLabel_ = new QLabel(this);
-  runningLabel_->setObjectName(QStringLiteral("runningLabel"));
-  runningLabel_->setContentsMargins(8, 0, 8, 0);
   workspaceLabel_ = new QLabel(this);
   workspaceLabel_->setObjectName(QStringLiteral("workspaceLabel"));
   workspaceLabel_->setContentsMargins(8, 0, 8, 0);
   workspaceLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  statusBar()->addPermanentWidget(runningLabel_);
+  statusBar()->addPermanentWidget(jobActions_->runningLabel());
   statusBar()->addPermanentWidget(workspaceLabel_);
-}
-
-// ------------------------------------------------------------------- architecture views
-//
-// The views engineer's widgets (ui/views, ui/models/ArchTable*): the "Search Results" tab
-// links a scatter (Pareto front of any two metrics) and the architecture table on the left to
-// the architecture view (cell graph, macro strip, evaluations, compare) on the right. Clicking
-// a point or selecting one row shows that architecture; selecting two compares them. They get
-// the GUI thread's workspace and are refreshed whenever the poller sees the architecture count
-// change, i.e. while a search writes evaluations.
-
-void MainWindow::createArchitectureViews() {
-  auto* results = new QSplitter(Qt::Horizontal, tabs_);
-  results->setObjectName(QStringLiteral("resultsSplitter"));
-  auto* left = new QSplitter(Qt::Vertical, results);
-  left->setObjectName(QStringLiteral("resultsLeftSplitter"));
-  scatter_ = new ScatterView(left);
-  archTable_ = new ArchTableView(left);
-  left->addWidget(scatter_);
-  left->addWidget(archTable_);
-  left->setStretchFactor(0, 3);
-  left->setStretchFactor(1, 2);
-  left->setSizes({360, 240});
-  left->setChildrenCollapsible(false);
-  archView_ = new ArchitectureView(results);
-  results->addWidget(left);
-  results->addWidget(archView_);
-  results->setStretchFactor(0, 3);
-  results->setStretchFactor(1, 2);
-  results->setSizes({900, 560});
-  results->setChildrenCollapsible(false);
-  tabs_->addTab(results, icon("fit"), tr("Search Results"));
-  resultsTab_ = results;
-
-  // While a search streams evaluations in, reloading thousands of points on every poll would
-  // stall the window: refresh at most every 1.5 s, and only while the tab is visible.
-  archRefreshTimer_ = new QTimer(this);
-  archRefreshTimer_->setSingleShot(true);
-  archRefreshTimer_->setInterval(1500);
-  connect(archRefreshTimer_, &QTimer::timeout, this, [this] {
-    if (archViewsStale_) refreshArchitectureViews();
-  });
-  connect(tabs_, &QTabWidget::currentChanged, this, [this] {
-    if (archViewsStale_ && tabs_->currentWidget() == resultsTab_) refreshArchitectureViewsNow();
-  });
-
-  auto showOne = [this](qint64 id) {
-    try {
-      archView_->showArchitecture(id);
-    } catch (const std::exception& e) {
-      statusBar()->showMessage(errorText(e), 6000);
-    }
-  };
-  auto showSelection = [this, showOne](const QList<qint64>& ids) {
-    try {
-      if (ids.size() == 2)
-        archView_->compareArchitectures(ids[0], ids[1]);
-      else if (ids.size() == 1)
-        showOne(ids[0]);
-    } catch (const std::exception& e) {
-      statusBar()->showMessage(errorText(e), 6000);
-    }
-  };
-  connect(scatter_, &ScatterView::archActivated, this, showOne);
-  connect(scatter_, &ScatterView::selectionChanged, this, showSelection);
-  connect(archTable_, &ArchTableView::archActivated, this, showOne);
-  connect(archTable_, &ArchTableView::selectionChanged, this, showSelection);
-  auto showError = [this](const QString& msg) { statusBar()->showMessage(msg, 8000); };
-  connect(scatter_, &ScatterView::errorOccurred, this, showError);
-  connect(archTable_, &ArchTableView::errorOccurred, this, showError);
-  connect(archView_, &ArchitectureView::errorOccurred, this, showError);
-}
-
-void MainWindow::setArchitectureViewsWorkspace(nas::Workspace* ws) {
-  try {
-    scatter_->setWorkspace(ws);
-    archTable_->setWorkspace(ws);
-    archView_->setWorkspace(ws);
-  } catch (const std::exception& e) {
-    statusBar()->showMessage(errorText(e), 8000);
-  }
-}
-
-void MainWindow::refreshArchitectureViews() {
-  archViewsStale_ = true;
-  if (!ws_ || tabs_->currentWidget() != resultsTab_ || !isVisible()) return;  // on showing the tab
-  if (archRefreshTimer_->isActive()) return;                                   // coalesced
-  refreshArchitectureViewsNow();
-  archRefreshTimer_->start();
-}
-
-void MainWindow::refreshArchitectureViewsNow() {
-  archViewsStale_ = false;
-  if (!ws_) return;
-  try {
-    scatter_->refresh();
-    archTable_->refresh();
-    // The first results of a fresh workspace: plot cost against accuracy rather than the
-    // FLOPs/params fallback picked while there were no metrics, and show the best cell.
-    std::string accuracy;
-    for (const std::string& m : ws_->metricNames())
-      if (m.find("acc") != std::string::npos) {
-        accuracy = m;
-        break;
-      }
-    if (!accuracy.empty() && scatter_->yMetric() == QLatin1String("params") &&
-        scatter_->xMetric() == QLatin1String("flops"))
-      scatter_->setAxes(QStringLiteral("flops"), QString::fromStdString(accuracy), scatter_->colorMetric());
-    if (!accuracy.empty() && archView_->current().id == 0 && !archView_->isComparing()) {
-      const auto best = ws_->archMetricRows(accuracy, {}, "value", true, 1);
-      if (!best.empty()) archView_->showArchitecture(best.front().archId);
-    }
-  } catch (const std::exception& e) {
-    statusBar()->showMessage(errorText(e), 8000);
-  }
 }
 
 // ------------------------------------------------------------------------------ workspace
 
-QString MainWindow::workspacePath() const { return ws_ ? QString::fromStdString(ws_->path()) : QString(); }
+QString MainWindow::workspacePath() const { return session_->path(); }
+
+nas::Workspace* MainWindow::workspace() const { return session_->workspace(); }
+
+QStringList MainWindow::recentWorkspaces() const { return RecentWorkspacesMenu::paths(); }
 
 bool MainWindow::openWorkspace(const QString& path, QString* error, bool quiet) {
   const QString abs = QFileInfo(path).absoluteFilePath();
@@ -416,69 +236,17 @@ bool MainWindow::openWorkspace(const QString& path, QString* error, bool quiet) 
     if (!quiet) reportError(tr("Open Workspace"), msg);
     return false;
   };
-  if (ws_ && QFileInfo(workspacePath()).absoluteFilePath() == abs) return true;
-  if (!settleRunningJobs(tr("switching to another workspace"))) return fail(tr("Cancelled."));
-
-  std::unique_ptr<nas::Workspace> ws;
-  try {
-    QDir().mkpath(QFileInfo(abs).absolutePath());
-    ws = nas::Workspace::open(abs.toStdString());
-  } catch (const std::exception& e) {
-    return fail(tr("Could not open %1:\n%2").arg(QDir::toNativeSeparators(abs), errorText(e)));
-  }
-
-  // Tear down the views of the old workspace before it goes.
-  watcher_.reset();
-  curves_->setWorkspace(nullptr);
-  setArchitectureViewsWorkspace(nullptr);
-  generate_->setWorkspace(nullptr);
-  latency_->setWorkspace(nullptr);
-  search_->setWorkspace(nullptr);
-  controller_->setWorkspace(nullptr);
-  jobModel_->clear();
-  jobsPanel_->clearLogs();
-
-  ws_ = std::move(ws);
-  controller_->setWorkspace(ws_.get());
-  curves_->setWorkspace(ws_.get());
-  setArchitectureViewsWorkspace(ws_.get());
-  generate_->setWorkspace(ws_.get());
-  latency_->setWorkspace(ws_.get());
-  search_->setWorkspace(ws_.get());
-  try {
-    jobModel_->setJobs(ws_->jobs());
-    // Show something useful at once: the newest running job's curves, else the newest job's.
-    qint64 pick = 0;
-    for (int row = 0; row < jobModel_->rowCount() && !pick; ++row) {
-      const qint64 id = jobModel_->idAt(row);
-      if (jobModel_->displayStatus(id) == JobDisplayStatus::Running) pick = id;
-    }
-    if (!pick && jobModel_->rowCount() > 0) pick = jobModel_->idAt(0);
-    if (pick) jobsPanel_->selectJob(pick);
-  } catch (const std::exception& e) {
-    statusBar()->showMessage(errorText(e), 8000);
-  }
-
-  // Threaded: the reads run on the watcher's thread, on a connection of its own.
-  watcher_ = std::make_unique<WorkspaceWatcher>(abs, pollIntervalMs_);
-  connect(watcher_.get(), &WorkspaceWatcher::jobsPolled, this, [this](const JobSnapshot& jobs) {
-    jobModel_->setJobs(jobs);
-    controller_->onJobsPolled(jobs);
-    updateRunningLabel();
-  });
-  connect(watcher_.get(), &WorkspaceWatcher::logPolled, jobsPanel_, &JobsPanel::appendLogLines);
-  connect(watcher_.get(), &WorkspaceWatcher::metricsPolled, curves_, &CurveView::appendRows);
-  connect(watcher_.get(), &WorkspaceWatcher::jobsPolled, search_, &SearchProgressPanel::onJobsPolled);
-  connect(watcher_.get(), &WorkspaceWatcher::metricsPolled, search_, &SearchProgressPanel::onMetricsPolled);
-  connect(watcher_.get(), &WorkspaceWatcher::architecturesChanged, this, [this] { refreshArchitectureViews(); });
-  connect(watcher_.get(), &WorkspaceWatcher::pollFailed, this,
-          [this](const QString& msg) { statusBar()->showMessage(tr("Reading the workspace: %1").arg(msg), 6000); });
-
-  addRecent(abs);
+  if (workspace() && QFileInfo(workspacePath()).absoluteFilePath() == abs) return true;
+  if (!jobActions_->settleRunningJobs(runningPolicy_, tr("switching to another workspace")))
+    return fail(tr("Cancelled."));
+  QString why;
+  session_->setPollInterval(pollIntervalMs_);
+  if (!session_->open(abs, &why)) return fail(why);
+  recentMenu_->add(abs);
   QSettings().setValue(QStringLiteral("workspace/last"), abs);
   updateTitle();
-  updateJobActions();
-  updateRunningLabel();
+  jobActions_->update();
+  jobActions_->updateRunningLabel();
   statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(abs)), 4000);
   return true;
 }
@@ -495,83 +263,20 @@ void MainWindow::openInitialWorkspace(const QString& commandLinePath) {
 }
 
 void MainWindow::newWorkspace() {
-  QSettings settings;
-  const QString dir = settings.value(QStringLiteral("workspace/dialogDir"), QDir::homePath()).toString();
-  QString path = QFileDialog::getSaveFileName(this, tr("New Workspace"),
-                                              QDir(dir).filePath(QStringLiteral("untitled.nasdb")),
-                                              tr(kWorkspaceFilter));
-  if (path.isEmpty()) return;
-  if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".nasdb");
-  settings.setValue(QStringLiteral("workspace/dialogDir"), QFileInfo(path).absolutePath());
-  if (QFileInfo(path).absoluteFilePath() == QFileInfo(workspacePath()).absoluteFilePath()) {
-    reportError(tr("New Workspace"), tr("This workspace is open. Choose another file name."));
-    return;
-  }
-  if (QFileInfo::exists(path)) {
-    // The file dialog already asked to replace it.
-    for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
-      if (QFileInfo::exists(path + suffix) && !QFile::remove(path + suffix)) {
-        reportError(tr("New Workspace"), tr("Could not replace %1.").arg(QDir::toNativeSeparators(path)));
-        return;
-      }
-    }
-  }
-  openWorkspace(path);
+  QString error;
+  const QString path = askNewWorkspacePath(this, workspacePath(), &error);
+  if (!error.isEmpty()) reportError(tr("New Workspace"), error);
+  if (!path.isEmpty()) openWorkspace(path);
 }
 
 void MainWindow::openWorkspaceDialog() {
-  QSettings settings;
-  const QString dir = settings
-                          .value(QStringLiteral("workspace/dialogDir"),
-                                 ws_ ? QFileInfo(workspacePath()).absolutePath() : QDir::homePath())
-                          .toString();
-  const QString path = QFileDialog::getOpenFileName(this, tr("Open Workspace"), dir, tr(kWorkspaceFilter));
-  if (path.isEmpty()) return;
-  settings.setValue(QStringLiteral("workspace/dialogDir"), QFileInfo(path).absolutePath());
-  openWorkspace(path);
-}
-
-QStringList MainWindow::recentWorkspaces() const {
-  return QSettings().value(QStringLiteral("workspace/recent")).toStringList();
-}
-
-void MainWindow::addRecent(const QString& path) {
-  QStringList recent = recentWorkspaces();
-  recent.removeAll(path);
-  recent.prepend(path);
-  while (recent.size() > kMaxRecent) recent.removeLast();
-  QSettings().setValue(QStringLiteral("workspace/recent"), recent);
-  rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu() {
-  if (!recentMenu_) return;
-  recentMenu_->clear();
-  const QStringList recent = recentWorkspaces();
-  int n = 0;
-  for (const QString& path : recent) {
-    const QString label = QStringLiteral("&%1  %2").arg(++n).arg(QFileInfo(path).fileName());
-    QAction* a = recentMenu_->addAction(label);
-    a->setToolTip(QDir::toNativeSeparators(path));
-    a->setStatusTip(QDir::toNativeSeparators(path));
-    a->setEnabled(QFileInfo::exists(path));
-    connect(a, &QAction::triggered, this, [this, path] { openWorkspace(path); });
-  }
-  if (recent.isEmpty()) {
-    recentMenu_->addAction(tr("No recent workspaces"))->setEnabled(false);
-  } else {
-    recentMenu_->addSeparator();
-    connect(recentMenu_->addAction(tr("Clear List")), &QAction::triggered, this, [this] {
-      QSettings().remove(QStringLiteral("workspace/recent"));
-      rebuildRecentMenu();
-    });
-  }
+  const QString path = askOpenWorkspacePath(this, workspacePath());
+  if (!path.isEmpty()) openWorkspace(path);
 }
 
 void MainWindow::updateTitle() {
   const QString path = workspacePath();
-  setWindowTitle(path.isEmpty() ? tr("NAS Studio")
-                                : tr("%1 — NAS Studio").arg(QFileInfo(path).fileName()));
+  setWindowTitle(path.isEmpty() ? tr("NAS Studio") : tr("%1 — NAS Studio").arg(QFileInfo(path).fileName()));
   if (workspaceLabel_) {
     workspaceLabel_->setText(path.isEmpty() ? tr("No workspace") : QDir::toNativeSeparators(path));
     workspaceLabel_->setToolTip(tr("The open workspace file"));
@@ -594,121 +299,11 @@ nas::Engine& MainWindow::engine() {
   return *engine_;
 }
 
-qint64 MainWindow::submitAndStart(const nas::Json& spec, QString* error) {
-  if (!ws_) {
-    if (error) *error = tr("No workspace is open.");
-    return 0;
-  }
-  qint64 id = 0;
-  try {
-    id = JobController::submit(*ws_, engine().methods(), spec);
-    jobModel_->setJobs(ws_->jobs());
-  } catch (const std::exception& e) {
-    if (error) *error = errorText(e);
-    return 0;
-  }
-  jobsPanel_->selectJob(id);
-  QString why;
-  if (!controller_->start(id, &why)) {
-    if (error) *error = why;
-    if (watcher_) watcher_->pollSoon();
-    return id;  // the job exists (marked failed); the caller shows why
-  }
-  statusBar()->showMessage(tr("Started job %1 (%2)").arg(id).arg(QString::fromStdString(spec.value("method", ""))),
-                           4000);
-  return id;
-}
-
-void MainWindow::newJob() {
-  if (!ws_) {
-    reportError(tr("New Job"), tr("Open or create a workspace first."));
-    return;
-  }
-  try {
-    NewJobDialog dialog(engine().methods(), this);
-    if (dialog.exec() != QDialog::Accepted) return;
-    QString error;
-    const qint64 id = submitAndStart(dialog.spec(), &error);
-    if (!error.isEmpty())
-      reportError(tr("New Job"), id ? tr("Job %1 could not be started:\n%2").arg(id).arg(error) : error);
-    else
-      tabs_->setCurrentWidget(curves_);
-  } catch (const std::exception& e) {
-    reportError(tr("New Job"), errorText(e));
-  }
-}
-
-// The status the rules apply to (nas::jobTransition), from what the job list shows.
-nas::JobStatus MainWindow::ruleStatus(qint64 id) const {
-  switch (jobModel_->displayStatus(id)) {
-    case JobDisplayStatus::Queued: return nas::JobStatus::Queued;
-    case JobDisplayStatus::Running:
-    case JobDisplayStatus::Cancelling: return nas::JobStatus::Running;
-    case JobDisplayStatus::Done: return nas::JobStatus::Done;
-    case JobDisplayStatus::Failed: return nas::JobStatus::Failed;
-    case JobDisplayStatus::Cancelled: return nas::JobStatus::Cancelled;
-    case JobDisplayStatus::Interrupted: return nas::JobStatus::Interrupted;
-  }
-  return nas::JobStatus::Queued;
-}
-
-bool MainWindow::jobAllows(qint64 id, nas::JobAction action) const {
-  return nas::jobTransition(ruleStatus(id), action).allowed;
-}
-
-void MainWindow::startSelected() {
-  QStringList problems;
-  for (qint64 id : jobsPanel_->selectedJobIds()) {
-    if (controller_->isRunning(id) || !jobAllows(id, nas::JobAction::Start)) continue;
-    QString why;
-    if (!controller_->start(id, &why)) problems << tr("Job %1: %2").arg(id).arg(why);
-  }
-  if (!problems.isEmpty()) reportError(tr("Start Job"), problems.join(QLatin1Char('\n')));
-  if (watcher_) watcher_->pollSoon();
-  updateJobActions();
-}
-
-void MainWindow::cancelSelected() {
-  for (qint64 id : jobsPanel_->selectedJobIds()) {
-    if (!jobAllows(id, nas::JobAction::RequestCancel)) continue;
-    controller_->cancel(id);
-    jobsPanel_->appendLog(id, tr("cancel requested"));
-  }
-  if (watcher_) watcher_->pollSoon();
-  updateJobActions();
-}
-
-void MainWindow::deleteSelected() {
-  if (!ws_) return;
-  QList<qint64> ids;
-  for (qint64 id : jobsPanel_->selectedJobIds()) {
-    if (controller_->isRunning(id) || !jobAllows(id, nas::JobAction::Delete)) continue;
-    ids << id;
-  }
-  if (ids.isEmpty()) return;
-  QStringList names;
-  for (qint64 id : ids) names << QStringLiteral("#%1").arg(id);
-  const auto answer = QMessageBox::question(
-      this, tr("Delete Jobs"),
-      tr("Delete %1 (%2) with their curves, samples and checkpoints?\n"
-         "Architectures and their evaluations stay in the workspace.")
-          .arg(plural(ids.size(), tr("job"), tr("jobs")), names.join(QStringLiteral(", "))),
-      QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-  if (answer != QMessageBox::Yes) return;
-  try {
-    nas::JobService service(*ws_);
-    for (qint64 id : ids) service.remove(id);
-    jobModel_->setJobs(ws_->jobs());
-  } catch (const std::exception& e) {
-    reportError(tr("Delete Jobs"), errorText(e));
-  }
-}
-
 void MainWindow::refreshNow() {
   try {
-    if (ws_) jobModel_->setJobs(ws_->jobs());
-    if (watcher_) watcher_->pollSoon();
-    refreshArchitectureViews();
+    if (workspace()) jobModel_->setJobs(workspace()->jobs());
+    session_->pollSoon();
+    results_->refresh();
   } catch (const std::exception& e) {
     statusBar()->showMessage(errorText(e), 6000);
   }
@@ -720,103 +315,19 @@ void MainWindow::onSelectionChanged(const QList<qint64>& ids) {
       curves_->setJobLabel(id, QStringLiteral("#%1 %2").arg(id).arg(QString::fromStdString(nas::jobTitle(*r))));
   }
   curves_->setJobs(ids);
-  updateJobActions();
-}
-
-void MainWindow::onJobFinished(qint64 id, const QString& status, const QString& error) {
-  QString text = tr("Job %1 finished: %2").arg(id).arg(status);
-  if (!error.isEmpty()) text += QStringLiteral(" — ") + error.section(QLatin1Char('\n'), 0, 0);
-  jobsPanel_->appendLog(id, text);
-  statusBar()->showMessage(text, 10000);
-  try {
-    if (ws_) jobModel_->setJobs(ws_->jobs());
-  } catch (const std::exception& e) {
-    statusBar()->showMessage(errorText(e), 6000);
-  }
-  if (watcher_) watcher_->pollSoon();
-  updateJobActions();
-  updateRunningLabel();
-}
-
-void MainWindow::updateJobActions() {
-  const QList<qint64> ids = jobsPanel_ ? jobsPanel_->selectedJobIds() : QList<qint64>();
-  bool canStart = false, canCancel = false, canDelete = false, anyQueued = false;
-  for (qint64 id : ids) {
-    const bool ours = controller_->isRunning(id);
-    if (!ours && jobAllows(id, nas::JobAction::Start)) canStart = true;
-    if (!ours && ruleStatus(id) == nas::JobStatus::Queued) anyQueued = true;
-    if (jobAllows(id, nas::JobAction::RequestCancel)) canCancel = true;
-    if (!ours && jobAllows(id, nas::JobAction::Delete)) canDelete = true;
-  }
-  const bool haveWs = static_cast<bool>(ws_);
-  newJobAct_->setEnabled(haveWs);
-  startAct_->setEnabled(haveWs && canStart);
-  startAct_->setText(anyQueued ? tr("&Start") : tr("&Resume"));
-  cancelAct_->setEnabled(haveWs && canCancel);
-  deleteAct_->setEnabled(haveWs && canDelete);
-}
-
-void MainWindow::updateRunningLabel() {
-  if (!runningLabel_) return;
-  const int running = std::max(jobModel_->runningCount(), controller_->runningCount());
-  if (running == 0) {
-    runningLabel_->setText(tr("No jobs running"));
-    runningLabel_->setStyleSheet(QStringLiteral("color: palette(mid);"));
-  } else {
-    runningLabel_->setText(QStringLiteral("<span style='color:%1'>●</span> ")
-                               .arg(jobDisplayStatusColor(JobDisplayStatus::Running).name()) +
-                           tr("%1 running").arg(plural(running, tr("job"), tr("jobs"))));
-    runningLabel_->setStyleSheet(QString());
-  }
+  jobActions_->update();
 }
 
 // --------------------------------------------------------------------------- close / help
 
-bool MainWindow::settleRunningJobs(const QString& why) {
-  const int n = controller_->runningCount();
-  if (n == 0) return true;
-  RunningJobsPolicy policy = runningPolicy_;
-  if (policy == RunningJobsPolicy::Ask) {
-    QMessageBox box(this);
-    box.setIcon(QMessageBox::Question);
-    box.setWindowTitle(tr("Jobs Still Running"));
-    box.setText(n == 1 ? tr("A job started from this window is still running.")
-                       : tr("%1 jobs started from this window are still running.").arg(n));
-    box.setInformativeText(
-        tr("Before %1, leave them running (they keep writing to the workspace and show up here again when you "
-           "reopen it), or stop them (they are cancelled and keep their checkpoint, so you can resume them later).")
-            .arg(why));
-    QPushButton* leave = box.addButton(tr("Leave Running"), QMessageBox::AcceptRole);
-    QPushButton* stop = box.addButton(tr("Stop Jobs"), QMessageBox::DestructiveRole);
-    box.addButton(QMessageBox::Cancel);
-    box.setDefaultButton(leave);
-    box.exec();
-    if (box.clickedButton() == leave)
-      policy = RunningJobsPolicy::LeaveRunning;
-    else if (box.clickedButton() == stop)
-      policy = RunningJobsPolicy::Stop;
-    else
-      return false;
-  }
-  if (policy == RunningJobsPolicy::Stop) {
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    statusBar()->showMessage(tr("Stopping %1…").arg(plural(n, tr("job"), tr("jobs"))));
-    controller_->stopAll(kStopWaitMs);
-    QApplication::restoreOverrideCursor();
-  } else {
-    controller_->detachAll();
-  }
-  return true;
-}
-
 void MainWindow::closeEvent(QCloseEvent* event) {
-  if (!settleRunningJobs(tr("closing NAS Studio"))) {
+  if (!jobActions_->settleRunningJobs(runningPolicy_, tr("closing NAS Studio"))) {
     event->ignore();
     return;
   }
   closing_ = true;
   writeSettings();
-  watcher_.reset();
+  session_->stopWatching();
   event->accept();
 }
 
@@ -859,7 +370,7 @@ void MainWindow::writeSettings() {
   s.setValue(QStringLiteral("window/state"), saveState(kStateVersion));
   s.setValue(QStringLiteral("window/jobsSplitter"), jobsPanel_->splitter()->saveState());
   s.setValue(QStringLiteral("window/jobsHeader"), jobsPanel_->table()->horizontalHeader()->saveState());
-  if (ws_) s.setValue(QStringLiteral("workspace/last"), workspacePath());
+  if (workspace()) s.setValue(QStringLiteral("workspace/last"), workspacePath());
 }
 
 }  // namespace nas::ui

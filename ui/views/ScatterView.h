@@ -1,11 +1,13 @@
 #pragma once
-// Any two metrics of the workspace's architectures against each other (QCustomPlot), coloured by
-// a third (viridis with a colour scale, grey where absent), with the Pareto front as a staircase.
-// Hover shows the architecture and its metrics, click emits archActivated, a rubber band
-// (Shift+drag or the Select tool) emits selectionChanged. Built for 100k points: one graph per
-// colour bucket (16 + grey) drawn with a cached pixmap, adaptive sampling, a grid index for
-// mouse lookups, and reloading only on refresh() (the user's zoom is kept).
+// Any two metrics of the workspace's architectures against each other, coloured by a third
+// (viridis with a colour scale, grey where absent), with the Pareto front as a staircase. Hover
+// shows the architecture and its metrics, click emits archActivated, a rubber band (Shift+drag
+// or the Select tool) emits selectionChanged. Reloads only on refresh() (the user's zoom is kept).
 // Also fed by plain points (setPoints) for views whose points do not come from the workspace.
+//
+// This class is the panel: the metric pickers, direction buttons, Pareto checkbox, selection
+// list and status line, and the mouse handling. The drawing (built for 100k points) is
+// ScatterPlot's; the workspace's points, hover texts and labels are ScatterSource's.
 
 #include <QList>
 #include <QRectF>
@@ -15,16 +17,11 @@
 #include <functional>
 #include <vector>
 
-#include "views/PointGrid.h"
+#include "views/ScatterPoint.h"
+#include "views/ScatterSource.h"
 
-class QCheckBox;
-class QComboBox;
-class QCPColorScale;
-class QCPCurve;
-class QCPGraph;
 class QCustomPlot;
 class QLabel;
-class QListWidget;
 class QToolButton;
 class QMouseEvent;
 
@@ -34,11 +31,9 @@ class Workspace;
 
 namespace nas::ui {
 
-struct ScatterPoint {
-  qint64 id = 0;
-  double x = 0, y = 0, c = 0;  // c: NaN when absent
-  bool faded = false;          // drawn small and translucent, under the others (earlier rounds, say)
-};
+class ScatterControls;
+class ScatterPlot;
+class ScatterSelectionList;
 
 class ScatterView : public QWidget {
   Q_OBJECT
@@ -66,9 +61,9 @@ class ScatterView : public QWidget {
   // Draws the points off the Pareto front faded, so that the front stands out (off by default;
   // only while the front is shown).
   void setFadeDominated(bool on);
-  bool fadeDominated() const { return fadeDominated_; }
+  bool fadeDominated() const;
   // Points drawn faded at the last rebuild (their own flag or fade-dominated).
-  int fadedCount() const { return fadedCount_; }
+  int fadedCount() const;
   // The range "reset zoom" shows; a null rect (the default) means the points' extent. Lets a view
   // whose points come and go (a round slider) keep its axes still.
   void setHomeRange(const QRectF& range);
@@ -88,11 +83,11 @@ class ScatterView : public QWidget {
   void setPoints(const std::vector<ScatterPoint>& points, const QString& xName, const QString& yName,
                  const QString& colorName = {}, std::function<QString(qint64)> label = {});
 
-  const std::vector<ScatterPoint>& points() const { return points_; }  // in plot units
+  const std::vector<ScatterPoint>& points() const;  // in plot units
   // Ids on the Pareto front, sorted by x ascending.
   std::vector<qint64> paretoIds() const;
   QList<qint64> selection() const { return selection_; }
-  QCustomPlot* plot() const { return plot_; }
+  QCustomPlot* plot() const;
   int graphCount() const;  // QCPGraphs holding points (buckets), for tests and the benchmark
 
   // Nearest point within `radiusPx` of a widget position of the plot, or -1 (an index into points()).
@@ -120,8 +115,6 @@ class ScatterView : public QWidget {
   void fillPickers();
   void load();
   void rebuildPlot(bool keepRange);
-  void updatePareto();
-  void updateOverlay();
   void updateStatus();
   void onMouseMove(QMouseEvent* event);
   void onMousePress(QMouseEvent* event);
@@ -129,55 +122,26 @@ class ScatterView : public QWidget {
   void onRubberBand(const QRect& rect);
   void updateSelectionList();
   QString tooltipFor(int index) const;
-  QString axisTitle(const QString& metric) const;
-  double scaleOf(const QString& metric) const;
   void syncDirectionButtons();
+  void replotSoon();
+  ScatterAxes axes() const;
 
-  nas::Workspace* workspace_ = nullptr;
+  ScatterSource source_;
   QString space_;
   QString xName_, yName_, cName_;
   Direction dirX_ = Direction::Minimize, dirY_ = Direction::Maximize;
   std::function<QString(qint64)> label_;
   std::function<QString(qint64)> tooltip_;
-  bool fadeDominated_ = false;
-  int fadedCount_ = 0;
-  QRectF homeRange_;
-  int pointSize_;
-  double colorLo_ = 1, colorHi_ = 0;  // lo > hi: from the points
-  QList<QWidget*> pickerWidgets_;
-  std::vector<QCPGraph*> fadedBuckets_;  // kColorBuckets + grey, created on first use
-
-  std::vector<ScatterPoint> points_;
-  std::vector<double> xs_, ys_;
-  PointGrid grid_;
-  std::vector<std::size_t> front_;  // indices into points_
   QList<qint64> selection_;
-  int hovered_ = -1;
-  bool userZoomed_ = false;
-  bool filling_ = false;
   bool shiftSelecting_ = false;
   bool selectTool_ = false;
   QPoint pressPos_;
   bool pressed_ = false;
 
-  QComboBox* xCombo_;
-  QComboBox* yCombo_;
-  QComboBox* cCombo_;
-  QToolButton* xDir_;
-  QToolButton* yDir_;
-  QCheckBox* pareto_;
-  QToolButton* selectButton_;
-  QCustomPlot* plot_;
-  QCPColorScale* colorScale_ = nullptr;
-  std::vector<QCPGraph*> buckets_;
-  QCPGraph* greyGraph_ = nullptr;
-  QCPCurve* frontCurve_ = nullptr;
-  QCPGraph* frontMarks_ = nullptr;
-  QCPGraph* selectedMarks_ = nullptr;
-  QCPGraph* hoverMark_ = nullptr;
+  ScatterControls* controls_;
+  ScatterPlot* plot_;
   QLabel* status_;
-  QLabel* selectionHeading_;
-  QListWidget* selectionList_;
+  ScatterSelectionList* selectionList_;
 };
 
 }  // namespace nas::ui

@@ -1,0 +1,55 @@
+#pragma once
+// The "Search Results" tab: a scatter (Pareto front of any two metrics) and the architecture
+// table on the left, linked to the architecture view (cell graph, macro strip, evaluations,
+// compare) on the right. Clicking a point or selecting one row shows that architecture;
+// selecting two compares them. The views read the GUI thread's workspace; refresh() is called
+// whenever the workspace's architectures or evaluations change, and is coalesced: at most
+// every 1.5 s, and only while the tab is visible (it catches up when shown).
+
+#include <QSplitter>
+
+namespace nas {
+class Workspace;
+}
+
+class QTimer;
+
+namespace nas::ui {
+
+class ArchTableView;
+class ArchitectureView;
+class ScatterView;
+
+class ResultsTab : public QSplitter {
+  Q_OBJECT
+
+ public:
+  explicit ResultsTab(QWidget* parent = nullptr);
+
+  ScatterView* scatter() const { return scatter_; }
+  ArchTableView* table() const { return table_; }
+  ArchitectureView* view() const { return view_; }
+
+  void setWorkspace(nas::Workspace* ws);
+  // Marks the views stale and reloads them now, later (coalesced) or when the tab is shown.
+  void refresh();
+  void refreshNow();
+  // Shows one architecture in the architecture view.
+  void showArchitecture(qint64 id);
+
+ Q_SIGNALS:
+  void message(const QString& text);  // for the status bar
+
+ protected:
+  void showEvent(QShowEvent* event) override;
+
+ private:
+  nas::Workspace* ws_ = nullptr;
+  ScatterView* scatter_ = nullptr;
+  ArchTableView* table_ = nullptr;
+  ArchitectureView* view_ = nullptr;
+  QTimer* timer_ = nullptr;
+  bool stale_ = false;
+};
+
+}  // namespace nas::ui
