@@ -87,6 +87,12 @@ Json RepnasMethod::run(JobContext& ctx) const {
       [&](const EpochReport& r) {
         sink.metric("test_accuracy", r.epoch + 1, r.testAccuracy);
         sink.metric("epoch_train_loss", r.epoch + 1, r.trainLoss);
+        // How many layers keep each branch: curves any metric view shows while the search runs.
+        for (Branch b : kSearchable) {
+          int layers = 0;
+          for (BranchMask m : r.arch) layers += hasBranch(m, b);
+          sink.metric(std::string("layers_with_") + branchName(b), r.epoch + 1, layers);
+        }
         Json payload{{"kind", "branch_grid"},
                      {"epoch", r.epoch + 1},
                      {"phase", phaseName(r.phase)},

@@ -87,7 +87,8 @@ TEST(RepnasMethod, TinyJobResumesAndKeepsTheDeployedNetwork) {
   EXPECT_EQ(r.at("arch"), last.at("arch"));
   EXPECT_EQ(7u, last.at("grid").size());
   EXPECT_EQ(6u, last.at("grid")[0].size());
-  EXPECT_TRUE(sink2.series_.count("test_accuracy") && sink2.series_.count("epoch_train_loss"));
+  for (const char* series : {"test_accuracy", "epoch_train_loss", "layers_with_kxk", "layers_with_1x1-avg", "layers_with_kx1"})
+    EXPECT_TRUE(sink2.series_.count(series)) << series;
 
   // The artifact is the deployed network: it reproduces the deployed test accuracy.
   const auto bytes = ws->artifact(id, "model", "deployed");
