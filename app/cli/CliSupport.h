@@ -44,7 +44,7 @@ class TerminalProgress final : public ProgressSink {
   double lastDraw_ = 0;
 };
 
-// One JSON object per line on stdout, for the GUI reading a worker's output.
+// One JSON object per line on stdout, for scripts following a job (`run-job --progress-lines`).
 class ProgressLines final : public ProgressSink {
  public:
   explicit ProgressLines(long long jobId) : job_(jobId) {}

@@ -131,7 +131,7 @@ void addTrain(CLI::App& app, CliState& state) {
 }
 
 void addRunJob(CLI::App& app, CliState& state) {
-  auto* cmd = app.add_subcommand("run-job", "Run (or resume) a job of a workspace: the worker the GUI starts");
+  auto* cmd = app.add_subcommand("run-job", "Run (or resume) one job of a workspace in this process");
   auto o = std::make_shared<JobOptions>();
   cmd->add_option("--job", o->id, "job id")->required();
   addWorkspaceOption(cmd, o->workspace);

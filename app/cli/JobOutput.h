@@ -14,8 +14,9 @@ Json jobToJson(const JobRecord& job);
 // The status to show: JobService's effective status (running with a dead worker: interrupted).
 JobStatus effectiveStatus(const JobRecord& job);
 
-// progressLines: worker mode for the GUI; otherwise a terminal bar and, with json, one
-// JSON object {"job_id", "status", ...result keys} at the end.
+// progressLines: one JSON event per line on stdout, for scripts (the GUI reads the workspace);
+// otherwise a terminal bar and, with json, one JSON object {"job_id", "status", ...result keys}
+// at the end.
 int runJobForeground(const MethodRegistry& registry, const std::string& workspace, JobId id, bool json,
                      bool progressLines);
 

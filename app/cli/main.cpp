@@ -1,5 +1,5 @@
 // nasstudio-cli: the command-line interface for people and scripts, and the job worker the
-// GUI starts (`run-job`). Result commands take --json and then print exactly one JSON object
+// GUI starts (`worker`, which claims queued jobs of a workspace). Result commands take --json and then print exactly one JSON object
 // on stdout; errors go to stderr with a non-zero exit code (see CliSupport.h).
 
 #include <memory>

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/Json.h"
 
@@ -29,6 +30,10 @@ class LatencySpaceRegistry;
 // 2: LiveGenerator gained sweep() and estimate() (a new vtable layout).
 inline constexpr int kPluginApiVersion = 2;
 
+// A plugin's registration is one transaction: each add* call checks its name (a duplicate of a
+// registered or already staged component throws PluginError) and stages the component; the
+// loader commits all of them after nasstudio_plugin_register returned, and drops them all
+// when it threw half way, so a plugin that fails leaves nothing registered.
 class PluginHost {
  public:
   PluginHost(MethodRegistry& registry, std::string pluginName) : registry_(registry), name_(std::move(pluginName)) {}
@@ -43,11 +48,20 @@ class PluginHost {
   void setLatencySpaceRegistry(LatencySpaceRegistry* spaces) { latencySpaces_ = spaces; }
   bool acceptsLatencySpaces() const { return latencySpaces_ != nullptr; }
   const std::string& pluginName() const { return name_; }
+  // Registers what was staged, in the order it was added (the loader calls it).
+  void commit();
+  std::size_t stagedCount() const { return pending_.size(); }
 
  private:
+  // Throws PluginError when `key` ("method:x", "space:y", "strategy:z") is staged already.
+  void stage(const std::string& key, std::function<void()> apply);
+
   MethodRegistry& registry_;
   std::string name_;
   LatencySpaceRegistry* latencySpaces_ = nullptr;
+  // Members added after the ones above keep their offsets for the inline accessors.
+  std::vector<std::function<void()>> pending_;
+  std::vector<std::string> stagedKeys_;
 };
 
 }  // namespace nas

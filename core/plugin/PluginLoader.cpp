@@ -15,12 +15,40 @@ namespace fs = std::filesystem;
 
 namespace nas {
 
-void PluginHost::addMethod(std::unique_ptr<Method> method) { registry_.add(std::move(method)); }
+void PluginHost::stage(const std::string& key, std::function<void()> apply) {
+  for (const auto& k : stagedKeys_)
+    if (k == key)
+      throw Error(ErrorCode::PluginError, "registered twice by the same plugin", "plugin '" + name_ + "', " + key);
+  stagedKeys_.push_back(key);
+  pending_.push_back(std::move(apply));
+}
+
+void PluginHost::commit() {
+  auto pending = std::move(pending_);
+  pending_.clear();
+  stagedKeys_.clear();
+  for (auto& apply : pending) apply();
+}
+
+void PluginHost::addMethod(std::unique_ptr<Method> method) {
+  if (!method) throw Error(ErrorCode::PluginError, "null method registered", "plugin '" + name_ + "'");
+  const std::string name = method->name();
+  if (registry_.find(name))
+    throw Error(ErrorCode::PluginError, "a method with this name is already registered", "method '" + name + "'");
+  auto held = std::make_shared<std::unique_ptr<Method>>(std::move(method));
+  stage("method:" + name, [this, held] { registry_.add(std::move(*held)); });
+}
 
 void PluginHost::addLatencySpace(std::unique_ptr<LatencySpace> space) {
   if (!latencySpaces_)
     throw Error(ErrorCode::PluginError, "this host takes no latency spaces", "plugin '" + name_ + "'");
-  latencySpaces_->add(std::move(space));
+  if (!space) throw Error(ErrorCode::PluginError, "null latency space registered", "plugin '" + name_ + "'");
+  const std::string name = space->name();
+  if (latencySpaces_->find(name))
+    throw Error(ErrorCode::PluginError, "a latency space with this name is already registered",
+                "latency space '" + name + "'");
+  auto held = std::make_shared<std::unique_ptr<LatencySpace>>(std::move(space));
+  stage("space:" + name, [this, held] { latencySpaces_->add(std::move(*held)); });
 }
 
 namespace {
@@ -62,6 +90,7 @@ void loadOne(PluginInfo& info, MethodRegistry& registry, LatencySpaceRegistry* l
     PluginHost host(registry, info.name);
     host.setLatencySpaceRegistry(latencySpaces);
     reg(&host);
+    host.commit();  // all or nothing: a throw above drops everything the plugin staged
     info.loaded = true;
   } catch (const std::exception& e) {
     info.error = std::string("registration failed: ") + e.what();

@@ -130,7 +130,12 @@ void registerQueryStrategy(const std::string& name, ParamStrategyFactory factory
 }
 
 void PluginHost::addQueryStrategy(const std::string& name, ParamStrategyFactory factory, Json defaults) {
-  registerQueryStrategy(name, std::move(factory), std::move(defaults));
+  if (name.empty() || !factory) throw Error(ErrorCode::PluginError, "a query strategy needs a name and a factory");
+  const auto known = queryStrategyNames();
+  if (std::find(known.begin(), known.end(), name) != known.end())
+    throw Error(ErrorCode::PluginError, "query strategy '" + name + "' is already registered or built in");
+  auto held = std::make_shared<std::pair<ParamStrategyFactory, Json>>(std::move(factory), std::move(defaults));
+  stage("strategy:" + name, [name, held] { registerQueryStrategy(name, std::move(held->first), std::move(held->second)); });
 }
 
 std::vector<std::string> queryStrategyNames() {

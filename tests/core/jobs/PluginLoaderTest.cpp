@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "FakeMethods.h"
 #include "jobs/Method.h"
 #include "plugin/PluginApi.h"
 #include "plugin/PluginLoader.h"
@@ -42,4 +43,76 @@ TEST(MethodRegistry, RefusesDuplicatesAndNamesKnownMethods) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("method 'x'"), std::string::npos);
   }
+}
+
+// Registration is all or nothing: what a plugin adds is staged and committed only when its
+// register function returns.
+TEST(PluginHost, StagesUntilCommitAndRefusesDuplicates) {
+  MethodRegistry registry;
+  PluginHost host(registry, "staging");
+  host.addMethod(std::make_unique<test::CountingMethod>());
+  EXPECT_EQ(registry.find("count"), nullptr);
+  EXPECT_EQ(host.stagedCount(), 1u);
+  EXPECT_THROW(host.addMethod(std::make_unique<test::CountingMethod>()), Error);  // twice in one plugin
+  host.commit();
+  EXPECT_NE(registry.find("count"), nullptr);
+  PluginHost other(registry, "other");
+  EXPECT_THROW(other.addMethod(std::make_unique<test::CountingMethod>()), Error);  // taken by the first
+  EXPECT_EQ(registry.all().size(), 1u);
+}
+
+TEST(PluginLoader, ADuplicatePluginIsRefusedAndTheFirstKept) {
+  fs::path dir = fs::temp_directory_path() / ("nas-plugins-dup-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(NAS_TEST_PLUGIN_GOOD, dir / "libgood.so");
+  fs::copy_file(NAS_TEST_PLUGIN_GOOD, dir / "libgood2.so");
+  MethodRegistry registry;
+  auto infos = loadPlugins({dir.string()}, registry);
+  ASSERT_EQ(infos.size(), 2u);
+  int loaded = 0;
+  for (const auto& i : infos) {
+    if (i.loaded) ++loaded;
+    else EXPECT_NE(i.error.find("already registered"), std::string::npos) << i.error;
+  }
+  EXPECT_EQ(loaded, 1);
+  EXPECT_EQ(registry.all().size(), 1u);
+  fs::remove_all(dir);
+}
+
+namespace {
+// A method that only has a name: takes the place of one a plugin registers later.
+class Placeholder final : public Method {
+ public:
+  explicit Placeholder(std::string name) : name_(std::move(name)) {}
+  std::string name() const override { return name_; }
+  std::string title() const override { return name_; }
+  std::string description() const override { return "placeholder"; }
+  ParamSchema schema() const override { return {}; }
+  Json run(JobContext&) const override { return Json::object(); }
+
+ private:
+  std::string name_;
+};
+}  // namespace
+
+// The SGNAS plugin adds "sgnas", then "sgnas-retrain": with "sgnas-retrain" taken it fails half
+// way, and the "sgnas" it added first must not stay behind.
+TEST(PluginLoader, APluginThatFailsHalfWayLeavesNothingRegistered) {
+  const fs::path sgnas = fs::path(NAS_BINARY_DIR) / "lib/nasstudio/plugins/libsgnas.so";
+  if (!fs::exists(sgnas)) GTEST_SKIP() << "not built: " << sgnas;
+  fs::path dir = fs::temp_directory_path() / ("nas-plugins-half-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy_file(sgnas, dir / "libsgnas.so");
+  MethodRegistry registry;
+  registry.add(std::make_unique<Placeholder>("sgnas-retrain"));
+  auto infos = loadPlugins({dir.string()}, registry);
+  ASSERT_EQ(infos.size(), 1u);
+  EXPECT_FALSE(infos[0].loaded);
+  EXPECT_NE(infos[0].error.find("registration failed"), std::string::npos) << infos[0].error;
+  EXPECT_NE(infos[0].error.find("sgnas-retrain"), std::string::npos) << infos[0].error;
+  EXPECT_EQ(registry.find("sgnas"), nullptr) << "the method registered before the failure stayed";
+  EXPECT_EQ(registry.all().size(), 1u);
+  fs::remove_all(dir);
 }

@@ -147,7 +147,10 @@ TEST(StrategyRegistry, PluginHostFeedsTheRegistry) {
   MethodRegistry methods;
   PluginHost host(methods, "test");
   host.addQueryStrategy("test-host", [](const Json&) { return std::make_unique<Recorder>(1); });
-  const auto names = queryStrategyNames();
+  auto names = queryStrategyNames();
+  EXPECT_EQ(std::find(names.begin(), names.end(), "test-host"), names.end());  // staged until the commit
+  host.commit();
+  names = queryStrategyNames();
   EXPECT_NE(std::find(names.begin(), names.end(), "test-host"), names.end());
 }
 
