@@ -143,6 +143,17 @@ TEST_F(JobControllerTest, KilledWorkerIsReplacedAndTheWindowKeepsRunning) {
   nas::ui::JobListModel* model = window.jobModel();
   ASSERT_TRUE(waitFor([&] { return model->displayStatus(id) == nas::ui::JobDisplayStatus::Running; }, kStartTimeoutMs));
   ASSERT_TRUE(waitFor([&] { return window.jobController()->workerPid(id) > 0; }, 10000));
+  // The selected job's curves fill while it runs (metric rows through the watcher's thread).
+  ASSERT_TRUE(waitFor(
+      [&] {
+        for (const QString& s : window.curveView()->seriesNames())
+          if (window.curveView()->pointCount(id, s) > 0) return true;
+        return false;
+      },
+      kStartTimeoutMs))
+      << "curve jobs " << window.curveView()->jobs().size() << ", selected " << window.jobsPanel()->selectedJobIds().size()
+      << ", series " << window.curveView()->seriesNames().join(',').toStdString() << ", metrics in the workspace "
+      << window.workspace()->metrics(id).size();
   const qint64 pid = window.jobController()->workerPid(id);
   const QString firstWorker = model->index(model->rowOf(id), nas::ui::JobListModel::WorkerColumn).data().toString();
   EXPECT_FALSE(firstWorker.isEmpty());  // the Worker column says who runs it

@@ -145,6 +145,7 @@ qint64 JobActions::submitAndStart(const nas::Json& spec, QString* error) {
   try {
     id = JobController::submit(*ws, c_.engine().methods(), spec);
     c_.model->setJobs(ws->jobs());
+    c_.pollSoon();  // drops snapshots read before the job existed
   } catch (const std::exception& e) {
     if (error) *error = errorText(e);
     return 0;
@@ -218,6 +219,7 @@ void JobActions::deleteSelected() {
     nas::JobService service(*ws);
     for (qint64 id : ids) service.remove(id);
     c_.model->setJobs(ws->jobs());
+    c_.pollSoon();
   } catch (const std::exception& e) {
     c_.reportError(tr("Delete Jobs"), errorText(e));
   }

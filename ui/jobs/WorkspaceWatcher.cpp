@@ -43,6 +43,7 @@ bool WorkspacePoller::ensureOpen() {
 
 void WorkspacePoller::pollNow() {
   if (stopped_) return;
+  const qint64 epoch = epoch_ ? epoch_->load() : 0;
   try {
     if (!ensureOpen()) return;
     // Metrics first: the history boundary is fixed before anyone learns of the jobs.
@@ -56,7 +57,7 @@ void WorkspacePoller::pollNow() {
     }
     LogLines lines = ws_->jobLogSince(lastLogLine_);
     if (!lines.empty()) lastLogLine_ = lines.back().id;
-    Q_EMIT jobsPolled(ws_->jobs());
+    Q_EMIT jobsPolled(ws_->jobs(), epoch);
     if (!rows.empty()) Q_EMIT metricsPolled(rows);
     if (!lines.empty()) Q_EMIT logPolled(lines);
     const qint64 archCount = ws_->architectureCount();
@@ -101,7 +102,10 @@ WorkspaceWatcher::WorkspaceWatcher(nas::Workspace* ws, int intervalMs, QObject* 
 }
 
 void WorkspaceWatcher::connectPoller() {
-  connect(poller_, &WorkspacePoller::jobsPolled, this, &WorkspaceWatcher::jobsPolled);
+  poller_->setEpoch(epoch_);
+  connect(poller_, &WorkspacePoller::jobsPolled, this, [this](const JobSnapshot& jobs, qint64 epoch) {
+    if (epoch == epoch_->load()) Q_EMIT jobsPolled(jobs);  // else taken before a pollSoon()
+  });
   connect(poller_, &WorkspacePoller::metricsPolled, this, &WorkspaceWatcher::metricsPolled);
   connect(poller_, &WorkspacePoller::logPolled, this, &WorkspaceWatcher::logPolled);
   connect(poller_, &WorkspacePoller::architecturesChanged, this, &WorkspaceWatcher::architecturesChanged);
@@ -118,6 +122,9 @@ WorkspaceWatcher::~WorkspaceWatcher() {
   }
 }
 
-void WorkspaceWatcher::pollSoon() { QMetaObject::invokeMethod(poller_, &WorkspacePoller::pollNow, Qt::QueuedConnection); }
+void WorkspaceWatcher::pollSoon() {
+  epoch_->fetch_add(1);
+  QMetaObject::invokeMethod(poller_, &WorkspacePoller::pollNow, Qt::QueuedConnection);
+}
 
 }  // namespace nas::ui

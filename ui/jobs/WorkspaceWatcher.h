@@ -19,6 +19,7 @@
 #include <QString>
 #include <QThread>
 #include <QVector>
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -40,6 +41,8 @@ class WorkspacePoller : public QObject {
  public:
   WorkspacePoller(QString path, int intervalMs);        // opens its own connection
   WorkspacePoller(nas::Workspace* shared, int intervalMs);  // polls the caller's connection
+  // The watcher's epoch, read when a poll starts and sent with its job snapshot.
+  void setEpoch(std::shared_ptr<std::atomic<qint64>> epoch) { epoch_ = std::move(epoch); }
   ~WorkspacePoller() override;
 
  public Q_SLOTS:
@@ -48,7 +51,7 @@ class WorkspacePoller : public QObject {
   void pollNow();
 
  Q_SIGNALS:
-  void jobsPolled(const nas::ui::JobSnapshot& jobs);
+  void jobsPolled(const nas::ui::JobSnapshot& jobs, qint64 epoch);
   void metricsPolled(const nas::ui::MetricRows& rows);
   void logPolled(const nas::ui::LogLines& lines);
   void architecturesChanged(qint64 count);
@@ -68,6 +71,7 @@ class WorkspacePoller : public QObject {
   qint64 lastArchCount_ = -1;
   QString lastError_;
   bool stopped_ = false;
+  std::shared_ptr<std::atomic<qint64>> epoch_;
 };
 
 class WorkspaceWatcher : public QObject {
@@ -81,7 +85,9 @@ class WorkspaceWatcher : public QObject {
   ~WorkspaceWatcher() override;  // stops polling (and the thread, waiting for it)
 
   QString path() const { return path_; }
-  // Asks for a poll as soon as possible (after submitting a job, say).
+  // Asks for a poll as soon as possible (after submitting a job, say). Job snapshots of polls
+  // that started before this call are dropped: the caller may have shown newer jobs already
+  // (a snapshot read just before a job was created must not take its row away again).
   void pollSoon();
 
  Q_SIGNALS:
@@ -97,6 +103,7 @@ class WorkspaceWatcher : public QObject {
   QString path_;
   QThread thread_;
   bool threaded_ = false;
+  std::shared_ptr<std::atomic<qint64>> epoch_ = std::make_shared<std::atomic<qint64>>(0);
   WorkspacePoller* poller_ = nullptr;  // threaded: deleted in its thread; shared: a child
 };
 
