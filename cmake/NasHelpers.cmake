@@ -1,5 +1,10 @@
 # Small helpers shared by the CMake files of the project.
 
+# The CTest label of tests whose results depend on floating-point kernels (training, LibTorch
+# outputs): packaging/test.sh runs them again with the kernels of other CPUs (ATen's and
+# oneDNN's), because a machine with other vector units computes other roundings (issue 12).
+set(NAS_NUMERICAL_LABEL numerical)
+
 # The warnings every target of ours compiles with.
 function(nas_set_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)

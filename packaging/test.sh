@@ -1,5 +1,13 @@
 #!/usr/bin/env bash
 # Quick start 2: install what is missing, build, and run the whole test suite (CTest).
+#
+# Then the tests labelled "numerical" (they train, or compare what LibTorch computed) run again
+# as on CPUs with other vector units (issue 12). LibTorch picks its kernels by the CPU twice
+# over: ATen's by ATEN_CPU_CAPABILITY (default/avx2/avx512; avx2 when unset, even on AVX-512
+# CPUs) and oneDNN's convolutions by the instruction set the CPU has, capped by
+# DNNL_MAX_CPU_ISA. A result that holds only on this machine's kernels fails elsewhere; the
+# passes below emulate an AVX2-only CPU and a CPU without AVX. Each entry of NAS_KERNEL_SETS
+# is ATEN_CAPABILITY:DNNL_ISA; NAS_KERNEL_SETS="" skips the passes.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/packaging/install-deps.sh"
@@ -10,4 +18,10 @@ export QT_QPA_PLATFORM=offscreen
 # core/common/OpenMpWait.h), or each LibTorch test waits on a descheduled partner thread.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 cd "$build"
-ctest --output-on-failure -j "${NAS_TEST_JOBS:-2}" --timeout 900
+jobs="${NAS_TEST_JOBS:-2}"
+ctest --output-on-failure -j "$jobs" --timeout 900
+for set in ${NAS_KERNEL_SETS-avx2:AVX2 default:SSE41}; do
+  aten="${set%%:*}" dnnl="${set#*:}"
+  echo "test: the numerical tests again with ATEN_CPU_CAPABILITY=$aten DNNL_MAX_CPU_ISA=$dnnl"
+  ATEN_CPU_CAPABILITY="$aten" DNNL_MAX_CPU_ISA="$dnnl" ctest --output-on-failure -j "$jobs" --timeout 900 -L numerical
+done
