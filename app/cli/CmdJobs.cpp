@@ -281,7 +281,9 @@ void addJobs(CLI::App& app, CliState& state) {
       std::string path = workspaceOrDefault(resumeOpt->workspace);
       {
         auto ws = Workspace::open(path);
-        JobService(*ws).require(ws->job(resumeOpt->id), JobAction::Start);
+        const JobRecord job = ws->job(resumeOpt->id);
+        // A done job is not started again: the runner prints its stored result.
+        if (job.status != JobStatus::Done) JobService(*ws).require(job, JobAction::Start);
       }
       return runJobForeground(state.engine().methods(), path, resumeOpt->id, resumeOpt->json,
                               resumeOpt->progressLines);

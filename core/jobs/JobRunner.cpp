@@ -86,11 +86,14 @@ Workspace::WorkerRef workerOf(const RunnerOptions& options) {
   return options.worker.id.empty() ? JobService::thisProcess() : options.worker;
 }
 
-std::string outcomeLine(JobId id, const JobOutcome& o) {
-  std::string s = "job " + std::to_string(id) + " " + jobStatusName(o.status);
+// "done", "failed: why": the last line of a job's log.
+std::string outcomeText(const JobOutcome& o) {
+  std::string s = jobStatusName(o.status);
   if (!o.error.empty()) s += ": " + o.error;
   return s;
 }
+
+std::string outcomeLine(JobId id, const JobOutcome& o) { return "job " + std::to_string(id) + " " + outcomeText(o); }
 
 }  // namespace
 
@@ -135,7 +138,7 @@ JobOutcome runTakenJob(const MethodRegistry& registry, Workspace& ws, const JobR
       outcome.error = "taken over by another worker";
       return outcome;
     }
-    sink.log(outcomeLine(id, outcome));
+    sink.log(outcomeText(outcome));
     sink.flush();
     if (!service.finish(id, worker.id, outcome.status, outcome.error, &outcome.result))
       log::warn("job " + std::to_string(id) + " is no longer this worker's; its outcome was not recorded");
@@ -145,7 +148,7 @@ JobOutcome runTakenJob(const MethodRegistry& registry, Workspace& ws, const JobR
     outcome.error = toError(e).what();
     try {
       service.finish(id, worker.id, JobStatus::Failed, outcome.error);
-      service.log(id, outcomeLine(id, outcome));
+      service.log(id, outcomeText(outcome));
     } catch (const std::exception& e2) {
       log::warn("could not record the failure of job " + std::to_string(id) + ": " + toError(e2).what());
     }
