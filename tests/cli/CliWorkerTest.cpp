@@ -180,3 +180,43 @@ TEST_F(CliWorkerTest, WorkspaceMergeTwiceIsOnce) {
   EXPECT_EQ(missing.exitCode, 1);
   EXPECT_NE(missing.err.find("nope.nasdb"), std::string::npos) << missing.err;
 }
+
+// A worker that hangs (SIGSTOP: its process exists, its heartbeats stop) loses its job to
+// another worker once the heartbeat is older than --stale-after; woken up, it records nothing
+// over the job the other finished.
+TEST_F(CliWorkerTest, AHungWorkersJobIsTakenOverAfterItsHeartbeatGoesStale) {
+  auto created = runCli(
+      "run train --detach --param dataset=synthetic --param epochs=4 --param train_limit=1024 --param channels=4 "
+      "--param cells=1 --param batch_size=16 --param checkpoint_every=4 --param threads=1 --workspace " + ws_ +
+      " --json");
+  ASSERT_EQ(created.exitCode, 0) << created.err;
+  const long long id = Json::parse(created.out)["job_id"];
+  const pid_t hung = spawnWorker(ws_, "hung", (dir_ / "hung").string());
+  ASSERT_GT(hung, 0);
+  bool running = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (!running && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto show = runCli("jobs show " + std::to_string(id) + " --workspace " + ws_ + " --json");
+    const Json j = Json::parse(show.out, nullptr, false);
+    running = j.is_object() && j["worker"] == "hung" && !j["artifacts"].empty() && j["progress"].get<double>() > 0.3;
+  }
+  ASSERT_TRUE(running) << slurp((dir_ / "hung.err").string());
+  ::kill(hung, SIGSTOP);
+
+  const pid_t other = spawnWorker(ws_, "other", (dir_ / "other").string(), {"--max-jobs", "1", "--stale-after", "2"});
+  ASSERT_GT(other, 0);
+  EXPECT_EQ(waitExit(other), 0) << slurp((dir_ / "other.err").string());
+  ::kill(hung, SIGCONT);
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // its heartbeat finds the job gone
+  ::kill(hung, SIGTERM);
+  EXPECT_EQ(waitExit(hung), 0) << slurp((dir_ / "hung.err").string());
+
+  const Json j = Json::parse(runCli("jobs show " + std::to_string(id) + " --workspace " + ws_ + " --json").out);
+  EXPECT_EQ(j["status"], "done");
+  EXPECT_EQ(j["worker"], "other");
+  EXPECT_EQ(j["attempts"], 2);
+  EXPECT_TRUE(j["result"].value("resumed", false)) << j.dump();
+  const auto log = runCli("jobs log " + std::to_string(id) + " --workspace " + ws_);
+  EXPECT_NE(log.out.find("no heartbeat"), std::string::npos) << log.out;
+}
