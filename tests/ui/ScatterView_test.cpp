@@ -191,3 +191,24 @@ TEST(ScatterView, RefreshPicksUpNewPointsAndKeepsTheUsersZoom) {
   view.resetZoom();
   EXPECT_NE(view.plot()->xAxis->range().lower, zoomed.lower);
 }
+
+// Background loading (the Search Results tab's): the points arrive from the loader's thread,
+// the same as a synchronous load, and a refresh picks up new ones without a GUI-thread read.
+TEST(ScatterView, BackgroundLoadingDeliversTheSamePoints) {
+  QTemporaryDir dir;
+  auto ws = makeWorkspace(dir, 300);
+  ScatterView sync;
+  sync.setWorkspace(ws.get());
+  ScatterView view;
+  view.setBackgroundLoading(true);
+  QSignalSpy loaded(&view, &ScatterView::pointsLoaded);
+  view.setWorkspace(ws.get());
+  ASSERT_TRUE(loaded.wait(10000) || loaded.count() > 0);
+  ASSERT_TRUE(QTest::qWaitFor([&] { return view.points().size() == sync.points().size(); }, 10000));
+  EXPECT_EQ(view.points().size(), 300u);
+  EXPECT_EQ(view.xMetric(), sync.xMetric());
+  EXPECT_EQ(view.yMetric(), sync.yMetric());
+  ws->upsertArchitecture("nb201", "|skip_connect~0|+|none~0|none~1|+|none~0|none~1|none~2|", 1.0, 1);
+  view.setAxes(QStringLiteral("flops"), QStringLiteral("params"));
+  EXPECT_TRUE(QTest::qWaitFor([&] { return view.points().size() > 300; }, 10000)) << view.points().size();
+}

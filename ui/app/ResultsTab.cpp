@@ -19,6 +19,7 @@ ResultsTab::ResultsTab(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
   auto* left = new QSplitter(Qt::Vertical, this);
   left->setObjectName(QStringLiteral("resultsLeftSplitter"));
   scatter_ = new ScatterView(left);
+  scatter_->setBackgroundLoading(true);  // a search streaming results in must not stall the window
   table_ = new ArchTableView(left);
   left->addWidget(scatter_);
   left->addWidget(table_);

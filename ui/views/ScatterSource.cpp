@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "common/Error.h"
 #include "store/Workspace.h"
 
 namespace nas::ui {
@@ -64,13 +65,83 @@ QStringList ScatterSource::metricNames() const {
 
 std::vector<ScatterPoint> ScatterSource::load(const QString& x, const QString& y, const QString& color,
                                               const QString& space) const {
+  if (!ws_) return {};
+  return loadFrom(*ws_, x, y, color, space);
+}
+
+std::vector<ScatterPoint> ScatterSource::loadFrom(nas::Workspace& ws, const QString& x, const QString& y,
+                                                  const QString& color, const QString& space) {
   std::vector<ScatterPoint> points;
-  if (!ws_) return points;
-  const auto raw = ws_->archPoints(x.toStdString(), y.toStdString(), color.toStdString(), space.toStdString());
-  const double sx = scaleOf(x), sy = scaleOf(y), sc = scaleOf(color);
+  const auto raw = ws.archPoints(x.toStdString(), y.toStdString(), color.toStdString(), space.toStdString());
+  auto scale = [](const QString& m) { return m == QLatin1String("flops") || m == QLatin1String("params") ? 1e-6 : 1.0; };
+  const double sx = scale(x), sy = scale(y), sc = scale(color);
   points.reserve(raw.size());
   for (const auto& p : raw) points.push_back({p.id, p.x * sx, p.y * sy, color.isEmpty() ? NAN : p.c * sc});
   return points;
+}
+
+QString ScatterSource::statusText(std::size_t points, bool front, std::size_t onFront, bool maxX, bool maxY,
+                                  const QString& x, const QString& y, int selected) {
+  QString s = tr("%1 architectures").arg(QLocale().toString(static_cast<qlonglong>(points)));
+  if (front && points > 0)
+    s += tr(" \u00b7 %1 on the Pareto front (%2 %3, %4 %5)")
+             .arg(onFront)
+             .arg(maxX ? tr("max") : tr("min"), axisTitle(x), maxY ? tr("max") : tr("min"), axisTitle(y));
+  if (selected > 0) s += tr(" \u00b7 %1 selected").arg(selected);
+  s += tr(" \u00b7 hover for details, click to open, Shift+drag to select");
+  return s;
+}
+
+namespace {
+// Lives in the loader's thread; keeps its connection open between requests.
+class ScatterLoadWorker : public QObject {
+ public:
+  std::unique_ptr<nas::Workspace> ws;
+  QString path;
+};
+}  // namespace
+
+ScatterLoader::ScatterLoader(QObject* parent) : QObject(parent) {
+  qRegisterMetaType<std::vector<nas::ui::ScatterPoint>>("std::vector<nas::ui::ScatterPoint>");
+  thread_.setObjectName(QStringLiteral("ScatterLoader"));
+  auto* worker = new ScatterLoadWorker;
+  worker->moveToThread(&thread_);
+  connect(&thread_, &QThread::finished, worker, &QObject::deleteLater);
+  connect(this, &ScatterLoader::requested, worker,
+          [this, worker](qint64 gen, const QString& path, const QString& x, const QString& y, const QString& c,
+                         const QString& space) {
+            std::vector<ScatterPoint> points;
+            QString error;
+            try {
+              if (!worker->ws || worker->path != path) {
+                worker->ws.reset();
+                worker->ws = nas::Workspace::open(path.toStdString(), nas::Workspace::Mode::ReadOnly);
+                worker->path = path;
+              }
+              points = ScatterSource::loadFrom(*worker->ws, x, y, c, space);
+            } catch (const std::exception& e) {
+              worker->ws.reset();
+              error = QString::fromUtf8(nas::toError(e).what());
+            }
+            // Back on the loader's own thread; only the latest request's answer counts.
+            QMetaObject::invokeMethod(
+                this,
+                [this, gen, path, points = std::move(points), error] {
+                  if (gen == generation_) Q_EMIT loaded(path, points, error);
+                },
+                Qt::QueuedConnection);
+          });
+  thread_.start(QThread::LowPriority);
+}
+
+ScatterLoader::~ScatterLoader() {
+  thread_.quit();
+  thread_.wait();
+}
+
+void ScatterLoader::request(const QString& path, const QString& x, const QString& y, const QString& color,
+                            const QString& space) {
+  Q_EMIT requested(++generation_, path, x, y, color, space);
 }
 
 QString ScatterSource::tooltip(qint64 id) const {

@@ -4,8 +4,11 @@
 // in plot units (FLOPs and params in millions), and the hover text and list label of an
 // architecture. Reads the GUI thread's workspace; throws nas::Error.
 
+#include <QObject>
 #include <QString>
 #include <QStringList>
+#include <QThread>
+#include <memory>
 #include <vector>
 
 #include "views/ScatterPoint.h"
@@ -23,6 +26,9 @@ class ScatterSource {
 
   QStringList metricNames() const;
   std::vector<ScatterPoint> load(const QString& x, const QString& y, const QString& color, const QString& space) const;
+  // The same from any workspace connection (the background loader's).
+  static std::vector<ScatterPoint> loadFrom(nas::Workspace& ws, const QString& x, const QString& y,
+                                            const QString& color, const QString& space);
   // HTML: the architecture, its FLOPs and params, the best value of each metric per dataset.
   QString tooltip(qint64 id) const;
   // The canonical string, for lists.
@@ -37,9 +43,33 @@ class ScatterSource {
   static QString formatValue(double v);
   // Plot units of a metric: FLOPs and params of a workspace are shown in millions.
   double scaleOf(const QString& metric) const;
+  // The status line under the plot.
+  static QString statusText(std::size_t points, bool front, std::size_t onFront, bool maxX, bool maxY,
+                            const QString& x, const QString& y, int selected);
 
  private:
   nas::Workspace* ws_ = nullptr;
+};
+
+// Loads scatter points on a thread of its own, on a read-only connection of its own, so that
+// reloading while a search streams thousands of evaluations in does not stall the window. Only
+// the answer to the latest request is delivered.
+class ScatterLoader : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit ScatterLoader(QObject* parent = nullptr);
+  ~ScatterLoader() override;  // stops the thread, waiting for a load in progress
+  void request(const QString& path, const QString& x, const QString& y, const QString& color, const QString& space);
+
+ Q_SIGNALS:
+  void loaded(const QString& path, const std::vector<nas::ui::ScatterPoint>& points, const QString& error);
+  void requested(qint64 generation, const QString& path, const QString& x, const QString& y, const QString& color,
+                 const QString& space);  // internal: to the thread
+
+ private:
+  QThread thread_;
+  qint64 generation_ = 0;
 };
 
 }  // namespace nas::ui

@@ -1,25 +1,18 @@
 #include "views/ScatterView.h"
 
 #include <QLabel>
-#include <QLocale>
 #include <QSplitter>
-#include <QToolButton>
 #include <QSet>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
-#include <cmath>
-#include <exception>
 
 #include "views/ScatterControls.h"
 #include "views/ScatterPlot.h"
 #include "views/ScatterSelectionList.h"
+#include "store/Workspace.h"
 
 namespace nas::ui {
-
-ScatterView::Direction ScatterView::defaultDirection(const QString& metric) {
-  return ScatterSource::largerIsBetter(metric) ? Direction::Maximize : Direction::Minimize;
-}
 
 ScatterView::ScatterView(QWidget* parent) : QWidget(parent) {
   auto* root = new QVBoxLayout(this);
@@ -104,10 +97,6 @@ void ScatterView::setSpace(const QString& space) {
   space_ = space;
   refresh();
 }
-
-QString ScatterView::xMetric() const { return xName_; }
-QString ScatterView::yMetric() const { return yName_; }
-QString ScatterView::colorMetric() const { return cName_; }
 
 void ScatterView::fillPickers() {
   QStringList metrics{QStringLiteral("flops"), QStringLiteral("params")};
@@ -224,7 +213,25 @@ void ScatterView::refresh() {
   }
 }
 
+void ScatterView::setBackgroundLoading(bool on) {
+  if (!on || loader_) return;
+  loader_ = new ScatterLoader(this);
+  connect(loader_, &ScatterLoader::loaded, this,
+          [this](const QString& path, const std::vector<ScatterPoint>& points, const QString& error) {
+            nas::Workspace* ws = source_.workspace();
+            if (!ws || path != QString::fromStdString(ws->path())) return;  // another workspace meanwhile
+            if (!error.isEmpty()) emit errorOccurred(tr("Cannot load the scatter points: %1").arg(error));
+            plot_->setPoints(error.isEmpty() ? points : std::vector<ScatterPoint>());
+            rebuildPlot(plot_->userZoomed());
+            emit pointsLoaded(static_cast<int>(this->points().size()));
+          });
+}
+
 void ScatterView::load() {
+  if (loader_ && source_.workspace()) {
+    loader_->request(QString::fromStdString(source_.workspace()->path()), xName_, yName_, cName_, space_);
+    return;
+  }
   if (source_.workspace()) {
     try {
       plot_->setPoints(source_.load(xName_, yName_, cName_, space_));
@@ -282,16 +289,9 @@ std::vector<qint64> ScatterView::paretoIds() const {
 }
 
 void ScatterView::updateStatus() {
-  const QLocale loc;
-  QString s = tr("%1 architectures").arg(loc.toString(static_cast<qlonglong>(points().size())));
-  if (controls_->paretoChecked() && !points().empty())
-    s += tr(" \u00b7 %1 on the Pareto front (%2 %3, %4 %5)")
-             .arg(plot_->front().size())
-             .arg(dirX_ == Direction::Minimize ? tr("min") : tr("max"), ScatterSource::axisTitle(xName_),
-                  dirY_ == Direction::Minimize ? tr("min") : tr("max"), ScatterSource::axisTitle(yName_));
-  if (!selection_.isEmpty()) s += tr(" \u00b7 %1 selected").arg(selection_.size());
-  s += tr(" \u00b7 hover for details, click to open, Shift+drag to select");
-  status_->setText(s);
+  status_->setText(ScatterSource::statusText(points().size(), controls_->paretoChecked(), plot_->front().size(),
+                                             dirX_ == Direction::Maximize, dirY_ == Direction::Maximize, xName_,
+                                             yName_, static_cast<int>(selection_.size())));
 }
 
 int ScatterView::pointAt(const QPointF& pos, double radiusPx) const { return plot_->pointAt(pos, radiusPx); }

@@ -32,6 +32,7 @@ class Workspace;
 namespace nas::ui {
 
 class ScatterControls;
+class ScatterLoader;
 class ScatterPlot;
 class ScatterSelectionList;
 
@@ -50,13 +51,15 @@ class ScatterView : public QWidget {
   // Picks the metrics ("flops", "params" or an evaluation metric; color "" = none) and
   // reloads. Directions are reset to the metrics' defaults.
   void setAxes(const QString& x, const QString& y, const QString& color = {});
-  QString xMetric() const;
-  QString yMetric() const;
-  QString colorMetric() const;
+  QString xMetric() const { return xName_; }
+  QString yMetric() const { return yName_; }
+  QString colorMetric() const { return cName_; }
   void setDirections(Direction x, Direction y);
   Direction xDirection() const { return dirX_; }
   Direction yDirection() const { return dirY_; }
-  static Direction defaultDirection(const QString& metric);
+  static Direction defaultDirection(const QString& metric) {
+    return ScatterSource::largerIsBetter(metric) ? Direction::Maximize : Direction::Minimize;
+  }
   void setParetoVisible(bool on);
   // Draws the points off the Pareto front faded, so that the front stands out (off by default;
   // only while the front is shown).
@@ -78,6 +81,9 @@ class ScatterView : public QWidget {
   void setParetoControlsVisible(bool on);
   // Diameter in pixels of the points not faded (default 5); faded ones stay small.
   void setPointSize(int px);
+  // Workspace points are then read on a thread of their own (ScatterLoader) and arrive later;
+  // off by default (loads are synchronous).
+  void setBackgroundLoading(bool on);
 
   // Data-fed use, without a workspace. `label(id)` gives the hover text (may be empty).
   void setPoints(const std::vector<ScatterPoint>& points, const QString& xName, const QString& yName,
@@ -127,6 +133,7 @@ class ScatterView : public QWidget {
   ScatterAxes axes() const;
 
   ScatterSource source_;
+  ScatterLoader* loader_ = nullptr;
   QString space_;
   QString xName_, yName_, cName_;
   Direction dirX_ = Direction::Minimize, dirY_ = Direction::Maximize;

@@ -4,7 +4,8 @@
 // curves updating. Target: no gap above 50 ms.
 //
 //   bench_ui_stalls [--seconds N] [--baseline N] [--epochs N] [--queries N]
-// A second phase adds a large tabular search (thousands of rows a second) next to the job.
+// A second phase adds a large tabular search (thousands of rows a second) next to the job, in a
+// second local worker (two workers run). Target for every phase: no gap above 50 ms.
 // Runs offscreen unless QT_QPA_PLATFORM or DISPLAY says otherwise. Settings and the workspace
 // live in a temporary folder.
 
@@ -110,6 +111,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot open the workspace: %s\n", qPrintable(error));
     return 1;
   }
+  // Two local workers: the searches below run next to the training job, each in its own
+  // worker process, all reporting through the workspace (read on the watcher's thread).
+  window.jobController()->setMaxWorkers(2);
   std::printf("UI event-loop stalls (5 ms precise timer; platform %s; worker %s)\n",
               qPrintable(QGuiApplication::platformName()), qPrintable(nas::ui::JobController::defaultCliPath()));
 
@@ -190,11 +194,12 @@ int main(int argc, char** argv) {
   const Gaps searchCurves = runSearch("+ search, Curves tab", searchQueries / 2, 1, false);
   const Gaps searchResults = runSearch("+ search, Results tab", searchQueries, 1000, true);
 
-  const bool ok = running.over(50.0) == 0;
+  const bool ok = running.over(50.0) == 0 && searchCurves.over(50.0) == 0 && searchResults.over(50.0) == 0;
   std::printf("RESULT: %s (max gap %.1f ms while training; target: none above 50 ms)\n", ok ? "PASS" : "FAIL",
               running.max());
-  std::printf("        with a large search: max gap %.1f ms (Curves tab), %.1f ms (Search Results tab)\n",
-              searchCurves.max(), searchResults.max());
+  std::printf("        2 workers (training + a large search): max gap %.1f ms (Curves tab), %.1f ms (Search "
+              "Results tab); gaps over 50 ms: %d, %d\n",
+              searchCurves.max(), searchResults.max(), searchCurves.over(50.0), searchResults.over(50.0));
 
   window.close();  // policy Stop: cancels the worker and waits briefly
   return ok ? 0 : 2;
