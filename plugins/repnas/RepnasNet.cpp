@@ -12,8 +12,6 @@ namespace nas::repnas {
 
 namespace nn = torch::nn;
 
-namespace {
-
 torch::Tensor bytesTensor(const std::string& bytes) {
   torch::Tensor t = torch::empty({static_cast<std::int64_t>(bytes.size())}, torch::kUInt8);
   if (!bytes.empty()) std::memcpy(t.data_ptr<std::uint8_t>(), bytes.data(), bytes.size());
@@ -24,6 +22,8 @@ std::string tensorBytes(const torch::Tensor& t) {
   const torch::Tensor c = t.to(torch::kCPU, torch::kUInt8).contiguous();
   return std::string(reinterpret_cast<const char*>(c.data_ptr<std::uint8_t>()), static_cast<size_t>(c.numel()));
 }
+
+namespace {
 
 void checkLayers(const RepnasSpace& space, size_t n, const char* what) {
   if (static_cast<int>(n) != space.numLayers())

@@ -70,8 +70,11 @@ struct LoadedDeployed {
 };
 LoadedDeployed loadDeployedArtifact(const std::string& bytes);
 
-// Module <-> bytes (a torch archive), for artifacts and checkpoints.
+// Module <-> bytes (a torch archive), for artifacts and checkpoints; byte strings travel
+// inside archives as uint8 tensors.
 std::string moduleBytes(const torch::nn::Module& m);
 void loadModuleBytes(torch::nn::Module& m, const std::string& bytes, const std::string& what);
+torch::Tensor bytesTensor(const std::string& bytes);
+std::string tensorBytes(const torch::Tensor& t);
 
 }  // namespace nas::repnas

@@ -37,17 +37,6 @@ std::string saveToBytes(const T& value) {
   return out.str();
 }
 
-torch::Tensor bytesTensor(const std::string& bytes) {
-  torch::Tensor t = torch::empty({static_cast<std::int64_t>(bytes.size())}, torch::kUInt8);
-  if (!bytes.empty()) std::memcpy(t.data_ptr<std::uint8_t>(), bytes.data(), bytes.size());
-  return t;
-}
-
-std::string tensorBytes(const torch::Tensor& t) {
-  const torch::Tensor c = t.contiguous();
-  return std::string(reinterpret_cast<const char*>(c.data_ptr<std::uint8_t>()), static_cast<size_t>(c.numel()));
-}
-
 }  // namespace
 
 void RepnasTrainOptions::validate() const {
