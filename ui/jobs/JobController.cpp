@@ -186,8 +186,10 @@ bool JobController::launchWorker(QString* error) {
     ::setsid();
     ::signal(SIGPIPE, SIG_IGN);
   });
+  // No waitForStarted(): the pid is known once start() has forked, and an exec that fails later
+  // arrives as errorOccurred(FailedToStart), so the window never blocks on a starting worker.
   p->start();
-  if (!p->waitForStarted(10000)) {
+  if (p->state() == QProcess::NotRunning || p->processId() <= 0) {
     if (error) *error = tr("Could not start the worker %1: %2").arg(QDir::toNativeSeparators(cliPath_), p->errorString());
     p->deleteLater();
     return false;
@@ -198,6 +200,9 @@ bool JobController::launchWorker(QString* error) {
   w->id = QString::fromStdString(nas::thisHostName()) + QLatin1Char(':') + QString::number(w->pid);
   workers_.append(w);
   connect(p, &QProcess::finished, this, [this, p](int code, QProcess::ExitStatus st) { onWorkerExited(p, code, st); });
+  connect(p, &QProcess::errorOccurred, this, [this, p](QProcess::ProcessError e) {
+    if (e == QProcess::FailedToStart) onWorkerExited(p, -1, QProcess::CrashExit);
+  });
   return true;
 }
 
