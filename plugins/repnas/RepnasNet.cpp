@@ -12,16 +12,6 @@ namespace nas::repnas {
 
 namespace nn = torch::nn;
 
-torch::Tensor bytesTensor(const std::string& bytes) {
-  torch::Tensor t = torch::empty({static_cast<std::int64_t>(bytes.size())}, torch::kUInt8);
-  if (!bytes.empty()) std::memcpy(t.data_ptr<std::uint8_t>(), bytes.data(), bytes.size());
-  return t;
-}
-
-std::string tensorBytes(const torch::Tensor& t) {
-  const torch::Tensor c = t.to(torch::kCPU, torch::kUInt8).contiguous();
-  return std::string(reinterpret_cast<const char*>(c.data_ptr<std::uint8_t>()), static_cast<size_t>(c.numel()));
-}
 
 namespace {
 
@@ -32,25 +22,6 @@ void checkLayers(const RepnasSpace& space, size_t n, const char* what) {
 }
 
 }  // namespace
-
-std::string moduleBytes(const nn::Module& m) {
-  torch::serialize::OutputArchive archive;
-  m.save(archive);
-  std::ostringstream out(std::ios::binary);
-  archive.save_to(out);
-  return out.str();
-}
-
-void loadModuleBytes(nn::Module& m, const std::string& bytes, const std::string& what) {
-  try {
-    torch::serialize::InputArchive archive;
-    std::istringstream in(bytes, std::ios::binary);
-    archive.load_from(in);
-    m.load(archive);
-  } catch (const c10::Error& e) {
-    throw Error(ErrorCode::CorruptData, std::string("does not fit: ") + e.what_without_backtrace(), what);
-  }
-}
 
 RepnasDeployedNetImpl::RepnasDeployedNetImpl(const RepnasSpace& space, double dropout) : space_(space) {
   for (int l = 0; l < space.numLayers(); ++l) {
@@ -140,7 +111,7 @@ std::string deployedArtifact(const RepnasDeployedNet& net, const std::string& ar
   a.write("format", c10::IValue(std::int64_t{1}));
   a.write("space", c10::IValue(net->space().toJson().dump()));
   a.write("arch", c10::IValue(arch));
-  a.write("weights", bytesTensor(moduleBytes(*net)));
+  a.write("weights", bytesToTensor(moduleToBytes(*net)));
   std::ostringstream out(std::ios::binary);
   a.save_to(out);
   return out.str();
@@ -163,7 +134,7 @@ LoadedDeployed loadDeployedArtifact(const std::string& bytes) {
   LoadedDeployed out;
   out.arch = arch.toStringRef();
   out.net = RepnasDeployedNet(RepnasSpace::fromJson(parseJson(space.toStringRef(), ctx)));
-  loadModuleBytes(*out.net, tensorBytes(weights), ctx);
+  moduleFromBytes(*out.net, tensorToBytes(weights), ctx);
   out.net->eval();
   return out;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "DbbBlock.h"
+#include "nn/ModuleBytes.h"  // moduleToBytes, bytesToTensor: artifacts and checkpoints
 #include "RepnasSpace.h"
 
 namespace nas::repnas {
@@ -70,11 +71,5 @@ struct LoadedDeployed {
 };
 LoadedDeployed loadDeployedArtifact(const std::string& bytes);
 
-// Module <-> bytes (a torch archive), for artifacts and checkpoints; byte strings travel
-// inside archives as uint8 tensors.
-std::string moduleBytes(const torch::nn::Module& m);
-void loadModuleBytes(torch::nn::Module& m, const std::string& bytes, const std::string& what);
-torch::Tensor bytesTensor(const std::string& bytes);
-std::string tensorBytes(const torch::Tensor& t);
 
 }  // namespace nas::repnas

@@ -215,9 +215,9 @@ std::string RepnasTrainer::saveState() const {
   a.write("epoch", c10::IValue(static_cast<std::int64_t>(epoch_)));
   a.write("fixed", c10::IValue(fixed_ ? repnasArchToString(*fixed_) : std::string()));
   a.write("alphas", alphas_.detach().clone());
-  a.write("net", bytesTensor(moduleBytes(*net_)));
-  a.write("sgd", bytesTensor(saveToBytes(*sgd_)));
-  a.write("adam", bytesTensor(saveToBytes(*adam_)));
+  a.write("net", bytesToTensor(moduleToBytes(*net_)));
+  a.write("sgd", bytesToTensor(saveToBytes(*sgd_)));
+  a.write("adam", bytesToTensor(saveToBytes(*adam_)));
   std::ostringstream out(std::ios::binary);
   a.save_to(out);
   return out.str();
@@ -240,12 +240,12 @@ void RepnasTrainer::loadState(const std::string& bytes) {
     a.read("sgd", sgd);
     a.read("adam", adam);
     if (!alphas.sizes().equals(alphas_.sizes())) throw Error(ErrorCode::CorruptData, "taken for another space", ctx);
-    loadModuleBytes(*net_, tensorBytes(net), ctx);
+    moduleFromBytes(*net_, tensorToBytes(net), ctx);
     {
       torch::NoGradGuard noGrad;
       alphas_.copy_(alphas);
     }
-    std::istringstream s1(tensorBytes(sgd), std::ios::binary), s2(tensorBytes(adam), std::ios::binary);
+    std::istringstream s1(tensorToBytes(sgd), std::ios::binary), s2(tensorToBytes(adam), std::ios::binary);
     torch::load(*sgd_, s1);
     torch::load(*adam_, s2);
     epoch_ = static_cast<int>(epoch.toInt());

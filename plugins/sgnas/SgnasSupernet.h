@@ -21,6 +21,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "SgnasCost.h"
+#include "nn/ModuleBytes.h"  // moduleToBytes, bytesToTensor: artifacts and checkpoints
 #include "SgnasSpace.h"
 
 namespace nas::sgnas {
@@ -74,15 +75,8 @@ class SgnasSupernetImpl : public torch::nn::Module {
 };
 TORCH_MODULE(SgnasSupernet);
 
-// Module <-> bytes (a torch archive), for artifacts and checkpoints.
-// Byte strings travel inside archives as uint8 tensors.
-torch::Tensor bytesToTensor(const std::string& bytes);
-std::string tensorToBytes(const torch::Tensor& t);
 // The "supernet" artifact: the space (JSON) and the weights; loading rebuilds the module.
 std::string supernetArtifact(const SgnasSupernet& net);
 SgnasSupernet loadSupernetArtifact(const std::string& bytes);  // throws CorruptData
-std::string moduleToBytes(const torch::nn::Module& m);
-// Throws Error(CorruptData) naming `what` when the bytes do not fit the module.
-void moduleFromBytes(torch::nn::Module& m, const std::string& bytes, const std::string& what);
 
 }  // namespace nas::sgnas

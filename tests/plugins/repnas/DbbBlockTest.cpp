@@ -7,23 +7,13 @@
 
 #include "DbbBlock.h"
 #include "DbbNetwork.h"
+#include "RepnasTestData.h"
 #include "common/Error.h"
 
 namespace nas::repnas {
 namespace {
 
-// Non-trivial BN statistics and affine parameters everywhere, so that folding them matters.
-void randomizeBatchNorms(torch::nn::Module& m) {
-  torch::NoGradGuard noGrad;
-  for (const auto& sub : m.modules(/*include_self=*/true)) {
-    auto* bn = dynamic_cast<torch::nn::BatchNorm2dImpl*>(sub.get());
-    if (!bn) continue;
-    bn->running_mean.uniform_(-0.5, 0.5);
-    bn->running_var.uniform_(0.5, 2.0);
-    bn->weight.uniform_(0.5, 1.5);
-    bn->bias.uniform_(-0.5, 0.5);
-  }
-}
+using test::randomizeBatchNorms;
 
 double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
