@@ -26,9 +26,11 @@ class Method;
 class MethodRegistry;
 class LatencySpace;
 class LatencySpaceRegistry;
+class NetworkExporter;
 
 // 2: LiveGenerator gained sweep() and estimate() (a new vtable layout).
-inline constexpr int kPluginApiVersion = 2;
+// 3: PluginHost::addExporter (network exporters: ONNX, TorchScript, PyTorch, per space).
+inline constexpr int kPluginApiVersion = 3;
 
 // A plugin's registration is one transaction: each add* call checks its name (a duplicate of a
 // registered or already staged component throws PluginError) and stages the component; the
@@ -46,6 +48,12 @@ class PluginHost {
   // the host was made without a latency registry (tools that load methods only).
   void addLatencySpace(std::unique_ptr<LatencySpace> space);
   void setLatencySpaceRegistry(LatencySpaceRegistry* spaces) { latencySpaces_ = spaces; }
+  // A network exporter for the architectures of one search space (core/export/Exporter.h):
+  // builds the space's network as an export graph with its trained or initial weights. Goes
+  // to the process-wide exporter registry (registerExporter); defined in
+  // core/export/Exporter.cpp, the room that owns it. Throws PluginError for a space another
+  // exporter handles already.
+  void addExporter(std::unique_ptr<NetworkExporter> exporter);
   bool acceptsLatencySpaces() const { return latencySpaces_ != nullptr; }
   const std::string& pluginName() const { return name_; }
   // Registers what was staged, in the order it was added (the loader calls it).
@@ -53,7 +61,8 @@ class PluginHost {
   std::size_t stagedCount() const { return pending_.size(); }
 
  private:
-  // Throws PluginError when `key` ("method:x", "space:y", "strategy:z") is staged already.
+  // Throws PluginError when `key` ("method:x", "space:y", "strategy:z", "exporter:e") is
+  // staged already.
   void stage(const std::string& key, std::function<void()> apply);
 
   MethodRegistry& registry_;
