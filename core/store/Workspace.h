@@ -155,6 +155,8 @@ class Workspace {
   // ---- samples
   void addSamples(const std::vector<SampleRecord>& samples);  // one transaction
   std::vector<SampleRecord> samples(JobId job) const;
+  // Jobs with a sample whose payload has the top-level key `key` ("grids"), newest first.
+  std::vector<JobId> jobsWithSampleKey(const std::string& key) const;
 
   // ---- artifacts (BLOBs). put replaces an artifact of the same job, kind and name.
   std::int64_t putArtifact(JobId job, const std::string& kind, const std::string& name, const std::string& bytes);

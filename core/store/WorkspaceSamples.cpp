@@ -37,4 +37,16 @@ std::vector<SampleRecord> Workspace::samples(JobId job) const {
   return out;
 }
 
+std::vector<JobId> Workspace::jobsWithSampleKey(const std::string& key) const {
+  // The key is bound, never spliced into the SQL; the JSON path quotes it so that any
+  // characters are a plain member name. json_valid guards rows written by hand.
+  auto q = d_->query(
+      "SELECT DISTINCT job_id FROM samples WHERE json_valid(payload_json) AND "
+      "json_type(payload_json, '$.\"' || replace(?1, '\"', '') || '\"') IS NOT NULL ORDER BY job_id DESC");
+  q->bindText(1, key);
+  std::vector<JobId> out;
+  while (q->step()) out.push_back(q->intAt(0));
+  return out;
+}
+
 }  // namespace nas
