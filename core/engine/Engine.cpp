@@ -28,7 +28,7 @@ Json Engine::info() const {
   info["cuda"] = ml["cuda"];
   Json plugins = Json::array();
   for (const auto& p : plugins_) {
-    Json j{{"name", p.name}, {"path", p.path}, {"loaded", p.loaded}};
+    Json j{{"name", p.name}, {"path", p.path}, {"loaded", p.loaded}, {"components", p.components}};
     if (!p.loaded) j["error"] = p.error;
     plugins.push_back(j);
   }

@@ -59,6 +59,9 @@ class PluginHost {
   // Registers what was staged, in the order it was added (the loader calls it).
   void commit();
   std::size_t stagedCount() const { return pending_.size(); }
+  // What is staged, as "kind:name" ("method:x", "strategy:z"); the loader records it for
+  // `nasstudio-cli plugins` before it commits.
+  const std::vector<std::string>& stagedKeys() const { return stagedKeys_; }
 
  private:
   // Throws PluginError when `key` ("method:x", "space:y", "strategy:z", "exporter:e") is

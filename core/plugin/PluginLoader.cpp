@@ -1,6 +1,7 @@
 #include "plugin/PluginLoader.h"
 
 #include <dlfcn.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -56,6 +57,11 @@ namespace {
 using ApiVersionFn = int (*)();
 using RegisterFn = void (*)(PluginHost*);
 
+bool worldWritable(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IWOTH) != 0;
+}
+
 std::string pluginNameOf(const fs::path& file) {
   std::string stem = file.stem().string();
   return stem.rfind("lib", 0) == 0 ? stem.substr(3) : stem;
@@ -64,6 +70,10 @@ std::string pluginNameOf(const fs::path& file) {
 // Loads one module; fills info.error instead of throwing so that one broken plugin never
 // stops the others (or the application) from loading.
 void loadOne(PluginInfo& info, MethodRegistry& registry, LatencySpaceRegistry* latencySpaces) {
+  if (worldWritable(info.path)) {
+    info.error = "refused: the file is writable by every user (chmod o-w it)";
+    return;
+  }
   // RTLD_NODELETE keeps the code mapped after dlclose-less shutdown; methods registered by
   // the plugin live in the registry until the process ends.
   void* handle = dlopen(info.path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
@@ -90,6 +100,7 @@ void loadOne(PluginInfo& info, MethodRegistry& registry, LatencySpaceRegistry* l
     PluginHost host(registry, info.name);
     host.setLatencySpaceRegistry(latencySpaces);
     reg(&host);
+    info.components = host.stagedKeys();
     host.commit();  // all or nothing: a throw above drops everything the plugin staged
     info.loaded = true;
   } catch (const std::exception& e) {
@@ -110,6 +121,14 @@ std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, Method
   for (const auto& dir : dirs) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;
+    if (!fs::path(dir).is_absolute()) {
+      log::warn("plugin folder " + dir + " skipped: not an absolute path");
+      continue;
+    }
+    if (worldWritable(dir)) {
+      log::warn("plugin folder " + dir + " skipped: writable by every user");
+      continue;
+    }
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(dir, ec))
       if (entry.is_regular_file() && entry.path().extension() == ".so") files.push_back(entry.path());
@@ -122,7 +141,10 @@ std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, Method
       if (std::find(seenNames.begin(), seenNames.end(), info.name) != seenNames.end()) continue;
       seenNames.push_back(info.name);
       loadOne(info, registry, latencySpaces);
-      if (!info.loaded) log::warn("plugin " + info.path + " not loaded: " + info.error);
+      if (!info.loaded) {
+        info.components.clear();
+        log::warn("plugin " + info.path + " not loaded: " + info.error);
+      }
       out.push_back(std::move(info));
     }
   }

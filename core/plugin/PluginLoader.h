@@ -2,6 +2,10 @@
 // Finds and loads plugin modules (lib*.so) from folders with dlopen, checks their API
 // version, and lets them register methods. A plugin that fails to load is reported (with
 // the file and reason) and skipped; it never takes the host down.
+//
+// Only absolute folders are read (a relative one would depend on the working directory),
+// and neither a folder nor a module that anyone may write (o+w): loading code from there
+// would run whatever another user put there.
 
 #include <string>
 #include <vector>
@@ -16,6 +20,7 @@ struct PluginInfo {
   std::string path;
   bool loaded = false;
   std::string error;  // why not, when !loaded
+  std::vector<std::string> components;  // what it registered: "method:x", "strategy:y", ...
 };
 
 std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& registry);

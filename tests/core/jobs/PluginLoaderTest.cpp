@@ -116,3 +116,47 @@ TEST(PluginLoader, APluginThatFailsHalfWayLeavesNothingRegistered) {
   EXPECT_EQ(registry.all().size(), 1u);
   fs::remove_all(dir);
 }
+
+// The loader records what a plugin registered (for `nasstudio-cli plugins`), and never loads
+// code from where another user could have put it: a module or folder anyone may write, or a
+// relative folder (that would depend on the working directory).
+TEST(PluginLoader, ListsComponentsAndRefusesWorldWritableOrRelativePlaces) {
+  fs::path dir = fs::temp_directory_path() / ("nas-plugins-perm-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  fs::copy_file(NAS_TEST_PLUGIN_GOOD, dir / "libgood.so");
+  {
+    MethodRegistry registry;
+    auto infos = loadPlugins({dir.string()}, registry);
+    ASSERT_EQ(infos.size(), 1u);
+    ASSERT_TRUE(infos[0].loaded) << infos[0].error;
+    EXPECT_EQ(infos[0].components, std::vector<std::string>{"method:echo"});
+  }
+  fs::permissions(dir / "libgood.so", fs::perms::others_write, fs::perm_options::add);
+  {
+    MethodRegistry registry;
+    auto infos = loadPlugins({dir.string()}, registry);
+    ASSERT_EQ(infos.size(), 1u);
+    EXPECT_FALSE(infos[0].loaded);
+    EXPECT_NE(infos[0].error.find("writable by every user"), std::string::npos) << infos[0].error;
+    EXPECT_TRUE(infos[0].components.empty());
+    EXPECT_EQ(registry.find("echo"), nullptr);
+  }
+  fs::permissions(dir / "libgood.so", fs::perms::others_write, fs::perm_options::remove);
+  fs::permissions(dir, fs::perms::others_all, fs::perm_options::add);
+  {
+    MethodRegistry registry;
+    EXPECT_TRUE(loadPlugins({dir.string()}, registry).empty()) << "a world-writable folder was read";
+  }
+  fs::permissions(dir, fs::perms::others_all, fs::perm_options::remove);
+  {
+    const fs::path cwd = fs::current_path();
+    fs::current_path(dir.parent_path());
+    MethodRegistry registry;
+    const auto infos = loadPlugins({dir.filename().string()}, registry);
+    fs::current_path(cwd);
+    EXPECT_TRUE(infos.empty()) << "a relative folder was read";
+  }
+  fs::remove_all(dir);
+}
