@@ -62,8 +62,17 @@ GridFrame parseFrame(const SampleRecord& record, const Json& p) {
     for (const Json& g : *it) f.grids.push_back(parseHeatGrid(g));
   }
   if (auto it = p.find("graphs"); it != p.end()) {
-    if (!it->is_object()) throw Error(ErrorCode::ParseError, "\"graphs\" must be an object");
-    for (auto g = it->begin(); g != it->end(); ++g) f.graphs.emplace_back(g.key(), graphFormFromJson(g.value()));
+    if (it->is_object()) {
+      for (auto g = it->begin(); g != it->end(); ++g) f.graphs.emplace_back(g.key(), graphFormFromJson(g.value()));
+    } else if (it->is_array()) {
+      for (const Json& g : *it) {
+        if (!g.is_object() || !g.contains("graph"))
+          throw Error(ErrorCode::ParseError, "every \"graphs\" entry must be an object with a \"graph\"");
+        f.graphs.emplace_back(optionalString(g, "title"), graphFormFromJson(g["graph"]));
+      }
+    } else {
+      throw Error(ErrorCode::ParseError, "\"graphs\" must be an array or an object");
+    }
   }
   if (auto it = p.find("table"); it != p.end()) f.table = parseTable(*it);
   return f;

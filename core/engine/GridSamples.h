@@ -11,7 +11,9 @@
 //               "values": [[row 0 ...], ...],           rows x columns numbers (null = no value)
 //               "min": 0, "max": 1,                     colour scale; default: the values' range
 //               "value": "softmax weight"}]             what a cell's number means
-//   "graphs": {"normal": GraphForm JSON, ...}           drawings shown next to the grids
+//   "graphs": [{"title": "before merging", "graph": GraphForm JSON}, ...]   drawings shown
+//             next to the grids, in this order; an object {"title": GraphForm, ...} is read
+//             too (its keys come sorted: JSON objects keep no order)
 //   "table":  {"header": ["", "multi-branch", ...], "rows": [["accuracy", "0.87", ...], ...]}
 //   "label":  "epoch 3 (search)"                        the frame's caption; else "round N"
 #include <cstdint>
@@ -47,7 +49,7 @@ struct GridFrame {
   int round = 0;
   std::string label;
   std::vector<HeatGrid> grids;
-  std::vector<std::pair<std::string, GraphForm>> graphs;  // in the payload's key order
+  std::vector<std::pair<std::string, GraphForm>> graphs;  // title, drawing
   std::optional<GridTable> table;
 };
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "RepnasFrames.h"
 #include "RepnasSearch.h"
 #include "common/Error.h"
 #include "data/DatasetLoader.h"
@@ -100,7 +101,9 @@ Json RepnasMethod::run(JobContext& ctx) const {
                      {"branch_names", Json::array({"kxk", "1x1", "1x1-kxk", "1x1-avg", "1xk", "kx1"})},
                      {"grid", choiceGrid(r.arch)},
                      {"test_accuracy", r.testAccuracy},
-                     {"train_loss", r.trainLoss}};
+                     {"train_loss", r.trainLoss},
+                     {"label", "epoch " + std::to_string(r.epoch + 1) + " (" + phaseName(r.phase) + ")"},
+                     {"grids", epochGrids(space, r)}};
         if (!r.probs.empty()) {
           Json probs = Json::array();
           for (int l = 0; l < space.numLayers(); ++l)
@@ -154,6 +157,20 @@ Json RepnasMethod::run(JobContext& ctx) const {
     eval("latency_ms", deployedMs);
     eval("multi_branch_latency_ms", multiMs);
   });
+  {
+    FormFigures figures;
+    figures.accuracy = cmp.accuracy;
+    figures.deployedAccuracy = cmp.deployedAccuracy;
+    figures.multiMs = multiMs;
+    figures.deployedMs = deployedMs;
+    figures.threads = lt;
+    figures.branches = branchTotal(arch);
+    SampleRecord s;
+    s.jobId = ctx.jobId();
+    s.round = trainer.epoch() + 1;  // after the last epoch's frame
+    s.payloadJson = deployedFrame(space, active, figures).dump();
+    ws.addSamples({s});
+  }
   sink.progress(1.0, "done");
 
   Json result{{"branches", branchesJson(space, arch)},

@@ -92,11 +92,14 @@ TEST(GridSamples, FramesAreOrderedAndBadOnesListedNotThrown) {
       record(4, 1, std::string(R"({"grids":[)") + kGrid + "]," + R"("graphs":{"before":)" + graph +
                        R"(},"table":{"header":["","a"],"rows":[["acc",0.5]]}})"),
       record(6, 3, R"({"grids":[{"rows":["a"],"columns":["x","y"],"values":[[1]]}]})"),
+      record(9, 5, std::string(R"({"graphs":[{"title":"z first","graph":)") + graph + R"(},{"title":"a second","graph":)" +
+                       graph + "}]}"),
+      record(10, 6, R"({"graphs":[{"title":"no graph"}]})"),
       record(7, 3, R"({"seed":1,"x":0.2})"),  // a search sample: not a frame, not a problem
       record(8, 4, "not json"),
   };
   const nas::GridRun run = nas::readGridRun(records);
-  ASSERT_EQ(run.frames.size(), 2u);
+  ASSERT_EQ(run.frames.size(), 3u);
   EXPECT_EQ(run.frames[0].round, 1);
   EXPECT_EQ(run.frames[0].label, "round 1");
   ASSERT_EQ(run.frames[0].graphs.size(), 1u);
@@ -105,9 +108,12 @@ TEST(GridSamples, FramesAreOrderedAndBadOnesListedNotThrown) {
   ASSERT_TRUE(run.frames[0].table.has_value());
   EXPECT_EQ(run.frames[0].table->rows[0][1], "0.5");
   EXPECT_EQ(run.frames[1].label, "epoch 2");
-  ASSERT_EQ(run.problems.size(), 2u);
+  ASSERT_EQ(run.frames[2].graphs.size(), 2u);  // an array keeps its order
+  EXPECT_EQ(run.frames[2].graphs[0].first, "z first");
+  ASSERT_EQ(run.problems.size(), 3u);  // in the records' order
   EXPECT_NE(run.problems[0].find("sample #6"), std::string::npos);
-  EXPECT_NE(run.problems[1].find("sample #8"), std::string::npos);
+  EXPECT_NE(run.problems[1].find("sample #10"), std::string::npos);
+  EXPECT_NE(run.problems[2].find("sample #8"), std::string::npos);
 }
 
 TEST(GridSamples, WorkspaceListsOnlyJobsWithFramesNewestFirst) {

@@ -12,6 +12,7 @@
 #include "cli/CliRunner.h"
 #include "common/Error.h"
 #include "data/DatasetLoader.h"
+#include "engine/GridSamples.h"
 #include "store/Workspace.h"
 
 namespace nas::repnas {
@@ -79,14 +80,32 @@ TEST(RepnasMethod, TinyJobResumesAndKeepsTheDeployedNetwork) {
   EXPECT_GT(r.at("latency_ms").at("deployed").get<double>(), 0.0);
   EXPECT_GT(r.at("latency_ms").at("multi_branch").get<double>(), 0.0);
 
-  // One sample per epoch, each a 7 x 6 grid; the fixed epoch's grid is the result.
+  // One sample per epoch, each a 7 x 6 grid, then the deployed frame; the fixed epoch's grid
+  // is the result.
   const auto samples = ws->samples(id);
-  ASSERT_EQ(3u, samples.size());
-  const Json last = parseJson(samples.back().payloadJson, "sample");
+  ASSERT_EQ(4u, samples.size());
+  const Json last = parseJson(samples[2].payloadJson, "sample");
   EXPECT_EQ("fixed", last.at("phase").get<std::string>());
   EXPECT_EQ(r.at("arch"), last.at("arch"));
   EXPECT_EQ(7u, last.at("grid").size());
   EXPECT_EQ(6u, last.at("grid")[0].size());
+  // The same samples as the Heat Maps tab reads them: kept-branch grids every epoch, branch
+  // probabilities while searching, and the block before and after merging with both forms.
+  const GridRun frames = loadGridRun(*ws, id);
+  EXPECT_TRUE(frames.problems.empty()) << frames.problems.front();
+  ASSERT_EQ(4u, frames.frames.size());
+  ASSERT_EQ(2u, frames.frames[1].grids.size());  // search phase: kept and probability
+  EXPECT_EQ("probability", frames.frames[1].grids[1].name);
+  for (std::size_t l = 0; l < 7; ++l)
+    for (std::size_t b = 0; b < 6; ++b)
+      EXPECT_EQ(last.at("grid")[l][b].get<double>(), frames.frames[2].grids[0].values[l][b]);
+  const GridFrame& deployedFrame = frames.frames.back();
+  ASSERT_EQ(2u, deployedFrame.graphs.size());
+  EXPECT_NE(std::string::npos, deployedFrame.graphs[0].first.find("before merging"));
+  EXPECT_EQ(1u, deployedFrame.graphs[1].second.edges.size());  // one conv after merging
+  EXPECT_GE(deployedFrame.graphs[0].second.edges.size(), 2u);    // branches + ReLU before
+  ASSERT_TRUE(deployedFrame.table.has_value());
+  EXPECT_EQ(3u, deployedFrame.table->header.size());
   for (const char* series : {"test_accuracy", "epoch_train_loss", "layers_with_kxk", "layers_with_1x1-avg", "layers_with_kx1"})
     EXPECT_TRUE(sink2.series_.count(series)) << series;
 
