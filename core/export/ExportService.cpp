@@ -182,6 +182,7 @@ ExportResult exportArchitecture(const Workspace& ws, const ArchitectureRecord& a
     m.save(out);
     files.push_back({req.out, out.str()});
   } else {
+    torchScriptModule(net.graph);  // the forward text compiles, before anything is written
     const std::string weightsPath = weightsPathFor(req.out);
     files.push_back({req.out, pythonModuleSource(net.graph, fs::path(weightsPath).filename().string())});
     files.push_back({weightsPath, pickledStateDict(net.graph)});
@@ -189,22 +190,28 @@ ExportResult exportArchitecture(const Workspace& ws, const ArchitectureRecord& a
   r.bytes = writeFilesAtomically(files, req.force);
   for (const auto& f : files) r.files.push_back(f.path);
 
-  // Check what is on disk now, read back through the format's own path.
+  // Check what is on disk now, read back through the format's own path; a check that cannot
+  // run or fails leaves nothing behind.
   torch::NoGradGuard ng;
-  if (req.format == ExportFormat::Onnx) {
-    const std::string bytes = readFile(req.out);
-    checkOnnx(bytes);
-    got = evaluateGraph(onnxToGraph(bytes), x);
-  } else if (req.format == ExportFormat::TorchScript) {
-    torch::jit::Module loaded = torch::jit::load(req.out);
-    loaded.eval();
-    got = loaded.forward({x}).toTensor();
-  } else {
-    const auto state = unpickleStateDict(readFile(weightsPathFor(req.out)));
-    torch::jit::Module m = torchScriptModule(net.graph, state);
-    got = m.forward({x}).toTensor();
+  try {
+    if (req.format == ExportFormat::Onnx) {
+      const std::string bytes = readFile(req.out);
+      checkOnnx(bytes);
+      got = evaluateGraph(onnxToGraph(bytes), x);
+    } else if (req.format == ExportFormat::TorchScript) {
+      torch::jit::Module loaded = torch::jit::load(req.out);
+      loaded.eval();
+      got = loaded.forward({x}).toTensor();
+    } else {
+      const auto state = unpickleStateDict(readFile(weightsPathFor(req.out)));
+      torch::jit::Module m = torchScriptModule(net.graph, state);
+      got = m.forward({x}).toTensor();
+    }
+    r.maxAbsDiff = maxAbsDiff(reference, got, req.out);
+  } catch (...) {
+    for (const auto& f : r.files) fs::remove(f);
+    throw;
   }
-  r.maxAbsDiff = maxAbsDiff(reference, got, req.out);
   const double scale = std::max(1.0, reference.abs().max().item<double>());
   if (*r.maxAbsDiff > 1e-4 * scale) {
     for (const auto& f : r.files) fs::remove(f);

@@ -49,7 +49,7 @@ std::string pythonName(const std::string& weightName) {
   return out;
 }
 
-std::string forwardSource(const ExportGraph& graph) {
+std::string forwardSource(const ExportGraph& graph, bool python) {
   graph.validate();
   std::set<std::string> names;
   for (const auto& w : graph.weights)
@@ -82,7 +82,7 @@ std::string forwardSource(const ExportGraph& graph) {
     } else if (n.op == "Mul") {
       s << ref(in[0]) << " * " << ref(in[1]);
     } else if (n.op == "AveragePool") {
-      s << "torch.ops.aten.avg_pool2d(" << ref(in[0]) << ", " << ints(pair(n, "kernel_shape", 1)) << ", "
+      s << (python ? "torch.nn.functional.avg_pool2d(" : "torch.avg_pool2d(") << ref(in[0]) << ", " << ints(pair(n, "kernel_shape", 1)) << ", "
         << ints(pair(n, "strides", 1)) << ", " << ints(pair(n, "pads", 0)) << ", False, "
         << (n.intAttr("count_include_pad", 0) ? "True" : "False") << ")";
     } else if (n.op == "GlobalAveragePool") {
@@ -131,7 +131,7 @@ std::string pythonModuleSource(const ExportGraph& graph, const std::string& weig
     else
       s << "        self.register_buffer(\"" << pythonName(w.name) << "\", torch.empty(" << shapeText(w.shape) << "))\n";
   }
-  s << "\n" << forwardSource(graph) << "\n\n"
+  s << "\n" << forwardSource(graph, true) << "\n\n"
     << "def load(weights_path=None, map_location=\"cpu\"):\n"
     << "    \"\"\"The network with the exported weights, in eval mode.\"\"\"\n"
     << "    if weights_path is None:\n"
@@ -182,7 +182,7 @@ torch::jit::Module torchScriptModule(const ExportGraph& graph,
   }
   // The method text as in the class body, dedented one level for define().
   std::string src, line;
-  std::istringstream in(forwardSource(graph));
+  std::istringstream in(forwardSource(graph, false));
   while (std::getline(in, line)) src += (line.rfind("    ", 0) == 0 ? line.substr(4) : line) + "\n";
   try {
     m.define(src);

@@ -7,9 +7,11 @@
 //    reads;
 //  - a TorchScript module (torch.jit.load / torch::jit::load) whose forward is compiled from the
 //    very same forward text, with the weights as its parameters and buffers.
-// The forward uses only functions that eager PyTorch and TorchScript both resolve (torch.conv2d,
-// torch.batch_norm, torch.ops.aten.avg_pool2d, ...), so the self-check of the TorchScript file
-// also checks the Python module's forward; BN follows self.training, so the module retrains.
+// The forward uses torch functions that eager PyTorch and TorchScript both resolve (torch.conv2d,
+// torch.batch_norm, ...), so the self-check of the TorchScript file also checks the Python
+// module's forward, except one spelling: average pooling is torch.nn.functional.avg_pool2d in
+// the .py and the builtin torch.avg_pool2d in TorchScript compiled from C++ (no Python there to
+// resolve torch.nn.functional). BN follows self.training, so the module retrains.
 #include <torch/csrc/jit/api/module.h>
 
 #include <string>
@@ -20,8 +22,9 @@ namespace nas {
 
 // The Python identifier of a weight ("layer0.conv.weight" -> "layer0_conv_weight").
 std::string pythonName(const std::string& weightName);
-// "    def forward(self, x):\n        ...": the method text, indented for a class body.
-std::string forwardSource(const ExportGraph& graph);
+// "    def forward(self, x):\n        ...": the method text, indented for a class body, for the
+// .py file (python = true) or TorchScript compiled from C++.
+std::string forwardSource(const ExportGraph& graph, bool python);
 // The whole .py file; `weightsFile` is the weights file's name, looked up next to the .py.
 std::string pythonModuleSource(const ExportGraph& graph, const std::string& weightsFile);
 // The state dict (Python names -> tensors) as torch.load-able bytes.
