@@ -31,5 +31,7 @@ void addDemoCommand(CLI::App& app, CliState& state);
 void addSgnasCommand(CLI::App& app, CliState& state);  // sgnas generate|controls
 void addWorkspaceCommand(CLI::App& app, CliState& state);  // workspace merge
 void addLatencyCommand(CLI::App& app, CliState& state);  // latency profile|validate|export|import|profiles
+void addExportCommand(CLI::App& app, CliState& state);   // export (ONNX, JSON, TorchScript, PyTorch)
+void addImportCommand(CLI::App& app, CliState& state);   // import FILE.json
 
 }  // namespace nas::cli

@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
   addSgnasCommand(app, state);
   addLatencyCommand(app, state);
   addWorkspaceCommand(app, state);
+  addExportCommand(app, state);
+  addImportCommand(app, state);
 
   try {
     app.parse(argc, argv);
