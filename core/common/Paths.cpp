@@ -1,5 +1,6 @@
 #include "common/Paths.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -66,10 +67,12 @@ std::vector<std::string> pluginDirs() {
       if (!item.empty()) dirs.push_back(item);
   }
   fs::path exeDir = executableDir();
-  dirs.push_back((exeDir / ".." / "lib" / "nasstudio" / "plugins").lexically_normal().string());
-  dirs.push_back((exeDir / ".." / kLibDirName / "nasstudio" / "plugins").lexically_normal().string());
-  dirs.push_back((fs::path(envOr("XDG_DATA_HOME", envOr("HOME", "/tmp") + "/.local/share")) / "nasstudio" /
-                  "plugins").string());
+  std::vector<std::string> more{
+      (exeDir / ".." / "lib" / "nasstudio" / "plugins").lexically_normal().string(),
+      (exeDir / ".." / kLibDirName / "nasstudio" / "plugins").lexically_normal().string(),
+      (fs::path(envOr("XDG_DATA_HOME", envOr("HOME", "/tmp") + "/.local/share")) / "nasstudio" / "plugins").string()};
+  for (auto& d : more)  // lib and the install's libdir are often the same folder
+    if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(std::move(d));
   return dirs;
 }
 

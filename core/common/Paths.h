@@ -17,7 +17,8 @@ std::string resourceDir();
 // A resource file by relative path; throws Error(NotFound) naming the places searched.
 std::string resourcePath(const std::string& relative);
 // Plugin folders, in load order: $NASSTUDIO_PLUGIN_PATH (colon-separated), the build or
-// install folder next to the executable, and userDataDir()/plugins.
+// install folder next to the executable, and userDataDir()/plugins, each once. The loader
+// skips relative and world-writable ones (plugin/PluginLoader.h).
 std::vector<std::string> pluginDirs();
 // Absolute path of the running executable's folder.
 std::string executableDir();

@@ -64,8 +64,8 @@ class PluginHost {
   const std::vector<std::string>& stagedKeys() const { return stagedKeys_; }
 
  private:
-  // Throws PluginError when `key` ("method:x", "space:y", "strategy:z", "exporter:e") is
-  // staged already.
+  // Throws PluginError when `key` ("method:x", "latency-space:y", "strategy:z",
+  // "exporter:e") is staged already.
   void stage(const std::string& key, std::function<void()> apply);
 
   MethodRegistry& registry_;

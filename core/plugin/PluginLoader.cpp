@@ -49,7 +49,7 @@ void PluginHost::addLatencySpace(std::unique_ptr<LatencySpace> space) {
     throw Error(ErrorCode::PluginError, "a latency space with this name is already registered",
                 "latency space '" + name + "'");
   auto held = std::make_shared<std::unique_ptr<LatencySpace>>(std::move(space));
-  stage("space:" + name, [this, held] { latencySpaces_->add(std::move(*held)); });
+  stage("latency-space:" + name, [this, held] { latencySpaces_->add(std::move(*held)); });
 }
 
 namespace {
