@@ -1,0 +1,107 @@
+#pragma once
+// The differentiable search both methods run, first order (DARTS' first-order approximation):
+// every step first updates the architecture parameters on a batch of the validation split, then
+// the network weights on a batch of the training split (both splits come from the training
+// images; test images are never seen here).
+//   darts:     every cell is an Engine-cell mixing all ops with softmax(alpha) (placement "all",
+//              derivation top2, no feature sharing); the derived cell is DARTS' top-2 rule.
+//   entrannas: Engine-cells (placement) mix the ops and carry alpha's gradient; all other cells
+//              are Transit-cells that run only the cell derived from the current alpha (re-derived
+//              every step), so the search runs what evaluation will run. Derivation top2 or dst,
+//              optional feature sharing.
+// Weights: SGD with momentum and weight decay, cosine rate per step to lr_min, gradient norm
+// clip. Architecture: Adam (betas 0.5, 0.999) with weight decay, as DARTS.
+#include <torch/optim/adam.h>
+#include <torch/optim/sgd.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "CellNetwork.h"
+#include "Derivation.h"
+#include "data/ImageDataset.h"
+
+namespace nas::entrannas {
+
+struct SearchOptions {
+  std::string method = "entrannas";  // darts | entrannas
+  SpaceKind space = SpaceKind::Darts;
+  Derivation derivation = Derivation::Dst;
+  std::string placement = "stage_first";
+  bool featureSharing = true;
+  int channels = 8, layers = 5;
+  int epochs = 3;
+  std::int64_t batchSize = 64;
+  double lr = 0.025, lrMin = 0.001, momentum = 0.9, weightDecay = 3e-4, gradClip = 5.0;
+  double archLr = 3e-4, archWeightDecay = 1e-3, archBeta1 = 0.5, archBeta2 = 0.999;
+  double thresholdInit = 0.0;  // dst: theta's start; sigmoid(0) = threshold at half the node's largest weight
+  int valImages = 1000;        // validation images scored per epoch (supernet accuracy, for the curve)
+  std::uint64_t seed = 0;
+  torch::Device device = torch::kCPU;
+  bool entrannas() const { return method == "entrannas"; }
+  // The DARTS baseline always runs every cell as an Engine-cell with the top-2 rule.
+  void normalise();
+  void validate() const;  // InvalidArgument naming the field
+};
+
+struct SearchEpoch {
+  int epoch = 0;  // 0-based
+  double trainLoss = 0, valLoss = 0, valAccuracy = 0;
+  double seconds = 0;                         // the epoch's search steps, wall clock
+  std::vector<ActiveOps> derived;             // per cell type
+  std::vector<std::vector<double>> weights;   // per cell type, E x K row-major (Engine weights)
+  std::string genotype;
+};
+
+class SearchTrainer {
+ public:
+  SearchTrainer(SearchOptions options, int inputChannels, int classes);
+
+  // Runs the remaining epochs. step(step, total, loss) after every step (false: Cancelled);
+  // epochEnd after every epoch (a checkpoint may be taken there).
+  void run(const ImageDataset& train, const ImageDataset& val, const Normalization& norm,
+           const std::function<bool(std::int64_t, std::int64_t, double)>& step,
+           const std::function<void(const SearchEpoch&)>& epochEnd);
+  // One bi-level step: architecture on (xv, yv), then weights on (xt, yt) at rate lr. Returns the
+  // training loss. Tensors on options().device.
+  double step(const torch::Tensor& xt, const torch::Tensor& yt, const torch::Tensor& xv, const torch::Tensor& yv,
+              double lr);
+
+  std::vector<torch::Tensor> engineWeights() const;  // per cell type, no gradient
+  std::vector<ActiveOps> derived() const;            // per cell type, from the current parameters
+  const std::vector<ActiveOps>& lastStepDerived() const { return lastDerived_; }
+  std::string genotype() const;
+  CellNetwork& net() { return net_; }
+  const std::vector<bool>& engines() const { return engines_; }
+  const SearchOptions& options() const { return o_; }
+  const CellSpec& spec() const { return cellSpec(o_.space); }
+  int epoch() const { return epoch_; }
+  torch::Tensor& alpha(int type) { return alphas_.at(static_cast<size_t>(type)); }
+  torch::Tensor& theta(int type) { return thetas_.at(static_cast<size_t>(type)); }
+
+  std::string saveState() const;
+  void loadState(const std::string& bytes);  // CorruptData when the bytes do not fit
+
+ private:
+  std::vector<CellRun> runs(bool archGrad);
+  torch::Tensor entranWeights(size_t type, bool archGrad) const;
+  SearchOptions o_;
+  CellNetwork net_{nullptr};
+  std::vector<bool> engines_;
+  std::vector<torch::Tensor> alphas_, thetas_;
+  std::unique_ptr<torch::optim::SGD> sgd_;
+  std::unique_ptr<torch::optim::Adam> adam_;
+  std::vector<ActiveOps> lastDerived_;
+  int epoch_ = 0;
+};
+
+// Accuracy and mean loss of `forward` on up to `limit` images of `ds` (0: all), eval order.
+struct Score {
+  double accuracy = 0, loss = 0;
+};
+Score scoreOn(const std::function<torch::Tensor(const torch::Tensor&)>& forward, const ImageDataset& ds,
+              const Normalization& norm, std::int64_t limit, torch::Device device);
+
+}  // namespace nas::entrannas
