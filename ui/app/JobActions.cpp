@@ -40,8 +40,9 @@ JobActions::JobActions(Context context, QObject* parent) : QObject(parent), c_(s
   connect(newJob_, &QAction::triggered, this, &JobActions::newJob);
 
   start_ = new QAction(icon("job-start"), tr("&Start / Resume"), this);
+  start_->setObjectName(QStringLiteral("startJobAction"));
   start_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-  start_->setStatusTip(tr("Start the selected queued jobs, or resume failed, cancelled and interrupted ones"));
+  start_->setStatusTip(tr("Start the selected queued jobs, or resume cancelled and interrupted ones"));
   start_->setToolTip(tr("Start or resume the selected jobs (Ctrl+R)"));
   connect(start_, &QAction::triggered, this, &JobActions::startSelected);
 
@@ -135,6 +136,14 @@ bool JobActions::allows(qint64 id, nas::JobAction action) const {
   return nas::jobTransition(ruleStatus(c_.model->displayStatus(id)), action).allowed;
 }
 
+// The window offers Start / Resume for queued, cancelled and interrupted jobs. A failed job
+// threw from its own code or inputs: resuming it runs the same spec into the same error, so it
+// is not offered here and the job does not look resumable (issue 21). The core rules still allow
+// it (`nasstudio-cli jobs resume`), for a failure whose cause was fixed outside the job.
+bool JobActions::offersStart(qint64 id) const {
+  return c_.model->displayStatus(id) != JobDisplayStatus::Failed && allows(id, nas::JobAction::Start);
+}
+
 qint64 JobActions::submitAndStart(const nas::Json& spec, QString* error) {
   nas::Workspace* ws = c_.workspace();
   if (!ws) {
@@ -182,7 +191,7 @@ void JobActions::newJob() {
 void JobActions::startSelected() {
   QStringList problems;
   for (qint64 id : c_.panel()->selectedJobIds()) {
-    if (c_.controller->isRunning(id) || !allows(id, nas::JobAction::Start)) continue;
+    if (c_.controller->isRunning(id) || !offersStart(id)) continue;
     QString why;
     if (!c_.controller->start(id, &why)) problems << tr("Job %1: %2").arg(id).arg(why);
   }
@@ -231,7 +240,7 @@ void JobActions::update() {
   bool canStart = false, canCancel = false, canDelete = false, anyQueued = false;
   for (qint64 id : ids) {
     const bool ours = c_.controller->isRunning(id);
-    if (!ours && allows(id, nas::JobAction::Start)) canStart = true;
+    if (!ours && offersStart(id)) canStart = true;
     if (!ours && c_.model->displayStatus(id) == JobDisplayStatus::Queued) anyQueued = true;
     if (allows(id, nas::JobAction::RequestCancel)) canCancel = true;
     if (!ours && allows(id, nas::JobAction::Delete)) canDelete = true;

@@ -77,6 +77,7 @@ class JobActions : public QObject {
   bool settleRunningJobs(RunningJobsPolicy policy, const QString& why);
 
  private:
+  bool offersStart(qint64 id) const;
   bool allows(qint64 id, nas::JobAction action) const;
   void onJobFinished(qint64 id, const QString& status, const QString& error);
 

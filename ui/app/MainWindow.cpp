@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -63,7 +64,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   context.engine = [this]() -> nas::Engine& { return engine(); };
   context.reportError = [this](const QString& title, const QString& msg) { reportError(title, msg); };
   context.showStatus = [this](const QString& msg, int ms) { statusBar()->showMessage(msg, ms); };
-  context.showCurves = [this] { tabs_->setCurrentWidget(curves_); };
+  context.showCurves = [this] { showPage(curves_); };
   context.pollSoon = [this] { session_->pollSoon(); };
   jobActions_ = new JobActions(std::move(context), this);
 
@@ -88,10 +89,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   jobActions_->wire();
   connect(jobsPanel_, &JobsPanel::selectionChanged, this, &MainWindow::onSelectionChanged);
-  connect(jobsPanel_, &JobsPanel::jobActivated, this, [this](qint64) { tabs_->setCurrentWidget(curves_); });
+  connect(jobsPanel_, &JobsPanel::jobActivated, this, [this](qint64) { showPage(curves_); });
   // A job that ends may have evaluated architectures the views already list (new evaluations
   // do not change the architecture count the poller watches).
-  connect(jobModel_, &JobListModel::statusChanged, this, [this](qint64, JobDisplayStatus, JobDisplayStatus to) {
+  connect(jobModel_, &JobListModel::statusChanged, this, [this](qint64 id, JobDisplayStatus, JobDisplayStatus to) {
+    updateCurveOutcome(id);
     if (to == JobDisplayStatus::Done || to == JobDisplayStatus::Failed || to == JobDisplayStatus::Cancelled) {
       results_->refresh();
       generate_->refreshJobs();  // a finished job may have a trained generator now
@@ -120,27 +122,47 @@ void MainWindow::createTabs() {
   tabs_->setDocumentMode(true);
   tabs_->setMovable(true);
   curves_ = new CurveView(tabs_);
-  tabs_->addTab(curves_, icon("series"), tr("Curves"));
+  addPage(curves_, icon("series"), tr("Curves"));
   results_ = new ResultsTab(tabs_);
-  tabs_->addTab(results_, icon("fit"), tr("Search Results"));
+  addPage(results_, icon("fit"), tr("Search Results"));
   connect(results_, &ResultsTab::message, this, [this](const QString& msg) { statusBar()->showMessage(msg, 8000); });
   // Live generation: sliders over a job's trained generator (Ctrl+3). The registry (plugins)
   // is loaded only when a generator is first opened.
   generate_ = new GeneratePanel(tabs_);
   generate_->setRegistryProvider([this]() -> const nas::MethodRegistry& { return engine().methods(); });
-  tabs_->addTab(generate_, icon("generate"), tr("Generate"));
+  addPage(generate_, icon("generate"), tr("Generate"));
   // Latency on this machine (issue 6): device profiles and predicted vs measured.
   latency_ = new LatencyView(tabs_);
-  tabs_->addTab(latency_, tr("Latency"));
+  addPage(latency_, QIcon(), tr("Latency"));
   // Search progress (issue 5): a search job's latent map by round and its Pareto front. A
   // click opens the architecture in the Search Results tab, as its scatter's clicks do.
   search_ = new SearchProgressPanel(tabs_);
-  tabs_->addTab(search_, tr("Search Progress"));
+  addPage(search_, QIcon(), tr("Search Progress"));
   connect(search_, &SearchProgressPanel::archActivated, this, [this](qint64 id) {
     results_->showArchitecture(id);
-    tabs_->setCurrentWidget(results_);
+    showPage(results_);
   });
   setCentralWidget(tabs_);
+}
+
+// Each page sits in a scroll area: a page taller or wider than a small screen leaves (issue
+// 21) scrolls inside the window instead of setting the window's minimum size, and showing it
+// never resizes the window.
+int MainWindow::addPage(QWidget* page, const QIcon& icon, const QString& title) {
+  auto* scroll = new QScrollArea(tabs_);
+  scroll->setObjectName(page->objectName() + QStringLiteral("Page"));
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setWidgetResizable(true);
+  scroll->setWidget(page);
+  return tabs_->addTab(scroll, icon, title);
+}
+
+void MainWindow::showPage(QWidget* page) {
+  for (int i = 0; i < tabs_->count(); ++i)
+    if (tabs_->widget(i) == page || tabs_->widget(i)->isAncestorOf(page)) {
+      tabs_->setCurrentIndex(i);
+      return;
+    }
 }
 
 void MainWindow::createActions() {
@@ -314,8 +336,24 @@ void MainWindow::onSelectionChanged(const QList<qint64>& ids) {
     if (const nas::JobRecord* r = jobModel_->job(id))
       curves_->setJobLabel(id, QStringLiteral("#%1 %2").arg(id).arg(QString::fromStdString(nas::jobTitle(*r))));
   }
+  for (qint64 id : ids) updateCurveOutcome(id);
   curves_->setJobs(ids);
   jobActions_->update();
+}
+
+// A job that stopped is no longer "waiting for its first points" in Curves.
+void MainWindow::updateCurveOutcome(qint64 id) {
+  const nas::JobRecord* r = jobModel_->job(id);
+  if (!r) return;
+  using O = CurveView::Outcome;
+  O outcome = O::Running;
+  switch (jobModel_->displayStatus(id)) {
+    case JobDisplayStatus::Done: outcome = O::Done; break;
+    case JobDisplayStatus::Failed: outcome = O::Failed; break;
+    case JobDisplayStatus::Cancelled: outcome = O::Cancelled; break;
+    default: break;  // queued, running, or interrupted (it may be resumed)
+  }
+  curves_->setJobOutcome(id, outcome, QString::fromStdString(r->error));
 }
 
 // --------------------------------------------------------------------------- close / help
@@ -353,11 +391,15 @@ void MainWindow::reportError(const QString& title, const QString& message) {
 void MainWindow::readSettings() {
   QSettings s;
   const QByteArray geometry = s.value(QStringLiteral("window/geometry")).toByteArray();
+  const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
   if (geometry.isEmpty() || !restoreGeometry(geometry)) {
-    const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
     const QSize size(std::min(1440, avail.width() * 9 / 10), std::min(900, avail.height() * 9 / 10));
     resize(size);
     move(avail.center() - QPoint(size.width() / 2, size.height() / 2));
+  } else if (!isMaximized() && (width() > avail.width() || height() > avail.height())) {
+    // Saved on a larger screen (or grown by a page): never open larger than this screen.
+    resize(size().boundedTo(avail.size()));
+    move(avail.topLeft());
   }
   restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
   jobsPanel_->splitter()->restoreState(s.value(QStringLiteral("window/jobsSplitter")).toByteArray());

@@ -26,6 +26,7 @@
 #include "common/Json.h"
 
 class QAction;
+class QIcon;
 class QDockWidget;
 class QLabel;
 class QTabWidget;
@@ -105,12 +106,15 @@ class MainWindow : public QMainWindow {
 
  private:
   void createTabs();
+  int addPage(QWidget* page, const QIcon& icon, const QString& title);
+  void showPage(QWidget* page);
   void createActions();
   void createMenus();
   void createDocks();
   void createStatusBar();
   void updateTitle();
   void onSelectionChanged(const QList<qint64>& ids);
+  void updateCurveOutcome(qint64 id);
   void readSettings();
   void writeSettings();
   void reportError(const QString& title, const QString& message);

@@ -181,6 +181,8 @@ void CurveView::setWorkspace(nas::Workspace* ws) {
   for (qint64 id : old) removeJob(id);
   jobs_.clear();
   jobLabels_.clear();
+  outcomes_.clear();
+  stepsPerEpoch_.clear();
   knownSeries_.clear();
   autoFit_ = true;
   rebuildSeriesMenu();
@@ -389,6 +391,29 @@ void CurveView::restyle() {
 
 void CurveView::markDirty() { dirty_ = true; }
 
+QString CurveView::noPointsText() const {
+  // A job that stopped will not log points any more: say how it ended.
+  QStringList ended;
+  bool anyRunning = false;
+  for (qint64 id : jobs_) {
+    const auto o = outcomes_.value(id, {Outcome::Running, QString()});
+    switch (o.first) {
+      case Outcome::Running: anyRunning = true; break;
+      case Outcome::Failed:
+        ended << (o.second.isEmpty() ? tr("Job %1 failed before it logged any metric points.").arg(id)
+                                     : tr("Job %1 failed before it logged any metric points:\n%2").arg(id).arg(o.second));
+        break;
+      case Outcome::Cancelled: ended << tr("Job %1 was cancelled before it logged any metric points.").arg(id); break;
+      case Outcome::Done: ended << tr("Job %1 finished without logging metric points.").arg(id); break;
+    }
+  }
+  if (anyRunning && ended.isEmpty())
+    return jobs_.size() == 1 ? tr("Waiting for the first metric points of job %1…").arg(jobs_.first())
+                             : tr("Waiting for the first metric points of the selected jobs…");
+  if (anyRunning) ended << tr("Waiting for the first metric points of the others…");
+  return ended.join(QStringLiteral("\n\n"));
+}
+
 void CurveView::updatePlaceholder() {
   auto* stack = qobject_cast<QStackedWidget*>(plot_->parentWidget());
   bool hasPoints = false;
@@ -401,8 +426,7 @@ void CurveView::updatePlaceholder() {
     text = tr("Select one or more jobs in the Jobs panel to plot their metric curves.\n"
               "Start a new job with Job ▸ New Job… (Ctrl+J).");
   else if (!hasPoints && curves_.isEmpty())
-    text = jobs_.size() == 1 ? tr("Waiting for the first metric points of job %1…").arg(jobs_.first())
-                             : tr("Waiting for the first metric points of the selected jobs…");
+    text = noPointsText();
   else if (!hasPoints)
     text = tr("None of the selected series has points.\nChoose other series with the Series button.");
   placeholder_->setText(text);
@@ -449,20 +473,7 @@ void CurveView::replotNow() {
     it->graph->setScatterStyle(n < kMarkerThreshold ? QCPScatterStyle(QCPScatterStyle::ssDisc, 5)
                                                     : QCPScatterStyle(QCPScatterStyle::ssNone));
   }
-  if (autoFit_ && total > 0) {
-    plot_->rescaleAxes(true);
-    for (QCPAxis* axis : {plot_->xAxis, plot_->xAxis2}) {
-      QCPRange r = axis->range();
-      const double pad = r.size() > 0 ? r.size() * 0.015 : 0.5;
-      axis->setRange(r.lower - pad, r.upper + pad);
-    }
-    for (QCPAxis* axis : {plot_->yAxis, plot_->yAxis2}) {
-      if (logScale_) continue;
-      QCPRange r = axis->range();
-      const double pad = r.size() > 0 ? r.size() * 0.06 : std::max(1e-3, std::abs(r.center()) * 0.1);
-      axis->setRange(r.lower - pad, r.upper + pad);
-    }
-  }
+  if (autoFit_ && total > 0) fitAxes();
   const int series = visibleSeries().size();
   statusLabel_->setText(jobs_.isEmpty() ? QString()
                                         : plural(jobs_.size(), tr("job"), tr("jobs")) + QStringLiteral(" · ") +
@@ -471,6 +482,94 @@ void CurveView::replotNow() {
                                               (autoFit_ ? QString() : tr(" · zoomed (Fit to follow)")));
   updatePlaceholder();
   plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+namespace {
+
+// The bounds of the visible graphs' keys (or values) on `axis`; false when there are none.
+bool dataBounds(QCustomPlot* plot, QCPAxis* axis, bool keys, QCPRange* out) {
+  bool found = false;
+  QCPRange all;
+  for (int i = 0; i < plot->graphCount(); ++i) {
+    QCPGraph* g = plot->graph(i);
+    if (!g->visible() || g->data()->isEmpty() || (keys ? g->keyAxis() : g->valueAxis()) != axis) continue;
+    bool ok = false;
+    const QCPRange r = keys ? g->getKeyRange(ok) : g->getValueRange(ok);
+    if (!ok) continue;
+    all = found ? QCPRange(std::min(all.lower, r.lower), std::max(all.upper, r.upper)) : r;
+    found = true;
+  }
+  if (found) *out = all;
+  return found;
+}
+
+// Steps and epochs count from 0: a range padded below 0 would show ticks at -1, -2 (issue 21).
+QCPRange keyRange(const QCPRange& data) {
+  const double pad = data.size() > 0 ? std::max(0.5, data.size() * 0.015) : 1.0;
+  double lower = data.lower - pad;
+  if (data.lower >= 0) lower = std::max(lower, -0.5);  // never reaches the tick at -1
+  return {lower, data.upper + pad};
+}
+
+// A single value (or a flat series) gets a range around it proportional to its size, not the
+// size the axis had before; values that are all >= 0 (accuracy, loss) do not get a negative axis.
+QCPRange valueRange(const QCPRange& data) {
+  const double pad = data.size() > 0 ? data.size() * 0.06 : std::max(1e-3, std::abs(data.center()) * 0.1);
+  double lower = data.lower - pad;
+  if (data.lower >= 0) lower = std::max(lower, 0.0);
+  return {lower, data.upper + pad};
+}
+
+}  // namespace
+
+// Steps per epoch of the first shown job with an epoch axis, measured when its latest epoch
+// point arrived (its step series had then reached that epoch's end), so the epoch axis can be
+// drawn in step units: an epoch point sits above the step at which that epoch ended and stays
+// there while the next epoch's steps arrive. 0 when unknown.
+double CurveView::epochScale() {
+  for (qint64 job : std::as_const(jobs_)) {
+    double steps = 0, epochs = 0;
+    for (auto it = curves_.cbegin(); it != curves_.cend(); ++it) {
+      if (it->job != job || !it->graph->visible() || it->graph->data()->isEmpty()) continue;
+      const double last = (it->graph->data()->constEnd() - 1)->key;
+      if (it->graph->keyAxis() == plot_->xAxis2)
+        epochs = std::max(epochs, last);
+      else
+        steps = std::max(steps, last);
+    }
+    if (epochs <= 0 || steps <= 0) continue;
+    QPair<double, double>& seen = stepsPerEpoch_[job];
+    if (seen.first != epochs) seen = {epochs, steps / epochs};  // a new epoch: measure again
+    return seen.second;
+  }
+  return 0;
+}
+
+void CurveView::fitAxes() {
+  QCPRange r;
+  if (dataBounds(plot_, plot_->xAxis, true, &r)) plot_->xAxis->setRange(keyRange(r));
+  const double scale = epochScale();
+  if (scale > 0) {
+    const QCPRange steps = plot_->xAxis->range();
+    plot_->xAxis2->setRange(steps.lower / scale, steps.upper / scale);
+  } else if (dataBounds(plot_, plot_->xAxis2, true, &r)) {
+    plot_->xAxis2->setRange(keyRange(r));
+  }
+  for (QCPAxis* axis : {plot_->yAxis, plot_->yAxis2}) {
+    if (!dataBounds(plot_, axis, false, &r)) continue;
+    if (logScale_) {
+      axis->setRange(r.lower > 0 ? r.lower / 1.2 : r.lower, r.upper > 0 ? r.upper * 1.2 : r.upper);
+      continue;
+    }
+    axis->setRange(valueRange(r));
+  }
+}
+
+void CurveView::setJobOutcome(qint64 jobId, Outcome outcome, const QString& error) {
+  const QPair<Outcome, QString> v(outcome, error);
+  if (outcomes_.value(jobId) == v) return;
+  outcomes_.insert(jobId, v);
+  if (jobs_.contains(jobId)) updatePlaceholder();
 }
 
 void CurveView::fit() {

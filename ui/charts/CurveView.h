@@ -45,6 +45,10 @@ class CurveView : public QWidget {
   QList<qint64> jobs() const { return jobs_; }
   // Labels for the legend ("#12 train"); optional.
   void setJobLabel(qint64 jobId, const QString& label);
+  // How a shown job ended: a job that stopped without metric points is reported as such
+  // (with its error) instead of "waiting for the first points" forever.
+  enum class Outcome { Running, Done, Failed, Cancelled };
+  void setJobOutcome(qint64 jobId, Outcome outcome, const QString& error = QString());
 
   QStringList seriesNames() const;    // all series present in the shown jobs, sorted
   QStringList visibleSeries() const;  // those checked in the picker
@@ -85,15 +89,21 @@ class CurveView : public QWidget {
   void removeJob(qint64 job);
   void restyle();
   void assignKeyAxes();
+  void fitAxes();
+  double epochScale();
   void rebuildSeriesMenu();
   void markDirty();
   void updatePlaceholder();
+  QString noPointsText() const;
   static bool isAccuracyLike(const QString& series);
   bool defaultVisible(const QString& series) const;
 
   nas::Workspace* ws_ = nullptr;
   QList<qint64> jobs_;
   QHash<qint64, QString> jobLabels_;
+  QHash<qint64, QPair<Outcome, QString>> outcomes_;
+  // Per job: the last epoch seen on the epoch axis and the steps per epoch measured when it came.
+  QHash<qint64, QPair<double, double>> stepsPerEpoch_;
   QHash<Key, Curve> curves_;
   QSet<QString> knownSeries_;
   QHash<QString, bool> userChoice_;  // series the user checked or unchecked explicitly

@@ -15,6 +15,7 @@
 #include <limits>
 
 #include "common/Error.h"
+#include "forms/InputChecks.h"
 
 namespace nas::ui {
 
@@ -297,7 +298,14 @@ std::optional<nas::Json> ParamForm::params(QString* error) const {
     }
   }
   try {
-    return schema_.resolve(values());
+    nas::Json resolved = schema_.resolve(values());
+    // What the schema cannot see: missing files, architecture strings the parser rejects.
+    const QString problem = checkJobInputs(schema_, resolved);
+    if (!problem.isEmpty()) {
+      if (error) *error = problem;
+      return std::nullopt;
+    }
+    return resolved;
   } catch (const std::exception& e) {
     if (error) *error = QString::fromUtf8(nas::toError(e).what());
     return std::nullopt;

@@ -19,7 +19,7 @@ AccuracyCurveView::AccuracyCurveView(QWidget* parent) : QWidget(parent) {
   status_->setForegroundRole(QPalette::PlaceholderText);
   plot_ = new QCustomPlot(this);
   plot_->setObjectName(QStringLiteral("accuracyCurve"));
-  plot_->setMinimumHeight(160);
+  plot_->setMinimumHeight(110);
   plot_->setNoAntialiasingOnDrag(true);
   graph_ = plot_->addGraph();
   graph_->setPen(QPen(QColor(0x00, 0x72, 0xB2), 2));

@@ -69,6 +69,7 @@ LatencyView::LatencyView(QWidget* parent) : QWidget(parent) {
   summary_ = new QLabel(this);
   summary_->setObjectName(QStringLiteral("latencySummary"));
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  summary_->setWordWrap(true);  // a long summary must not set the window's minimum width
 
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel(tr("Space:"), this));
@@ -79,7 +80,9 @@ LatencyView::LatencyView(QWidget* parent) : QWidget(parent) {
   leftLayout->setContentsMargins(0, 0, 0, 0);
   leftLayout->addWidget(new QLabel(tr("Device profiles"), left));
   leftLayout->addWidget(profiles_, 1);
-  leftLayout->addWidget(new QLabel(tr("Validation: whole networks measured end to end"), left));
+  auto* validationTitle = new QLabel(tr("Validation: whole networks measured end to end"), left);
+  validationTitle->setWordWrap(true);
+  leftLayout->addWidget(validationTitle);
   leftLayout->addWidget(validation_, 2);
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(left);

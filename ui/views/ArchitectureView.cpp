@@ -120,6 +120,8 @@ ArchitectureView::ArchitectureView(QWidget* parent) : QWidget(parent) {
   QFont hf = heading_->font();
   hf.setBold(true);
   heading_->setFont(hf);
+  heading_->setMinimumWidth(40);  // a long "Compare A… with B…" must not widen the view
+  heading_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   showNone_ = new QCheckBox(tr("Show none edges"), this);
   showNone_->setChecked(true);
   showNone_->setToolTip(tr("Draw edges whose op is `none` as dashed lines, or hide them"));

@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
+#include <QVBoxLayout>
 #include <algorithm>
 
 #include "views/ScatterSource.h"
@@ -23,9 +24,12 @@ ScatterControls::ScatterControls(QWidget* parent) : QWidget(parent) {
   xCombo_ = new QComboBox(this);
   yCombo_ = new QComboBox(this);
   cCombo_ = new QComboBox(this);
+  // Not sized to the longest metric name: a row of three wide pickers would set the minimum
+  // width of every view that shows a scatter (issue 21); they grow when there is room.
   for (auto* c : {xCombo_, yCombo_, cCombo_}) {
-    c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    c->setMinimumContentsLength(10);
+    c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    c->setMinimumContentsLength(6);
+    c->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
   }
   xDir_ = dirButton();
   yDir_ = dirButton();
@@ -42,19 +46,28 @@ ScatterControls::ScatterControls(QWidget* parent) : QWidget(parent) {
   auto* yLabel = new QLabel(tr("Y"), this);
   auto* cLabel = new QLabel(tr("Colour"), this);
   pickerWidgets_ = {xLabel, xCombo_, yLabel, yCombo_, cLabel, cCombo_};
+  // Two rows: the axis pickers, then colour and the plot tools; one row would set the minimum
+  // width of every view showing a scatter (issue 21: the window must fit 1024 px).
+  auto* rows = new QVBoxLayout;
+  rows->setContentsMargins(0, 0, 0, 0);
+  rows->setSpacing(2);
+  auto* top = new QHBoxLayout;
+  auto* bottom = new QHBoxLayout;
   for (QWidget* w : {static_cast<QWidget*>(xLabel), static_cast<QWidget*>(xCombo_), static_cast<QWidget*>(xDir_)})
-    bar->addWidget(w);
-  bar->addSpacing(8);
+    top->addWidget(w);
+  top->addSpacing(8);
   for (QWidget* w : {static_cast<QWidget*>(yLabel), static_cast<QWidget*>(yCombo_), static_cast<QWidget*>(yDir_)})
-    bar->addWidget(w);
-  bar->addSpacing(8);
-  bar->addWidget(cLabel);
-  bar->addWidget(cCombo_);
-  bar->addSpacing(8);
-  bar->addWidget(pareto_);
-  bar->addStretch(1);
-  bar->addWidget(selectButton_);
-  bar->addWidget(reset);
+    top->addWidget(w);
+  bottom->addWidget(cLabel);
+  bottom->addWidget(cCombo_);
+  bottom->addSpacing(8);
+  bottom->addWidget(pareto_);
+  bottom->addStretch(1);
+  bottom->addWidget(selectButton_);
+  bottom->addWidget(reset);
+  rows->addLayout(top);
+  rows->addLayout(bottom);
+  bar->addLayout(rows, 1);
 
   auto picked = [this] {
     if (!filling_) Q_EMIT axesPicked();

@@ -54,7 +54,7 @@ ScatterPlot::ScatterPlot(QWidget* parent) : QCustomPlot(parent), pointSize_(kPoi
   setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   setNoAntialiasingOnDrag(true);
   setPlottingHints(QCP::phCacheLabels | QCP::phFastPolylines);
-  setMinimumSize(360, 260);
+  setMinimumSize(220, 160);  // small enough for two plots side by side in a 1024 px window
   setMouseTracking(true);
 
   colorScale_ = new QCPColorScale(this);

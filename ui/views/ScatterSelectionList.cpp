@@ -14,6 +14,8 @@ ScatterSelectionList::ScatterSelectionList(QWidget* parent) : QWidget(parent) {
   layout->setContentsMargins(0, 0, 0, 0);
   auto* bar = new QHBoxLayout;
   heading_ = new QLabel(tr("Selection"), this);
+  heading_->setWordWrap(true);  // "Selection: Shift+drag in the plot" must not widen the view
+  heading_->setMinimumWidth(60);
   auto* clear = new QToolButton(this);
   clear->setText(tr("Clear"));
   clear->setAutoRaise(true);
@@ -21,6 +23,7 @@ ScatterSelectionList::ScatterSelectionList(QWidget* parent) : QWidget(parent) {
   bar->addWidget(clear);
   list_ = new QListWidget(this);
   list_->setToolTip(tr("Double-click to open an architecture"));
+  list_->setMinimumWidth(80);
   layout->addLayout(bar);
   layout->addWidget(list_);
   connect(clear, &QToolButton::clicked, this, &ScatterSelectionList::clearClicked);
