@@ -1,4 +1,5 @@
 // The SGNAS plugin's entry points: registers the "sgnas" and "sgnas-retrain" methods.
+#include "SgnasExport.h"
 #include "SgnasLatency.h"
 #include "SgnasMethod.h"
 #include "SgnasRetrainMethod.h"
@@ -16,4 +17,5 @@ NASSTUDIO_PLUGIN_EXPORT void nasstudio_plugin_register(nas::PluginHost* host) {
   host->addMethod(std::make_unique<nas::sgnas::SgnasMethod>());
   nas::sgnas::registerSgnasLatencySpaces(*host);  // latency spaces sgnas, sgnas:<preset>
   host->addMethod(std::make_unique<nas::sgnas::SgnasRetrainMethod>());
+  host->addExporter(nas::sgnas::makeSgnasExporter());  // single paths as ONNX, TorchScript, PyTorch
 }
