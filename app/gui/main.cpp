@@ -24,7 +24,8 @@ int main(int argc, char* argv[]) {
   QApplication::setApplicationName(QStringLiteral("nasstudio"));
   QApplication::setApplicationDisplayName(QStringLiteral("NAS Studio"));
   QApplication::setApplicationVersion(QString::fromLatin1(nas::kVersion));
-  QGuiApplication::setDesktopFileName(QStringLiteral("nasstudio"));
+  // The installed .desktop file's id (packaging/linux), so that desktops match windows to it.
+  QGuiApplication::setDesktopFileName(QStringLiteral("org.nasstudio.NASStudio"));
   nas::ui::initResources();
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/nas/icons/app.svg")));
 
