@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Quick start 2: install what is missing, build, and run the whole test suite (CTest).
+# Quick start 2: install what is missing, build, run the whole test suite (CTest), then build
+# and check the Debian packages (packaging/package.sh).
 #
 # Then the tests labelled "numerical" (they train, or compare what LibTorch computed) run again
 # as on CPUs with other vector units (issue 12). LibTorch picks its kernels by the CPU twice
@@ -25,3 +26,8 @@ for set in ${NAS_KERNEL_SETS-avx2:AVX2 default:SSE41}; do
   echo "test: the numerical tests again with ATEN_CPU_CAPABILITY=$aten DNNL_MAX_CPU_ISA=$dnnl"
   ATEN_CPU_CAPABILITY="$aten" DNNL_MAX_CPU_ISA="$dnnl" ctest --output-on-failure -j "$jobs" --timeout 900 -L numerical
 done
+# Last, the Debian packages build from this build and run from where they unpack (issue 17);
+# NAS_PACKAGE=0 skips this.
+if [[ "${NAS_PACKAGE:-1}" != 0 ]]; then
+  NAS_PACKAGE_SKIP_BUILD=1 "$root/packaging/package.sh"
+fi
