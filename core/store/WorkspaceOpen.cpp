@@ -3,6 +3,8 @@
 // connection and migrate.
 #include <sqlite3.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <system_error>
 
@@ -39,12 +41,41 @@ void prepareFile(const std::string& path, Workspace::Mode mode) {
   }
 }
 
+// A read-only connection in a folder nobody may write into (a read-only share, a mounted
+// archive): SQLite cannot create the WAL index (-shm) there, so it could not open the file at
+// all. No writer can exist there either, so the file is opened as immutable (issue 21).
+bool inUnwritableFolder(const std::string& path) {
+  const fs::path parent = fs::absolute(fs::path(path)).parent_path();
+  std::error_code ec;
+  return ::access(parent.c_str(), W_OK) != 0 && !fs::exists(path + "-shm", ec);
+}
+
+std::string immutableUri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : fs::absolute(fs::path(path)).string()) {
+    if (c == '?' || c == '#' || c == '%') {
+      static const char* hex = "0123456789ABCDEF";
+      uri += '%';
+      uri += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+      uri += hex[static_cast<unsigned char>(c) & 0xF];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?immutable=1";
+}
+
 sqlite3* openConnection(const std::string& path, Workspace::Mode mode) {
   // NOMUTEX: one Workspace per thread, so SQLite's own locking would only cost time.
-  const int flags = SQLITE_OPEN_NOMUTEX |
-                    (mode == Workspace::Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int flags = SQLITE_OPEN_NOMUTEX |
+              (mode == Workspace::Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  std::string name = path;
+  if (mode == Workspace::Mode::ReadOnly && inUnwritableFolder(path)) {
+    name = immutableUri(path);
+    flags |= SQLITE_OPEN_URI;
+  }
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     try {
       store::throwSqlite(db, rc, path, "opening the workspace");

@@ -245,7 +245,8 @@ void JobActions::update() {
     if (allows(id, nas::JobAction::RequestCancel)) canCancel = true;
     if (!ours && allows(id, nas::JobAction::Delete)) canDelete = true;
   }
-  const bool haveWs = c_.workspace() != nullptr;
+  // A read-only workspace is browsed: nothing that writes it is offered.
+  const bool haveWs = c_.workspace() != nullptr && !(c_.readOnly && c_.readOnly());
   newJob_->setEnabled(haveWs);
   start_->setEnabled(haveWs && canStart);
   start_->setText(anyQueued ? tr("&Start") : tr("&Resume"));

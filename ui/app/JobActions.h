@@ -42,6 +42,7 @@ class JobActions : public QObject {
     JobListModel* model = nullptr;
     std::function<JobsPanel*()> panel;
     std::function<nas::Workspace*()> workspace;
+    std::function<bool()> readOnly;  // the open workspace may only be browsed
     std::function<nas::Engine&()> engine;
     std::function<void(const QString& title, const QString& message)> reportError;
     std::function<void(const QString& message, int ms)> showStatus;

@@ -61,6 +61,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   context.model = jobModel_;
   context.panel = [this] { return jobsPanel_; };
   context.workspace = [this] { return workspace(); };
+  context.readOnly = [this] { return session_ && session_->readOnly(); };
   context.engine = [this]() -> nas::Engine& { return engine(); };
   context.reportError = [this](const QString& title, const QString& msg) { reportError(title, msg); };
   context.showStatus = [this](const QString& msg, int ms) { statusBar()->showMessage(msg, ms); };
@@ -239,6 +240,11 @@ void MainWindow::createStatusBar() {
   workspaceLabel_->setObjectName(QStringLiteral("workspaceLabel"));
   workspaceLabel_->setContentsMargins(8, 0, 8, 0);
   workspaceLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  readOnlyLabel_ = new QLabel(this);
+  readOnlyLabel_->setObjectName(QStringLiteral("readOnlyLabel"));
+  readOnlyLabel_->setStyleSheet(QStringLiteral("QLabel { color: #7a4b00; background: #fff4dc; padding: 0 6px; }"));
+  readOnlyLabel_->hide();
+  statusBar()->addPermanentWidget(readOnlyLabel_);
   statusBar()->addPermanentWidget(jobActions_->runningLabel());
   statusBar()->addPermanentWidget(workspaceLabel_);
 }
@@ -298,10 +304,18 @@ void MainWindow::openWorkspaceDialog() {
 
 void MainWindow::updateTitle() {
   const QString path = workspacePath();
-  setWindowTitle(path.isEmpty() ? tr("NAS Studio") : tr("%1 — NAS Studio").arg(QFileInfo(path).fileName()));
+  const bool readOnly = !path.isEmpty() && session_->readOnly();
+  const QString name = QFileInfo(path).fileName() + (readOnly ? tr(" (read-only)") : QString());
+  setWindowTitle(path.isEmpty() ? tr("NAS Studio") : tr("%1 — NAS Studio").arg(name));
   if (workspaceLabel_) {
     workspaceLabel_->setText(path.isEmpty() ? tr("No workspace") : QDir::toNativeSeparators(path));
     workspaceLabel_->setToolTip(tr("The open workspace file"));
+  }
+  if (readOnlyLabel_) {
+    readOnlyLabel_->setVisible(readOnly);
+    readOnlyLabel_->setText(tr("Read-only: browse only, no new jobs"));
+    readOnlyLabel_->setToolTip(tr("The workspace file or its folder cannot be written, so it was opened for "
+                                  "browsing. Copy it to a folder you can write to start jobs in it."));
   }
 }
 

@@ -130,6 +130,7 @@ class MainWindow : public QMainWindow {
   QTabWidget* tabs_ = nullptr;
   QDockWidget* jobsDock_ = nullptr;
   QLabel* workspaceLabel_ = nullptr;
+  QLabel* readOnlyLabel_ = nullptr;  // "Read-only" while a workspace is open for browsing only
   RecentWorkspacesMenu* recentMenu_ = nullptr;
 
   QAction* newWorkspaceAct_ = nullptr;

@@ -36,16 +36,44 @@ void WorkspaceSession::setViewsWorkspace(nas::Workspace* ws) {
   v_.search->setWorkspace(ws);
 }
 
+namespace {
+
+// A workspace the user marked or keeps read-only: the file has no write permission bit, or its
+// folder cannot be written (SQLite's journal lives beside the file). The bits are read, not
+// access(): a file marked read-only stays read-only for root too.
+bool markedReadOnly(const QString& path) {
+  const QFileInfo file(path);
+  if (!file.exists()) return false;
+  const QFileInfo folder(file.absolutePath());
+  const auto anyWrite = QFile::WriteOwner | QFile::WriteGroup | QFile::WriteOther;
+  return !(file.permissions() & anyWrite) || !folder.isWritable() || !(folder.permissions() & anyWrite);
+}
+
+}  // namespace
+
 bool WorkspaceSession::open(const QString& absolutePath, QString* error) {
   std::unique_ptr<nas::Workspace> ws;
+  bool readOnly = markedReadOnly(absolutePath);
   try {
-    QDir().mkpath(QFileInfo(absolutePath).absolutePath());
-    ws = nas::Workspace::open(absolutePath.toStdString());
+    if (!readOnly) {
+      QDir().mkpath(QFileInfo(absolutePath).absolutePath());
+      try {
+        ws = nas::Workspace::open(absolutePath.toStdString());
+      } catch (const nas::Error& e) {
+        // Refused a write (a read-only mount, say): browse it rather than fail.
+        if (!QFileInfo::exists(absolutePath) ||
+            (e.code() != nas::ErrorCode::Unsupported && e.code() != nas::ErrorCode::IoError))
+          throw;
+        readOnly = true;
+      }
+    }
+    if (readOnly) ws = nas::Workspace::open(absolutePath.toStdString(), nas::Workspace::Mode::ReadOnly);
   } catch (const std::exception& e) {
     if (error)
       *error = tr("Could not open %1:\n%2").arg(QDir::toNativeSeparators(absolutePath), errorText(e));
     return false;
   }
+  readOnly_ = readOnly;
 
   // Tear down the views of the old workspace before it goes.
   watcher_.reset();

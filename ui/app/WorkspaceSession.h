@@ -48,6 +48,8 @@ class WorkspaceSession : public QObject {
 
   nas::Workspace* workspace() const { return ws_.get(); }
   QString path() const;
+  // Opened for browsing only: the file or its folder cannot be written (issue 21).
+  bool readOnly() const { return readOnly_; }
   WorkspaceWatcher* watcher() const { return watcher_.get(); }
   void setPollInterval(int ms) { pollIntervalMs_ = ms; }
 
@@ -64,6 +66,7 @@ class WorkspaceSession : public QObject {
 
   Views v_;
   std::unique_ptr<nas::Workspace> ws_;
+  bool readOnly_ = false;
   std::unique_ptr<WorkspaceWatcher> watcher_;
   int pollIntervalMs_ = 500;
 };
