@@ -49,7 +49,33 @@ if(NOT found STREQUAL "ON strategy local-search")
   message(FATAL_ERROR "local_search not listed as a loaded plugin adding strategy local-search (got '${found}'):\n${out}")
 endif()
 
-# 4. A search runs with its strategy and parameter, and an unknown parameter is refused.
+# 4. The tabular-search job offers it: its "strategy" choices (the form the GUI builds for a
+#    new job, from the same engine and schema) include local-search.
+run("nasstudio-cli methods --json" ${env} "${CLI}" methods --json)
+string(JSON nm LENGTH "${out}" methods)
+math(EXPR last "${nm} - 1")
+set(offered OFF)
+foreach(i RANGE ${last})
+  string(JSON mname GET "${out}" methods ${i} name)
+  if(mname STREQUAL "tabular-search")
+    string(JSON np LENGTH "${out}" methods ${i} params)
+    math(EXPR plast "${np} - 1")
+    foreach(j RANGE ${plast})
+      string(JSON pname GET "${out}" methods ${i} params ${j} name)
+      if(pname STREQUAL "strategy")
+        string(JSON choices GET "${out}" methods ${i} params ${j} choices)
+        if(choices MATCHES "\"local-search\"")
+          set(offered ON)
+        endif()
+      endif()
+    endforeach()
+  endif()
+endforeach()
+if(NOT offered)
+  message(FATAL_ERROR "the tabular-search job does not offer strategy local-search")
+endif()
+
+# 5. A search runs with its strategy and parameter, and an unknown parameter is refused.
 run("tabular search with the plugin's strategy" ${env} "${CLI}" tabular search --strategy local-search
     --strategy-param init=5 --queries 60 --seeds 3 --json)
 string(JSON strategy ERROR_VARIABLE e GET "${out}" strategy)
