@@ -30,31 +30,8 @@ void LatencyOptions::validate() const {
 
 void LatencySpaceRegistry::add(std::unique_ptr<LatencySpace> space) {
   if (!space) throw Error(ErrorCode::PluginError, "null latency space registered");
-  if (find(space->name()))
-    throw Error(ErrorCode::PluginError, "a latency space with this name is already registered",
-                "latency space '" + space->name() + "'");
-  spaces_.push_back(std::move(space));
-}
-
-const LatencySpace* LatencySpaceRegistry::find(const std::string& name) const {
-  for (const auto& s : spaces_)
-    if (s->name() == name) return s.get();
-  return nullptr;
-}
-
-const LatencySpace& LatencySpaceRegistry::get(const std::string& name) const {
-  if (const auto* s = find(name)) return *s;
-  std::string known;
-  for (const auto& n : names()) known += (known.empty() ? "" : ", ") + n;
-  throw Error(ErrorCode::NotFound, "unknown latency space; known: " + (known.empty() ? std::string("(none)") : known),
-              "space '" + name + "'");
-}
-
-std::vector<std::string> LatencySpaceRegistry::names() const {
-  std::vector<std::string> out;
-  for (const auto& s : spaces_) out.push_back(s->name());
-  std::sort(out.begin(), out.end());
-  return out;
+  const std::string name = space->name();
+  NamedRegistry<LatencySpace>::add(name, std::move(space));
 }
 
 LatencyTable::LatencyTable(std::string space, std::map<std::string, double> medians,

@@ -18,6 +18,7 @@
 
 #include "common/Json.h"
 #include "jobs/LatencyTiming.h"
+#include "plugin/NamedRegistry.h"
 #include "store/LatencyRecords.h"
 
 namespace nas {
@@ -80,16 +81,13 @@ class LatencySpace {
   virtual std::string runtimeVersion() const = 0;
 };
 
-// Spaces by name: core's built-ins (nb201) and those plugins add through PluginHost.
-class LatencySpaceRegistry {
+// Spaces by name: core's built-ins (nb201) and those plugins add through PluginHost
+// (plugin/NamedRegistry.h: duplicates refused, NotFound lists the names).
+class LatencySpaceRegistry : public NamedRegistry<LatencySpace> {
  public:
-  void add(std::unique_ptr<LatencySpace> space);  // PluginError on a duplicate name
-  const LatencySpace* find(const std::string& name) const;
-  const LatencySpace& get(const std::string& name) const;  // NotFound listing the names
-  std::vector<std::string> names() const;                  // sorted
-
- private:
-  std::vector<std::unique_ptr<LatencySpace>> spaces_;
+  LatencySpaceRegistry() : NamedRegistry<LatencySpace>("latency space") {}
+  using NamedRegistry<LatencySpace>::add;
+  void add(std::unique_ptr<LatencySpace> space);  // under its own name; PluginError on a duplicate
 };
 
 // A device profile's entries for one space, ready to predict.

@@ -38,30 +38,8 @@ Json LiveGenerator::sweep(const std::string& control, int points, const Json& fi
 
 void MethodRegistry::add(std::unique_ptr<Method> method) {
   if (!method) throw Error(ErrorCode::PluginError, "null method registered");
-  if (find(method->name()))
-    throw Error(ErrorCode::PluginError, "a method with this name is already registered", "method '" + method->name() + "'");
-  methods_.push_back(std::move(method));
-}
-
-const Method* MethodRegistry::find(const std::string& name) const {
-  for (const auto& m : methods_)
-    if (m->name() == name) return m.get();
-  return nullptr;
-}
-
-const Method& MethodRegistry::get(const std::string& name) const {
-  if (const Method* m = find(name)) return *m;
-  std::string known;
-  for (const Method* m : all()) known += (known.empty() ? "" : ", ") + m->name();
-  throw Error(ErrorCode::NotFound, "unknown method; known methods: " + (known.empty() ? "(none)" : known),
-              "method '" + name + "'");
-}
-
-std::vector<const Method*> MethodRegistry::all() const {
-  std::vector<const Method*> out;
-  for (const auto& m : methods_) out.push_back(m.get());
-  std::sort(out.begin(), out.end(), [](const Method* a, const Method* b) { return a->name() < b->name(); });
-  return out;
+  const std::string name = method->name();
+  NamedRegistry<Method>::add(name, std::move(method));
 }
 
 }  // namespace nas

@@ -13,6 +13,7 @@
 #include "common/Json.h"
 #include "common/ProgressSink.h"
 #include "jobs/ParamSchema.h"
+#include "plugin/NamedRegistry.h"
 #include "store/Records.h"
 
 namespace nas {
@@ -100,16 +101,13 @@ class Method {
   virtual std::unique_ptr<LiveGenerator> openGenerator(Workspace& ws, JobId job) const { return nullptr; }
 };
 
-class MethodRegistry {
+// Methods by name (plugin/NamedRegistry.h: duplicates refused, NotFound lists the names).
+class MethodRegistry : public NamedRegistry<Method> {
  public:
-  // Throws PluginError when a method of the same name exists.
+  MethodRegistry() : NamedRegistry<Method>("method") {}
+  using NamedRegistry<Method>::add;
+  // Under the method's own name; throws PluginError when a method of the same name exists.
   void add(std::unique_ptr<Method> method);
-  const Method* find(const std::string& name) const;
-  const Method& get(const std::string& name) const;  // throws NotFound listing known names
-  std::vector<const Method*> all() const;            // sorted by name
-
- private:
-  std::vector<std::unique_ptr<Method>> methods_;
 };
 
 }  // namespace nas

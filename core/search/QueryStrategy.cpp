@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "common/Error.h"
+#include "plugin/NamedRegistry.h"
 #include "plugin/PluginApi.h"
 #include "search/Stats.h"
 
@@ -74,9 +75,10 @@ struct RegisteredStrategy {
   Json defaults;
 };
 
+// Process-wide (registerQueryStrategy is a free function), so guarded by a mutex.
 struct StrategyRegistry {
   std::mutex mutex;
-  std::vector<RegisteredStrategy> strategies;
+  NamedRegistry<RegisteredStrategy> strategies{"query strategy"};
 };
 
 StrategyRegistry& registry() {
@@ -124,9 +126,7 @@ void registerQueryStrategy(const std::string& name, ParamStrategyFactory factory
   if (isBuiltin(name)) throw Error(ErrorCode::PluginError, "query strategy '" + name + "' is built in");
   auto& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
-  for (const auto& s : r.strategies)
-    if (s.name == name) throw Error(ErrorCode::PluginError, "query strategy '" + name + "' is already registered");
-  r.strategies.push_back({name, std::move(factory), std::move(defaults)});
+  r.strategies.add(name, std::make_unique<RegisteredStrategy>(RegisteredStrategy{name, std::move(factory), std::move(defaults)}));
 }
 
 void PluginHost::addQueryStrategy(const std::string& name, ParamStrategyFactory factory, Json defaults) {
@@ -142,7 +142,7 @@ std::vector<std::string> queryStrategyNames() {
   std::vector<std::string> names(std::begin(kBuiltinStrategies), std::end(kBuiltinStrategies));
   auto& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
-  for (const auto& s : r.strategies) names.push_back(s.name);
+  for (const auto& n : r.strategies.namesInOrder()) names.push_back(n);
   return names;
 }
 
@@ -152,8 +152,7 @@ Json queryStrategyDefaults(const std::string& name) {
   auto& r = registry();
   {
     std::lock_guard<std::mutex> lock(r.mutex);
-    for (const auto& s : r.strategies)
-      if (s.name == name) return s.defaults;
+    if (const RegisteredStrategy* s = r.strategies.find(name)) return s->defaults;
   }
   throw Error(ErrorCode::NotFound, "unknown search strategy '" + name + "' (known: " + knownNames() + ")");
 }
@@ -174,11 +173,10 @@ StrategyFactory queryStrategyFactory(const std::string& name, const StrategyPara
   {
     auto& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
-    for (const auto& s : r.strategies)
-      if (s.name == name) {
-        factory = s.factory;
-        defaults = s.defaults;
-      }
+    if (const RegisteredStrategy* s = r.strategies.find(name)) {
+      factory = s->factory;
+      defaults = s->defaults;
+    }
   }
   if (!factory)
     throw Error(ErrorCode::InvalidArgument, "unknown search strategy '" + name + "' (known: " + knownNames() + ")");
