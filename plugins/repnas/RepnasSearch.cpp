@@ -151,7 +151,16 @@ void RepnasTrainer::train(const ImageDataset& train, const ImageDataset* test, c
   const std::int64_t total = perEpoch * o_.totalEpochs();
   const std::int64_t searchStart = perEpoch * o_.randomEpochs, searchSteps = perEpoch * o_.searchEpochs;
   batcher.setPosition({epoch_, 0});
+  // Every parameter starts with a zero gradient. A branch left out of a step then keeps a zero
+  // gradient (zero_grad zeroes, it does not undefine), so SGD still applies weight decay and
+  // momentum to it; without this, a resumed run (fresh, undefined gradients) would skip those
+  // updates until each branch is drawn again and drift from an uninterrupted run.
+  for (auto& param : net_->parameters())
+    if (!param.grad().defined()) param.mutable_grad() = torch::zeros_like(param);
   while (epoch_ < o_.totalEpochs()) {
+    // Every epoch draws its noise (gates, dropout) from a generator seeded by (seed, epoch), so
+    // a job resumed at an epoch boundary draws what an uninterrupted run draws.
+    torch::manual_seed(o_.seed * 1000003u + static_cast<std::uint64_t>(epoch_) + 1u);
     const RepnasPhase phase = phaseOf(epoch_);
     if (phase == RepnasPhase::Fixed && !fixed_) {  // fixed_mask(): top-K(alpha), BN statistics reset
       fixed_ = topKArch(space_, alphas_, k_);

@@ -217,6 +217,36 @@ TEST(RepnasSearch, StateRoundTripResumesAtTheEpoch) {
   EXPECT_THROW(b.loadState("not a checkpoint"), Error);
 }
 
+// A job stopped after its random epoch and resumed in a fresh trainer (a new process) ends
+// where an uninterrupted run ends: the noise of every later epoch is drawn alike, and SGD's
+// momentum and weight decay reach the branches a step leaves out alike.
+TEST(RepnasSearch, ResumedRunEqualsAnUninterruptedOne) {
+  setTorchThreads(1);
+  Tiny t;
+  const RepnasTrainOptions o = t.opts("searched");
+  RepnasTrainer whole(t.space, o);
+  whole.train(t.train, nullptr, t.norm, {}, {});
+
+  RepnasTrainer first(t.space, o);
+  try {
+    first.train(t.train, nullptr, t.norm, {}, [&](const EpochReport& r) {
+      if (r.epoch + 1 == 1) throw Error(ErrorCode::Cancelled, "stop");
+    });
+  } catch (const Error&) {
+  }
+  torch::rand({17});  // whatever else the process drew in between
+  RepnasTrainer resumed(t.space, o);
+  resumed.loadState(first.saveState());
+  resumed.train(t.train, nullptr, t.norm, {}, {});
+  EXPECT_TRUE(resumed.alphas().equal(whole.alphas())) << (resumed.alphas() - whole.alphas()).abs().max().item<double>();
+  EXPECT_EQ(repnasArchToString(resumed.arch()), repnasArchToString(whole.arch()));
+  whole.net()->eval();
+  resumed.net()->eval();
+  torch::NoGradGuard noGrad;
+  const torch::Tensor x = torch::randn({2, 1, 16, 16});
+  EXPECT_TRUE(whole.net()->forward(x, whole.activeMasks()).equal(resumed.net()->forward(x, resumed.activeMasks())));
+}
+
 TEST(RepnasSearch, OptionsAndParameterGroups) {
   Tiny t;
   RepnasTrainOptions o = t.opts("bogus");
