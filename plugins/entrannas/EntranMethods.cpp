@@ -5,7 +5,9 @@
 #include <torch/cuda.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "CellSpace.h"
 #include "PeakMemory.h"
@@ -61,10 +63,29 @@ Json heatGrids(const CellSpec& spec, const std::vector<std::vector<double>>& wei
   return grids;
 }
 
-Json cellGraphs(SpaceKind kind, const std::vector<ActiveOps>& cells) {
-  if (kind == SpaceKind::Nb201) return {{"cell", graphFormToJson(toNb201Cell(cells.at(0)).graph())}};
-  return {{"normal", graphFormToJson(toDartsCell(cells.at(0)).graph(false))},
-          {"reduce", graphFormToJson(toDartsCell(cells.at(1)).graph(true))}};
+// The derived cells' drawings; each kept edge's label carries its Engine weight ("sep3x3 0.42"),
+// so a generic cell view shows how strongly the search holds it.
+Json cellGraphs(SpaceKind kind, const std::vector<ActiveOps>& cells, const std::vector<std::vector<double>>& weights) {
+  const CellSpec& spec = cellSpec(kind);
+  auto weighted = [&](GraphForm g, int type) {
+    for (GraphEdge& e : g.edges) {
+      if (e.op == "concat" || !e.active) continue;
+      const auto op = std::find(spec.opNames.begin(), spec.opNames.end(), e.op);
+      int edge = -1;
+      for (int i = 0; i < spec.numEdges(); ++i)
+        if (spec.edges[static_cast<size_t>(i)] == std::make_pair(e.from, e.to)) edge = i;
+      if (op == spec.opNames.end() || edge < 0) continue;
+      const double w = weights.at(static_cast<size_t>(type))
+                           .at(static_cast<size_t>(edge * spec.numOps() + (op - spec.opNames.begin())));
+      char buf[32];
+      std::snprintf(buf, sizeof buf, " %.2f", w);
+      e.label += buf;
+    }
+    return graphFormToJson(g);
+  };
+  if (kind == SpaceKind::Nb201) return {{"cell", weighted(toNb201Cell(cells.at(0)).graph(), 0)}};
+  return {{"normal", weighted(toDartsCell(cells.at(0)).graph(false), 0)},
+          {"reduce", weighted(toDartsCell(cells.at(1)).graph(true), 1)}};
 }
 
 struct Costs {
@@ -236,7 +257,7 @@ Json CellSearchMethod::run(JobContext& ctx) const {
                      {"label", "epoch " + std::to_string(r.epoch + 1)},
                      {"genotype", r.genotype},
                      {"grids", heatGrids(spec, r.weights, used.derivation)},
-                     {"graphs", cellGraphs(kind, r.derived)},
+                     {"graphs", cellGraphs(kind, r.derived, r.weights)},
                      {"val_accuracy", r.valAccuracy},
                      {"train_loss", r.trainLoss}};
         SampleRecord s;

@@ -106,6 +106,11 @@ TEST(EntranMethod, SearchResumesAndWritesGridsAndGraphsEveryEpoch) {
     }
   ASSERT_EQ(2u, run.frames[1].graphs.size());
   EXPECT_EQ(7u, run.frames[1].graphs[0].second.nodes.size());
+  // A kept edge's label ends with its Engine weight, which is > 0 (DST keeps non-zero ones).
+  const std::string& label = run.frames[1].graphs[0].second.edges.at(0).label;
+  const double w = std::stod(label.substr(label.rfind(' ') + 1));
+  EXPECT_GT(w, 0.0) << label;
+  EXPECT_LE(w, 1.0) << label;
   for (const char* series : {"train_loss", "val_accuracy", "seconds_per_epoch"})
     EXPECT_TRUE(sink2.series_.count(series)) << series;
   ws.reset();
