@@ -28,6 +28,7 @@
 #include "common/Paths.h"
 #include "engine/Engine.h"
 #include "generate/GeneratePanel.h"
+#include "grids/HeatMapsPanel.h"
 #include "jobs/JobController.h"
 #include "jobs/JobsPanel.h"
 #include "latency/LatencyView.h"
@@ -84,6 +85,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   views.generate = generate_;
   views.latency = latency_;
   views.search = search_;
+  views.heatMaps = heatMaps_;
   views.showStatus = [this](const QString& msg, int ms) { statusBar()->showMessage(msg, ms); };
   views.jobsChanged = [this] { jobActions_->updateRunningLabel(); };
   session_ = new WorkspaceSession(std::move(views), this);
@@ -143,6 +145,10 @@ void MainWindow::createTabs() {
     results_->showArchitecture(id);
     showPage(results_);
   });
+  // Architecture weights as heat maps, epoch by epoch, for any job whose samples carry grids
+  // (DARTS/EnTranNAS edges x ops, RepNAS layers x branches, NAS-LID similarities).
+  heatMaps_ = new HeatMapsPanel(tabs_);
+  addPage(heatMaps_, QIcon(), tr("Heat Maps"));
   setCentralWidget(tabs_);
 }
 

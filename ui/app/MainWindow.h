@@ -50,6 +50,7 @@ class RecentWorkspacesMenu;
 class ResultsTab;
 class ScatterView;
 class SearchProgressPanel;
+class HeatMapsPanel;
 class WorkspaceSession;
 
 class MainWindow : public QMainWindow {
@@ -86,6 +87,7 @@ class MainWindow : public QMainWindow {
   ArchitectureView* architectureView() const;
   GeneratePanel* generatePanel() const { return generate_; }
   SearchProgressPanel* searchPanel() const { return search_; }
+  HeatMapsPanel* heatMapsPanel() const { return heatMaps_; }
 
   void setRunningJobsPolicy(RunningJobsPolicy p) { runningPolicy_ = p; }
   // Poll period of the workspace watcher (applies to the next workspace opened).
@@ -146,6 +148,7 @@ class MainWindow : public QMainWindow {
   GeneratePanel* generate_ = nullptr;      // "Generate": live generation (ui/generate)
   LatencyView* latency_ = nullptr;         // "Latency": latency on this machine (ui/latency)
   SearchProgressPanel* search_ = nullptr;  // "Search Progress" (ui/search)
+  HeatMapsPanel* heatMaps_ = nullptr;      // "Heat Maps" (ui/grids)
 
   RunningJobsPolicy runningPolicy_ = RunningJobsPolicy::Ask;
   int pollIntervalMs_ = 500;

@@ -7,6 +7,7 @@
 #include "charts/CurveView.h"
 #include "common/Error.h"
 #include "generate/GeneratePanel.h"
+#include "grids/HeatMapsPanel.h"
 #include "jobs/JobController.h"
 #include "jobs/JobsPanel.h"
 #include "jobs/WorkspaceWatcher.h"
@@ -34,6 +35,7 @@ void WorkspaceSession::setViewsWorkspace(nas::Workspace* ws) {
   v_.generate->setWorkspace(ws);
   v_.latency->setWorkspace(ws);
   v_.search->setWorkspace(ws);
+  if (v_.heatMaps) v_.heatMaps->setWorkspace(ws);
 }
 
 namespace {
@@ -112,6 +114,12 @@ void WorkspaceSession::startWatcher() {
   connect(w, &WorkspaceWatcher::metricsPolled, v_.curves, &CurveView::appendRows);
   connect(w, &WorkspaceWatcher::jobsPolled, v_.search, &SearchProgressPanel::onJobsPolled);
   connect(w, &WorkspaceWatcher::metricsPolled, v_.search, &SearchProgressPanel::onMetricsPolled);
+  // A frame is written with an epoch's metrics: each poll that brings metrics may bring one;
+  // a job's last frame (RepNAS's deployed block) comes with its status change.
+  if (v_.heatMaps) {
+    connect(w, &WorkspaceWatcher::metricsPolled, v_.heatMaps, [h = v_.heatMaps] { h->onJobsPolled(); });
+    connect(w, &WorkspaceWatcher::jobsPolled, v_.heatMaps, [h = v_.heatMaps] { h->onJobsPolled(); });
+  }
   connect(w, &WorkspaceWatcher::architecturesChanged, v_.results, &ResultsTab::refresh);
   connect(w, &WorkspaceWatcher::pollFailed, this,
           [this](const QString& msg) { v_.showStatus(tr("Reading the workspace: %1").arg(msg), 6000); });

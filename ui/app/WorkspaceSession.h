@@ -23,6 +23,7 @@ class JobsPanel;
 class LatencyView;
 class ResultsTab;
 class SearchProgressPanel;
+class HeatMapsPanel;
 class WorkspaceWatcher;
 
 class WorkspaceSession : public QObject {
@@ -39,6 +40,7 @@ class WorkspaceSession : public QObject {
     GeneratePanel* generate = nullptr;
     LatencyView* latency = nullptr;
     SearchProgressPanel* search = nullptr;
+    HeatMapsPanel* heatMaps = nullptr;
     std::function<void(const QString& message, int ms)> showStatus;
     std::function<void()> jobsChanged;  // after each snapshot (running label, actions)
   };

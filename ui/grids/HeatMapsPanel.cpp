@@ -10,6 +10,7 @@
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <tuple>
 
 #include "common/Error.h"
 #include "store/Workspace.h"
@@ -162,12 +163,20 @@ bool HeatMapsPanel::openJob(qint64 id) {
   if (!ws_) return false;
   const int previous = currentFrame();
   const bool sameJob = id == job_ && !run_.frames.empty();
+  nas::GridRun loaded;
   try {
-    run_ = nas::loadGridRun(*ws_, id);
+    loaded = nas::loadGridRun(*ws_, id);
   } catch (const std::exception& e) {
     clearFrame(errorText(e));
     return false;
   }
+  // Polls arrive while nothing changed: keep the views (a drawing's Graphviz layout is not free).
+  const auto fingerprint = [](const nas::GridRun& r) {
+    return std::make_tuple(r.frames.size(), r.frames.empty() ? std::int64_t{0} : r.frames.back().sampleId,
+                           r.problems.size());
+  };
+  if (sameJob && fingerprint(loaded) == fingerprint(run_)) return true;
+  run_ = std::move(loaded);
   job_ = id;
   QStringList problems;
   for (const auto& p : run_.problems) problems << QString::fromStdString(p);
