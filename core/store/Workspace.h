@@ -20,6 +20,15 @@
 
 namespace nas {
 
+// Which evaluations the architecture views count (issue 21: a Fashion-MNIST training and a
+// CIFAR-10 table must not share one accuracy axis unasked): only those of one dataset and/or
+// one job, and only architectures having such an evaluation. Empty / 0: no restriction.
+struct EvalScope {
+  std::string dataset;
+  JobId job = 0;
+  bool any() const { return !dataset.empty() || job != 0; }
+};
+
 class Workspace {
  public:
   enum class Mode { ReadWrite, ReadOnly };
@@ -119,15 +128,20 @@ class Workspace {
   std::vector<EvaluationRecord> evaluationsOfJob(JobId job) const;
   // Distinct metric names present, for view pickers.
   std::vector<std::string> metricNames() const;
+  using EvalScope = nas::EvalScope;
+  // The datasets and the jobs that have evaluations, for the views' filters.
+  std::vector<std::string> evaluationDatasets() const;
+  std::vector<JobId> evaluationJobs() const;
+
   // One row per architecture having `metric` (max over evaluations), optional filter on
   // space; ordered by `orderBy` ("value", "flops", "params", "canonical", "id") asc/desc;
   // limit/offset for lazy loading (limit < 0: all).
   std::vector<ArchMetricRow> archMetricRows(const std::string& metric, const std::string& space = {},
                                             const std::string& orderBy = "id", bool descending = false,
                                             std::int64_t limit = -1, std::int64_t offset = 0,
-                                            const std::string& canonicalLike = {}) const;
+                                            const std::string& canonicalLike = {}, const EvalScope& scope = {}) const;
   std::int64_t archMetricRowCount(const std::string& metric, const std::string& space = {},
-                                  const std::string& canonicalLike = {}) const;
+                                  const std::string& canonicalLike = {}, const EvalScope& scope = {}) const;
 
   // For scatter views: per architecture the values of two (or three) metrics, where "flops"
   // and "params" name the architecture's own columns and any other name an evaluation metric
@@ -137,7 +151,8 @@ class Workspace {
     double x, y, c;
   };
   std::vector<ArchPoint> archPoints(const std::string& x, const std::string& y, const std::string& color = {},
-                                    const std::string& space = {}) const;
+                                    const std::string& space = {}, const EvalScope& scope = {},
+                                    const std::string& canonicalLike = {}) const;
 
   // ---- metric series
   void appendMetrics(JobId job, const std::vector<MetricPoint>& points);  // one transaction

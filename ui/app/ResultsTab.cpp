@@ -1,8 +1,15 @@
 #include "app/ResultsTab.h"
 
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSignalBlocker>
 #include <QTimer>
+#include <QVBoxLayout>
+#include <algorithm>
 
 #include "common/Error.h"
+#include "models/ArchTableModel.h"
 #include "store/Workspace.h"
 #include "views/ArchTableView.h"
 #include "views/ArchitectureView.h"
@@ -16,8 +23,32 @@ QString errorText(const std::exception& e) { return QString::fromUtf8(nas::toErr
 
 ResultsTab::ResultsTab(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
   setObjectName(QStringLiteral("resultsSplitter"));
-  auto* left = new QSplitter(Qt::Vertical, this);
+  // Left column: which results (dataset, job), then the scatter over the table.
+  auto* leftColumn = new QWidget(this);
+  auto* leftLayout = new QVBoxLayout(leftColumn);
+  leftLayout->setContentsMargins(0, 0, 0, 0);
+  leftLayout->setSpacing(2);
+  auto* filters = new QHBoxLayout;
+  filters->setContentsMargins(4, 4, 4, 0);
+  dataset_ = new QComboBox(leftColumn);
+  dataset_->setObjectName(QStringLiteral("resultsDatasetFilter"));
+  dataset_->setToolTip(tr("Only results measured on this dataset: accuracies of different datasets do not compare"));
+  dataset_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  dataset_->setMinimumContentsLength(8);
+  job_ = new QComboBox(leftColumn);
+  job_->setObjectName(QStringLiteral("resultsJobFilter"));
+  job_->setToolTip(tr("Only the architectures this job evaluated, with its values"));
+  job_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  job_->setMinimumContentsLength(10);
+  filters->addWidget(new QLabel(tr("Dataset"), leftColumn));
+  filters->addWidget(dataset_, 1);
+  filters->addSpacing(8);
+  filters->addWidget(new QLabel(tr("Job"), leftColumn));
+  filters->addWidget(job_, 2);
+  leftLayout->addLayout(filters);
+  auto* left = new QSplitter(Qt::Vertical, leftColumn);
   left->setObjectName(QStringLiteral("resultsLeftSplitter"));
+  leftLayout->addWidget(left, 1);
   scatter_ = new ScatterView(left);
   scatter_->setBackgroundLoading(true);  // a search streaming results in must not stall the window
   table_ = new ArchTableView(left);
@@ -28,7 +59,7 @@ ResultsTab::ResultsTab(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
   left->setSizes({360, 240});
   left->setChildrenCollapsible(false);
   view_ = new ArchitectureView(this);
-  addWidget(left);
+  addWidget(leftColumn);
   addWidget(view_);
   setStretchFactor(0, 3);
   setStretchFactor(1, 2);
@@ -61,6 +92,58 @@ ResultsTab::ResultsTab(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
   connect(scatter_, &ScatterView::errorOccurred, this, &ResultsTab::message);
   connect(table_, &ArchTableView::errorOccurred, this, &ResultsTab::message);
   connect(view_, &ArchitectureView::errorOccurred, this, &ResultsTab::message);
+  // The table's text filter filters the plot too.
+  connect(table_, &ArchTableView::filterApplied, this, [this](const QString& text) {
+    tableFilter_ = text;
+    applyFilters();
+  });
+  connect(dataset_, &QComboBox::activated, this, [this] { applyFilters(); });
+  connect(job_, &QComboBox::activated, this, [this] { applyFilters(); });
+  fillFilters();
+}
+
+void ResultsTab::fillFilters() {
+  const QString dataset = dataset_->currentData().toString();
+  const qint64 job = job_->currentData().toLongLong();
+  QSignalBlocker b1(dataset_), b2(job_);
+  dataset_->clear();
+  job_->clear();
+  dataset_->addItem(tr("All datasets"), QString());
+  job_->addItem(tr("All jobs"), qint64(0));
+  if (ws_) {
+    for (const std::string& d : ws_->evaluationDatasets())
+      if (!d.empty()) dataset_->addItem(QString::fromStdString(d), QString::fromStdString(d));
+    for (nas::JobId id : ws_->evaluationJobs()) {
+      QString title = QStringLiteral("#%1").arg(id);
+      try {
+        title += QStringLiteral(" ") + QString::fromStdString(nas::jobTitle(ws_->job(id)));
+      } catch (const std::exception&) {
+        // a job deleted meanwhile: its number is enough
+      }
+      job_->addItem(title, qint64(id));
+    }
+  }
+  dataset_->setCurrentIndex(std::max(0, dataset_->findData(dataset)));
+  job_->setCurrentIndex(std::max(0, job_->findData(job)));
+}
+
+void ResultsTab::applyFilters() {
+  const QString dataset = dataset_->currentData().toString();
+  const qint64 job = job_->currentData().toLongLong();
+  scatter_->setFilter(dataset, job, tableFilter_);
+  table_->model()->setScope(dataset, job);
+}
+
+void ResultsTab::setDatasetFilter(const QString& dataset) {
+  fillFilters();
+  dataset_->setCurrentIndex(std::max(0, dataset_->findData(dataset)));
+  applyFilters();
+}
+
+void ResultsTab::setJobFilter(qint64 job) {
+  fillFilters();
+  job_->setCurrentIndex(std::max(0, job_->findData(job)));
+  applyFilters();
 }
 
 void ResultsTab::showArchitecture(qint64 id) {
@@ -73,7 +156,13 @@ void ResultsTab::showArchitecture(qint64 id) {
 
 void ResultsTab::setWorkspace(nas::Workspace* ws) {
   ws_ = ws;
+  tableFilter_.clear();
   try {
+    fillFilters();
+    dataset_->setCurrentIndex(0);
+    job_->setCurrentIndex(0);
+    scatter_->setFilter(QString(), 0, QString());
+    table_->model()->setScope(QString(), 0);
     scatter_->setWorkspace(ws);
     table_->setWorkspace(ws);
     view_->setWorkspace(ws);
@@ -99,6 +188,7 @@ void ResultsTab::refreshNow() {
   stale_ = false;
   if (!ws_) return;
   try {
+    fillFilters();
     scatter_->refresh();
     table_->refresh();
     // The first results of a fresh workspace: plot cost against accuracy rather than the

@@ -12,6 +12,7 @@ namespace nas {
 class Workspace;
 }
 
+class QComboBox;
 class QTimer;
 
 namespace nas::ui {
@@ -36,6 +37,11 @@ class ResultsTab : public QSplitter {
   void refreshNow();
   // Shows one architecture in the architecture view.
   void showArchitecture(qint64 id);
+  // Only results of one dataset / one job ("" / 0: all), in the scatter and the table alike.
+  void setDatasetFilter(const QString& dataset);
+  void setJobFilter(qint64 job);
+  QComboBox* datasetPicker() const { return dataset_; }
+  QComboBox* jobPicker() const { return job_; }
 
  Q_SIGNALS:
   void message(const QString& text);  // for the status bar
@@ -49,6 +55,11 @@ class ResultsTab : public QSplitter {
   ArchTableView* table_ = nullptr;
   ArchitectureView* view_ = nullptr;
   QTimer* timer_ = nullptr;
+  QComboBox* dataset_ = nullptr;
+  QComboBox* job_ = nullptr;
+  QString tableFilter_;
+  void fillFilters();
+  void applyFilters();
   bool stale_ = false;
 };
 

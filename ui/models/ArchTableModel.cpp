@@ -35,6 +35,12 @@ void ArchTableModel::setSpace(const QString& space) {
   reload();
 }
 
+void ArchTableModel::setScope(const QString& dataset, qint64 job) {
+  if (scope_.dataset == dataset.toStdString() && scope_.job == job) return;
+  scope_ = nas::EvalScope{dataset.toStdString(), job};
+  reload();
+}
+
 void ArchTableModel::setPageSize(int rows) { pageSize_ = std::max(1, rows); }
 
 std::string ArchTableModel::orderBy() const {
@@ -62,7 +68,8 @@ void ArchTableModel::reload() {
   total_ = 0;
   if (workspace_) {
     try {
-      total_ = workspace_->archMetricRowCount(metric_.toStdString(), space_.toStdString(), filter_.toStdString());
+      total_ = workspace_->archMetricRowCount(metric_.toStdString(), space_.toStdString(), filter_.toStdString(),
+                                              scope_);
     } catch (const std::exception& e) {
       emit errorOccurred(tr("Cannot read the architectures: %1").arg(QString::fromUtf8(e.what())));
     }
@@ -91,7 +98,7 @@ void ArchTableModel::fetchMore(const QModelIndex& parent) {
   try {
     auto page = workspace_->archMetricRows(metric_.toStdString(), space_.toStdString(), orderBy(),
                                            sortOrder_ == Qt::DescendingOrder, pageSize_,
-                                           static_cast<std::int64_t>(rows_.size()), filter_.toStdString());
+                                           static_cast<std::int64_t>(rows_.size()), filter_.toStdString(), scope_);
     if (page.empty()) {
       // Rows vanished since the count (another process deleted them): stop asking.
       total_ = static_cast<qint64>(rows_.size());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store/Records.h"
+#include "store/Workspace.h"
 
 namespace nas {
 class Workspace;
@@ -35,6 +36,9 @@ class ArchTableModel : public QAbstractTableModel {
   void setFilter(const QString& text);
   QString filter() const { return filter_; }
   void setSpace(const QString& space);
+  // Only architectures evaluated on `dataset` / by job `job` ("" / 0: any); the metric column
+  // then shows the best of those evaluations.
+  void setScope(const QString& dataset, qint64 job);
   void setPageSize(int rows);
   int pageSize() const { return pageSize_; }
 
@@ -63,6 +67,7 @@ class ArchTableModel : public QAbstractTableModel {
 
   nas::Workspace* workspace_ = nullptr;
   QString metric_, filter_, space_;
+  nas::EvalScope scope_;
   int sortColumn_ = ColId;
   Qt::SortOrder sortOrder_ = Qt::AscendingOrder;
   int pageSize_ = kDefaultPageSize;

@@ -56,7 +56,10 @@ ArchTableView::ArchTableView(QWidget* parent)
   filterTimer_->setSingleShot(true);
   filterTimer_->setInterval(250);
   connect(filter_, &QLineEdit::textChanged, filterTimer_, qOverload<>(&QTimer::start));
-  connect(filterTimer_, &QTimer::timeout, this, [this] { model_->setFilter(filter_->text().trimmed()); });
+  connect(filterTimer_, &QTimer::timeout, this, [this] {
+    model_->setFilter(filter_->text().trimmed());
+    emit filterApplied(filter_->text().trimmed());
+  });
   connect(metric_, &QComboBox::currentIndexChanged, this, [this] {
     if (!filling_) model_->setMetric(metric_->currentData().toString());
   });
@@ -121,6 +124,7 @@ void ArchTableView::setFilterText(const QString& text) {
   filter_->setText(text);
   filterTimer_->stop();
   model_->setFilter(text.trimmed());
+  emit filterApplied(text.trimmed());
 }
 
 void ArchTableView::updateCount() {

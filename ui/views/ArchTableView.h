@@ -41,6 +41,7 @@ class ArchTableView : public QWidget {
   void archActivated(qint64 id);
   void selectionChanged(const QList<qint64>& ids);
   void errorOccurred(const QString& message);
+  void filterApplied(const QString& text);  // the filter text the table now shows (trimmed)
 
  private:
   void fillMetrics();

@@ -64,15 +64,16 @@ QStringList ScatterSource::metricNames() const {
 }
 
 std::vector<ScatterPoint> ScatterSource::load(const QString& x, const QString& y, const QString& color,
-                                              const QString& space) const {
+                                              const Filter& f) const {
   if (!ws_) return {};
-  return loadFrom(*ws_, x, y, color, space);
+  return loadFrom(*ws_, x, y, color, f);
 }
 
 std::vector<ScatterPoint> ScatterSource::loadFrom(nas::Workspace& ws, const QString& x, const QString& y,
-                                                  const QString& color, const QString& space) {
+                                                  const QString& color, const Filter& f) {
   std::vector<ScatterPoint> points;
-  const auto raw = ws.archPoints(x.toStdString(), y.toStdString(), color.toStdString(), space.toStdString());
+  const auto raw = ws.archPoints(x.toStdString(), y.toStdString(), color.toStdString(), f.space.toStdString(),
+                                 nas::EvalScope{f.dataset.toStdString(), f.job}, f.like.toStdString());
   auto scale = [](const QString& m) { return m == QLatin1String("flops") || m == QLatin1String("params") ? 1e-6 : 1.0; };
   const double sx = scale(x), sy = scale(y), sc = scale(color);
   points.reserve(raw.size());
@@ -109,7 +110,7 @@ ScatterLoader::ScatterLoader(QObject* parent) : QObject(parent) {
   connect(&thread_, &QThread::finished, worker, &QObject::deleteLater);
   connect(this, &ScatterLoader::requested, worker,
           [this, worker](qint64 gen, const QString& path, const QString& x, const QString& y, const QString& c,
-                         const QString& space) {
+                         const QString& space, const QString& dataset, qint64 job, const QString& like) {
             std::vector<ScatterPoint> points;
             QString error;
             try {
@@ -118,7 +119,7 @@ ScatterLoader::ScatterLoader(QObject* parent) : QObject(parent) {
                 worker->ws = nas::Workspace::open(path.toStdString(), nas::Workspace::Mode::ReadOnly);
                 worker->path = path;
               }
-              points = ScatterSource::loadFrom(*worker->ws, x, y, c, space);
+              points = ScatterSource::loadFrom(*worker->ws, x, y, c, {space, dataset, like, job});
             } catch (const std::exception& e) {
               worker->ws.reset();
               error = QString::fromUtf8(nas::toError(e).what());
@@ -140,8 +141,8 @@ ScatterLoader::~ScatterLoader() {
 }
 
 void ScatterLoader::request(const QString& path, const QString& x, const QString& y, const QString& color,
-                            const QString& space) {
-  Q_EMIT requested(++generation_, path, x, y, color, space);
+                            const ScatterSource::Filter& f) {
+  Q_EMIT requested(++generation_, path, x, y, color, f.space, f.dataset, f.job, f.like);
 }
 
 QString ScatterSource::tooltip(qint64 id) const {

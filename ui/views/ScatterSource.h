@@ -25,10 +25,16 @@ class ScatterSource {
   nas::Workspace* workspace() const { return ws_; }
 
   QStringList metricNames() const;
-  std::vector<ScatterPoint> load(const QString& x, const QString& y, const QString& color, const QString& space) const;
+  // Only architectures with an evaluation of `dataset` / job `job` ("" / 0: any) whose string
+  // contains `like` ("" = any); the metrics are taken from those evaluations only.
+  struct Filter {
+    QString space, dataset, like;
+    qint64 job = 0;
+  };
+  std::vector<ScatterPoint> load(const QString& x, const QString& y, const QString& color, const Filter& f) const;
   // The same from any workspace connection (the background loader's).
   static std::vector<ScatterPoint> loadFrom(nas::Workspace& ws, const QString& x, const QString& y,
-                                            const QString& color, const QString& space);
+                                            const QString& color, const Filter& f);
   // HTML: the architecture, its FLOPs and params, the best value of each metric per dataset.
   QString tooltip(qint64 id) const;
   // The canonical string, for lists.
@@ -60,12 +66,14 @@ class ScatterLoader : public QObject {
  public:
   explicit ScatterLoader(QObject* parent = nullptr);
   ~ScatterLoader() override;  // stops the thread, waiting for a load in progress
-  void request(const QString& path, const QString& x, const QString& y, const QString& color, const QString& space);
+  void request(const QString& path, const QString& x, const QString& y, const QString& color,
+               const ScatterSource::Filter& f);
 
  Q_SIGNALS:
   void loaded(const QString& path, const std::vector<nas::ui::ScatterPoint>& points, const QString& error);
   void requested(qint64 generation, const QString& path, const QString& x, const QString& y, const QString& color,
-                 const QString& space);  // internal: to the thread
+                 const QString& space, const QString& dataset, qint64 job,
+                 const QString& like);  // internal: to the thread
 
  private:
   QThread thread_;

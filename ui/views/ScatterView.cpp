@@ -94,7 +94,15 @@ void ScatterView::setWorkspace(nas::Workspace* workspace) {
 }
 
 void ScatterView::setSpace(const QString& space) {
-  space_ = space;
+  filter_.space = space;
+  refresh();
+}
+
+void ScatterView::setFilter(const QString& dataset, qint64 job, const QString& like) {
+  if (filter_.dataset == dataset && filter_.job == job && filter_.like == like) return;
+  filter_.dataset = dataset;
+  filter_.job = job;
+  filter_.like = like;
   refresh();
 }
 
@@ -229,12 +237,12 @@ void ScatterView::setBackgroundLoading(bool on) {
 
 void ScatterView::load() {
   if (loader_ && source_.workspace()) {
-    loader_->request(QString::fromStdString(source_.workspace()->path()), xName_, yName_, cName_, space_);
+    loader_->request(QString::fromStdString(source_.workspace()->path()), xName_, yName_, cName_, filter_);
     return;
   }
   if (source_.workspace()) {
     try {
-      plot_->setPoints(source_.load(xName_, yName_, cName_, space_));
+      plot_->setPoints(source_.load(xName_, yName_, cName_, filter_));
     } catch (const std::exception& e) {
       plot_->setPoints({});
       emit errorOccurred(tr("Cannot load the scatter points: %1").arg(QString::fromUtf8(e.what())));

@@ -48,6 +48,9 @@ class ScatterView : public QWidget {
   // Not owned; may be null. Fills the metric pickers and loads the points.
   void setWorkspace(nas::Workspace* workspace);
   void setSpace(const QString& space);  // only architectures of this space ("" = all)
+  // Only architectures evaluated on `dataset` / by job `job` ("" / 0: any), whose string contains
+  // `like`; their metrics from those evaluations only. Reloads when it changes.
+  void setFilter(const QString& dataset, qint64 job, const QString& like);
   // Picks the metrics ("flops", "params" or an evaluation metric; color "" = none) and
   // reloads. Directions are reset to the metrics' defaults.
   void setAxes(const QString& x, const QString& y, const QString& color = {});
@@ -134,7 +137,7 @@ class ScatterView : public QWidget {
 
   ScatterSource source_;
   ScatterLoader* loader_ = nullptr;
-  QString space_;
+  ScatterSource::Filter filter_;
   QString xName_, yName_, cName_;
   Direction dirX_ = Direction::Minimize, dirY_ = Direction::Maximize;
   std::function<QString(qint64)> label_;
