@@ -13,6 +13,8 @@ packages=(
   dataset-fashion-mnist
   # tests and benchmark baseline (plain PyTorch from Debian's python3-torch)
   libgtest-dev libgmock-dev python3-torch
+  # packaging/package.sh: validators of the desktop file and the AppStream metadata
+  desktop-file-utils appstream
 )
 gui_packages=(
   qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgraphviz-dev
