@@ -27,6 +27,10 @@ dev=$(ls "$out"/nasstudio-dev_*.deb)
 echo "package: built $main and $dev"
 dpkg-deb --field "$main" Package Version Depends
 
+# The desktop file and AppStream metadata as shipped, checked by the freedesktop validators.
+desktop-file-validate "$root/packaging/linux/org.nasstudio.NASStudio.desktop"
+appstreamcli validate --no-net --pedantic "$root/packaging/linux/org.nasstudio.NASStudio.metainfo.xml"
+
 # Smoke check of the unpacked package: no plugin path from the environment or the user's
 # folder, no source tree to fall back on for resources (the binaries find both relative to
 # their own folder, as in /usr).
