@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "common/Error.h"
+#include "export/ExportActions.h"
 #include "models/ArchTableModel.h"
 #include "store/Workspace.h"
 #include "views/ArchTableView.h"
@@ -100,6 +101,7 @@ ResultsTab::ResultsTab(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
   connect(dataset_, &QComboBox::activated, this, [this] { applyFilters(); });
   connect(job_, &QComboBox::activated, this, [this] { applyFilters(); });
   fillFilters();
+  installExportActions(this, table_, scatter_, view_, [this] { return ws_; });  // context menus: Export…
 }
 
 void ResultsTab::fillFilters() {
