@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 #include <set>
+#include <typeinfo>
 
 #include "common/Error.h"
 #include "export/Nb201Exporter.h"
@@ -73,9 +74,20 @@ std::vector<JobRecord> jobsOfArchitecture(const Workspace& ws, ArchId arch) {
 void PluginHost::addExporter(std::unique_ptr<NetworkExporter> exporter) {
   if (!exporter) throw Error(ErrorCode::PluginError, "null exporter registered", "plugin '" + pluginName() + "'");
   const std::string name = exporter->name();
-  const auto known = exporterNames();
-  if (std::find(known.begin(), known.end(), name) != known.end())
-    throw Error(ErrorCode::PluginError, "an exporter with this name is already registered", "exporter '" + name + "'");
+  {
+    // Plugins register per Engine, but exporters live process-wide: a second Engine in the same
+    // process (one per window) loads the same module again, whose exporter is already here.
+    // That is no conflict; another class under the same name is.
+    auto& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    for (const auto& e : r.exporters)
+      if (e->name() == name) {
+        const NetworkExporter& existing = *e;
+        const NetworkExporter& added = *exporter;
+        if (typeid(existing) == typeid(added)) return;
+        throw Error(ErrorCode::PluginError, "an exporter with this name is already registered", "exporter '" + name + "'");
+      }
+  }
   auto held = std::make_shared<std::shared_ptr<const NetworkExporter>>(std::move(exporter));
   stage("exporter:" + name, [held] { registerExporter(std::move(*held)); });
 }

@@ -16,6 +16,8 @@
 #include "export/GraphEval.h"
 #include "export/format/OnnxModel.h"
 #include "nn/Nb201Network.h"
+#include "plugin/PluginApi.h"
+#include "jobs/Method.h"
 #include "train/Nb201Run.h"
 
 namespace nas::test {
@@ -212,6 +214,25 @@ TEST_P(ExportFormats, PythonModuleComputesTheAppsOutputsWithPlainPyTorch) {
 
 INSTANTIATE_TEST_SUITE_P(Spaces, ExportFormats, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
+
+// One Engine per window loads a plugin once per Engine; its exporter, process-wide, is then
+// already registered: the same class again is accepted, another class under the name is not.
+TEST(ExporterRegistry, APluginLoadedAgainKeepsItsExporterAndAClashIsRefused) {
+  registerPluginExportersOnce();
+  MethodRegistry methods;
+  PluginHost again(methods, "sgnas");
+  again.addExporter(sgnas::makeSgnasExporter());
+  EXPECT_EQ(again.stagedCount(), 0u);
+  struct Impostor final : NetworkExporter {
+    std::string name() const override { return "sgnas"; }
+    bool handles(const std::string&) const override { return false; }
+    Json encoding(const std::string&, const std::string&) const override { return nullptr; }
+    ExportableNetwork build(const Workspace&, const ArchitectureRecord&, std::uint64_t) const override { return {}; }
+  };
+  PluginHost other(methods, "impostor");
+  EXPECT_THROW(other.addExporter(std::make_unique<Impostor>()), Error);
+  EXPECT_EQ(exporterFor("sgnas")->name(), "sgnas");
+}
 
 // RepNAS ships the merged form: the exported network must equal the multi-branch network it
 // was folded from (not only the deployed module it was built from).
