@@ -108,8 +108,9 @@ Json deployedFrame(const RepnasSpace& space, const std::vector<BranchMask>& mask
   const std::string lat = "latency (batch 1, " + std::to_string(f.threads) + " thread" + (f.threads == 1 ? "" : "s") + ")";
   Json rows = Json::array({Json::array({"test accuracy", fixed(100 * f.accuracy, 2) + " %", fixed(100 * f.deployedAccuracy, 2) + " %"}),
                            Json::array({lat, fixed(f.multiMs, 3) + " ms", fixed(f.deployedMs, 3) + " ms"}),
-                           Json::array({"convolutions per layer", "branches: " + std::to_string(f.branches) + " optional",
-                                        "1"})});
+                           Json::array({"optional branches (all layers)", std::to_string(f.branches),
+                                        "none: one " + std::to_string(space.kernel) + "x" + std::to_string(space.kernel) +
+                                            " conv per layer"})});
   return Json{{"kind", "deployed"},
               {"label", "deployed"},
               {"graphs", graphs},

@@ -72,7 +72,7 @@ HeatMapsPanel::HeatMapsPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
   layout->addWidget(message_);
-  layout->addLayout(gridLayout_);
+  layout->addLayout(gridLayout_, 1);
   layout->addLayout(graphLayout_, 1);
   layout->addWidget(table_);
   layout->addWidget(problems_);

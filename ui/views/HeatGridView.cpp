@@ -86,7 +86,7 @@ HeatGridView::Metrics HeatGridView::metricsFor(int cellSize) const {
 HeatGridView::Metrics HeatGridView::metrics() const {
   const int rows = std::max<int>(1, int(grid_.rows.size())), cols = std::max<int>(1, int(grid_.columns.size()));
   const Metrics base = metricsFor(kMinCell);
-  const int barSpace = kBarHeight + QFontMetrics(font()).height() + 2 * kMargin;
+  const int barSpace = kBarHeight + 2 * QFontMetrics(font()).height() + 2 * kMargin;
   const int byWidth = (width() - base.left - kMargin) / cols;
   const int byHeight = (height() - base.top - barSpace) / rows;
   return metricsFor(std::clamp(std::min(byWidth, byHeight), kMinCell, kMaxCell));
@@ -107,13 +107,13 @@ QPoint HeatGridView::cellAt(const QPoint& pos) const {
 
 QSize HeatGridView::sizeHint() const {
   const Metrics m = metricsFor(28);
-  const int barSpace = kBarHeight + QFontMetrics(font()).height() + 2 * kMargin;
+  const int barSpace = kBarHeight + 2 * QFontMetrics(font()).height() + 2 * kMargin;
   return {m.left + int(grid_.columns.size()) * m.cell + kMargin, m.top + int(grid_.rows.size()) * m.cell + barSpace};
 }
 
 QSize HeatGridView::minimumSizeHint() const {
   const Metrics m = metricsFor(kMinCell);
-  const int barSpace = kBarHeight + QFontMetrics(font()).height() + 2 * kMargin;
+  const int barSpace = kBarHeight + 2 * QFontMetrics(font()).height() + 2 * kMargin;
   return {m.left + int(grid_.columns.size()) * m.cell + kMargin, m.top + int(grid_.rows.size()) * m.cell + barSpace};
 }
 
@@ -172,8 +172,11 @@ void HeatGridView::paintEvent(QPaintEvent*) {
   const QRect labels(m.left, barTop + kBarHeight + 1, barWidth, fm.height());
   p.drawText(labels, Qt::AlignLeft, number(grid_.min));
   p.drawText(labels, Qt::AlignRight, number(grid_.max));
+  // What the colours mean, on a line of its own: the bar is often narrower than the words.
   const QString what = QString::fromStdString(grid_.valueLabel);
-  if (!what.isEmpty()) p.drawText(labels, Qt::AlignHCenter, what);
+  if (!what.isEmpty())
+    p.drawText(QRect(m.left, labels.bottom() + 1, width() - m.left - kMargin, fm.height()), Qt::AlignLeft,
+               fm.elidedText(what, Qt::ElideRight, width() - m.left - kMargin));
 }
 
 bool HeatGridView::event(QEvent* event) {
