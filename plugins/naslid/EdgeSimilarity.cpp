@@ -68,7 +68,6 @@ EdgeSimilarity lidSimilarity(NaslidNetImpl& net, const OpMask& mask, int edge, c
   Matrix sum = zeros(m);
   torch::NoGradGuard noGrad;
   FrozenBnStats frozen(net);
-  std::vector<torch::Tensor> blocks;
   for (size_t r = 0; r < batches.size(); ++r) {
     Rng rng(Rng::derive(Rng::derive(seed, kOtherEdgesStream), r));
     const Nb201Cell base = mask.resampleOthers(Nb201Cell(), edge, rng);
@@ -76,8 +75,8 @@ EdgeSimilarity lidSimilarity(NaslidNetImpl& net, const OpMask& mask, int edge, c
     for (size_t i = 0; i < m; ++i) {
       Nb201Cell cell = base;
       cell.setOp(edge, static_cast<Nb201Op>(ops[i]));
-      net.forward(batches[r].x, cell, &blocks);
-      prof[i] = lidProfile(blocks, lid);  // blocks are dropped block by block after this
+      // Each block's LID as soon as the block exists; its features are dropped right after.
+      net.forward(batches[r].x, cell, [&](const torch::Tensor& b) { prof[i].push_back(lidOfBatch(b, lid)); });
       if (profiles && r == 0) profiles->push_back({cell.toString(), prof[i]});
     }
     for (size_t i = 0; i < m; ++i)

@@ -21,8 +21,7 @@ torch::Tensor lidPerSample(const torch::Tensor& features, const LidOptions& opti
                 "k");
   if (!(options.eps >= 0)) throw Error(ErrorCode::InvalidArgument, "must be >= 0", "eps");
   torch::NoGradGuard noGrad;
-  // Double precision and direct differences (no |a|^2 + |b|^2 - 2ab matrix product, whose
-  // cancellation turns duplicates into tiny non-zero distances).
+  // Double precision; duplicates are found exactly (row equality), not from distances.
   const torch::Tensor x = features.detach().flatten(1).to(torch::kDouble);
   if (!torch::isfinite(x).all().item<bool>())
     throw Error(ErrorCode::InvalidArgument, "contain NaN or infinity", "features");
@@ -34,7 +33,9 @@ torch::Tensor lidPerSample(const torch::Tensor& features, const LidOptions& opti
   const std::int64_t m = u.size(0);
   if (m < 3) return torch::zeros({n}, x.options());  // fewer than 2 distinct neighbours: a point
   const std::int64_t k = std::min<std::int64_t>(options.k, m - 1);
-  torch::Tensor d = torch::cdist(u, u, 2.0, /*compute_mode=*/2);
+  // Duplicates are gone, so the fast |a|^2 + |b|^2 - 2ab form is safe here: in double its
+  // cancellation error is far below any distance between distinct feature vectors.
+  torch::Tensor d = torch::cdist(u, u, 2.0, /*compute_mode=*/1);
   d.fill_diagonal_(std::numeric_limits<double>::infinity());  // a point is not its own neighbour
   const torch::Tensor r = std::get<0>(d.topk(k, 1, /*largest=*/false, /*sorted=*/true));
   const torch::Tensor rk = r.select(1, k - 1).unsqueeze(1);

@@ -147,6 +147,7 @@ Json NaslidMethod::run(JobContext& ctx) const {
   o.levels = static_cast<int>(I("levels"));
   o.levelEpochs = I("level_epochs");
   o.repeats = static_cast<int>(I("repeats"));
+  o.inheritWeights = p.at("inherit_weights").get<bool>();
   o.probeBatch = I("probe_batch");
   o.lid.k = static_cast<int>(I("k"));
   o.lid.eps = p.at("lid_eps").get<double>();

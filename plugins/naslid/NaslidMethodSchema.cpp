@@ -31,6 +31,9 @@ ParamSchema NaslidMethod::schema() const {
                             "Each sub-supernet after its split, from its parent's weights (paper: 20); the one-shot "
                             "supernet trains the same epochs per level"),
                   0, 10000, "epochs"));
+  s.add(paramSpec("inherit_weights", T::Bool, true, "Inherit weights",
+                  "Sub-supernets start from their parent's weights (paper); off: fresh initialisation (the official "
+                  "code's default load_from_parent=False)"));
   s.add(withRange(paramSpec("repeats", T::Int, 4, "Probe batches", "Batches averaged per edge score (paper: 50)"), 1,
                   10000));
   s.add(withRange(paramSpec("probe_batch", T::Int, 128, "Probe batch", "Images per LID / gradient batch (paper: 128)"),

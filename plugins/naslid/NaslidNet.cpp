@@ -27,11 +27,18 @@ NaslidNetImpl::NaslidNetImpl(const Nb201MacroConfig& macro) : macro_(macro) {
 
 torch::Tensor NaslidNetImpl::forward(const torch::Tensor& input, const Nb201Cell& cell,
                                      std::vector<torch::Tensor>* blocks) {
-  torch::Tensor x = stem_bn_(stem_conv_(input));
   if (blocks) blocks->clear();
+  return forward(input, cell, [blocks](const torch::Tensor& b) {
+    if (blocks) blocks->push_back(b);
+  });
+}
+
+torch::Tensor NaslidNetImpl::forward(const torch::Tensor& input, const Nb201Cell& cell,
+                                     const std::function<void(const torch::Tensor&)>& onBlock) {
+  torch::Tensor x = stem_bn_(stem_conv_(input));
   for (const auto& [reduction, index] : order_) {
     x = reduction ? reductions_[index](x) : cells_[index]->forward(x, cell);
-    if (blocks) blocks->push_back(x);
+    onBlock(x);
   }
   x = torch::relu(last_bn_(x));
   x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);

@@ -7,6 +7,7 @@
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/linear.h>
 
+#include <functional>
 #include <vector>
 
 #include "nn/Nb201Supernet.h"
@@ -18,6 +19,10 @@ class NaslidNetImpl : public torch::nn::Module {
   explicit NaslidNetImpl(const Nb201MacroConfig& macro);
   // Logits; when `blocks` is given it receives the 3N+2 block outputs.
   torch::Tensor forward(const torch::Tensor& x, const Nb201Cell& cell, std::vector<torch::Tensor>* blocks = nullptr);
+  // The same, handing each block output to `onBlock` as soon as it exists and keeping none:
+  // a LID probe then holds one block's features at a time, not all of them.
+  torch::Tensor forward(const torch::Tensor& x, const Nb201Cell& cell,
+                        const std::function<void(const torch::Tensor&)>& onBlock);
   const Nb201MacroConfig& macro() const { return macro_; }
   int numBlocks() const { return static_cast<int>(order_.size()); }
   // Block names for plots: "cell0", "reduction0", ...

@@ -239,7 +239,13 @@ SplitReport runSplitting(const Nb201MacroConfig& macro, const QueryData& data, c
           child.mask.on[static_cast<size_t>(parent.edge)][static_cast<size_t>(k)] =
               std::find(g.begin(), g.end(), k) != g.end();
       }
-      child.state = parent.state;  // inherits the parent's weights
+      if (o.inheritWeights) {
+        child.state = parent.state;  // inherits the parent's weights
+      } else {
+        torch::manual_seed(Rng::derive(o.seed, static_cast<std::uint64_t>(child.id)));
+        NaslidNet fresh(macro);
+        child.state = moduleToBytes(*fresh);
+      }
       tree.nodes[i].children.push_back(child.id);
       tree.nodes.push_back(std::move(child));
     }

@@ -40,6 +40,9 @@ struct SplitOptions {
   LidOptions lid;
   TrainSpec train;
   std::uint64_t seed = 0;         // probe batches, other edges' random ops, random splits, paths
+  // Children start from the parent's weights (the paper's few-shot reading); false starts each
+  // from a fresh initialisation, the official code's default (load_from_parent=False).
+  bool inheritWeights = true;
 };
 
 struct SplitNode {

@@ -1,0 +1,255 @@
+// bench_naslid: the figures of issue 15 in one run, on one supernet configuration, one data
+// split and one ground-truth sample.
+//   bench_naslid [--seeds 3] [--truth-cells 24] [--truth-epochs 1] [--train-limit 4000]
+//                [--val-images 500] [--channels 8] [--warmup 2] [--levels 2] [--level-epochs 1]
+//                [--repeats 4] [--probe-batch 128] [--k 20] [--edge-sense paper] [--threads 2]
+//                [--truth-cache FILE] [--json FILE]
+// 1. Ground truth: a stratified sample of NB201 cells trained from scratch on Fashion-MNIST
+//    (core's "trained" query source: the same initialisation seed and batch order for every
+//    cell), scored on held-out training images. --truth-cache keeps it between runs.
+// 2. Per seed: one root supernet (uniform single-path training for --warmup epochs), then every
+//    criterion from that same root: none (one-shot, trained the same epochs per level), lid,
+//    gradient, random. Each cell is scored by the leaf holding it on the same held-out images.
+//    Kendall tau, Spearman rho and top-5 precision per criterion and seed; mean and sample
+//    standard deviation over seeds.
+// 3. Memory and time of the probes that choose the splits: lid (forward passes, no gradients)
+//    against gradient (a backward pass per candidate), the peak resident memory above the
+//    probe's starting point (PeakMemory.h) and the seconds spent in probes. Both probes run once
+//    before anything is measured, so neither is charged for paging in LibTorch's kernels.
+// 4. The same two probes on one edge at the benchmark's depth and width (C=16, N=5), untrained.
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "PeakMemory.h"
+#include "SplitStudy.h"
+#include "TruthSample.h"
+#include "common/Error.h"
+#include "common/Json.h"
+#include "common/OpenMpWait.h"
+#include "data/Augment.h"
+#include "eval/QuerySources.h"
+#include "search/Stats.h"
+#include "train/MlInfo.h"
+#include "train/Nb201Run.h"
+
+using namespace nas;
+using namespace nas::naslid;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+struct Args {
+  int seeds = 3, truthCells = 24, levels = 2, repeats = 4, k = 20, threads = 2, channels = 8;
+  std::int64_t truthEpochs = 1, trainLimit = 4000, valImages = 500, warmup = 2, levelEpochs = 1, probeBatch = 128;
+  std::string sense = "paper", truthCache, json;
+};
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) throw Error(ErrorCode::InvalidArgument, "needs a value", k);
+      return argv[++i];
+    };
+    if (k == "--seeds") a.seeds = std::stoi(next());
+    else if (k == "--truth-cells") a.truthCells = std::stoi(next());
+    else if (k == "--truth-epochs") a.truthEpochs = std::stoll(next());
+    else if (k == "--train-limit") a.trainLimit = std::stoll(next());
+    else if (k == "--val-images") a.valImages = std::stoll(next());
+    else if (k == "--channels") a.channels = std::stoi(next());
+    else if (k == "--warmup") a.warmup = std::stoll(next());
+    else if (k == "--levels") a.levels = std::stoi(next());
+    else if (k == "--level-epochs") a.levelEpochs = std::stoll(next());
+    else if (k == "--repeats") a.repeats = std::stoi(next());
+    else if (k == "--probe-batch") a.probeBatch = std::stoll(next());
+    else if (k == "--k") a.k = std::stoi(next());
+    else if (k == "--edge-sense") a.sense = next();
+    else if (k == "--threads") a.threads = std::stoi(next());
+    else if (k == "--truth-cache") a.truthCache = next();
+    else if (k == "--json") a.json = next();
+    else throw Error(ErrorCode::InvalidArgument, "unknown option", k);
+  }
+  return a;
+}
+
+std::string fmt(double m, double s) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%+.3f +- %.3f", m, s);
+  return b;
+}
+
+// Ground-truth accuracies of `cells`, from the cache when it holds this exact configuration.
+std::vector<double> groundTruth(const Args& a, const ScratchSourceConfig& config, const std::vector<Nb201Cell>& cells) {
+  const std::string key = "cells=" + std::to_string(a.truthCells) + " epochs=" + std::to_string(a.truthEpochs) +
+                          " train=" + std::to_string(a.trainLimit) + " val=" + std::to_string(a.valImages) +
+                          " C=" + std::to_string(a.channels);
+  if (!a.truthCache.empty()) {
+    std::ifstream in(a.truthCache);
+    std::string line;
+    if (in && std::getline(in, line) && line == key) {
+      std::vector<double> v;
+      double x;
+      while (in >> x) v.push_back(x);
+      if (v.size() == cells.size()) {
+        std::printf("ground truth: %zu cells from %s\n", v.size(), a.truthCache.c_str());
+        return v;
+      }
+    }
+  }
+  const auto t = Clock::now();
+  auto source = makeScratchQuerySource(config);
+  std::vector<double> v;
+  for (const auto& c : cells) {
+    v.push_back(source->query(c));
+    std::printf("  truth %2zu/%zu %.4f %s\n", v.size(), cells.size(), v.back(), c.toString().c_str());
+    std::fflush(stdout);
+  }
+  std::printf("ground truth: %zu cells trained from scratch in %.0f s\n", v.size(), since(t));
+  if (!a.truthCache.empty()) {
+    std::ofstream out(a.truthCache);
+    out << key << "\n";
+    for (double x : v) out << x << "\n";
+  }
+  return v;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  preferPassiveOpenMpWait(argv);  // spinning OpenMP threads stall a shared 2-core machine; may re-execute
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  const Args a = parse(argc, argv);
+  preferMmapForLargeAllocations();
+  setTorchThreads(a.threads);
+  const auto t0 = Clock::now();
+
+  ScratchSourceConfig truthConfig;
+  truthConfig.data.trainLimit = a.trainLimit;
+  truthConfig.data.valImages = a.valImages;
+  truthConfig.channels = a.channels;
+  truthConfig.epochs = a.truthEpochs;
+  const QueryData data = loadQueryData(truthConfig.data);
+  const Nb201MacroConfig macro = nb201MacroFor(data.train, a.channels, 1);
+  std::printf("bench_naslid: Fashion-MNIST, %lld training / %lld held-out images, C=%d N=1, %d threads\n",
+              static_cast<long long>(data.train.size()), static_cast<long long>(data.val.size()), a.channels, a.threads);
+  const std::vector<Nb201Cell> cells = stratifiedSample(a.truthCells, 0, {});
+  const std::vector<double> truth = groundTruth(a, truthConfig, cells);
+
+  {
+    // Both probes once, unmeasured: the first use of a kernel pages in its code and the thread
+    // pools' stacks, which would otherwise be charged to whichever criterion runs first.
+    NaslidNet net(macro);
+    const torch::Tensor x = normalizeBatch(data.train.images.slice(0, 0, a.probeBatch), data.norm);
+    const std::vector<LabelledBatch> warm{{x, data.train.labels.slice(0, 0, a.probeBatch)}};
+    lidSimilarity(*net, OpMask::all(), 0, warm, LidOptions{a.k, 1e-6}, 0);
+    gradientSimilarity(*net, OpMask::all(), 0, warm, 0);
+  }
+  const std::vector<Criterion> criteria{Criterion::None, Criterion::Lid, Criterion::Gradient, Criterion::Random};
+  std::map<std::string, std::vector<double>> tau, rho, topk, mem, secs, train;
+  Json perSeed = Json::array();
+  for (int seed = 0; seed < a.seeds; ++seed) {
+    SplitOptions o;
+    o.sense = parseEdgeSense(a.sense);
+    o.levels = a.levels;
+    o.levelEpochs = a.levelEpochs;
+    o.repeats = a.repeats;
+    o.probeBatch = a.probeBatch;
+    o.lid.k = a.k;
+    o.seed = static_cast<std::uint64_t>(seed);
+    auto t = Clock::now();
+    const std::string root = trainRoot(macro, data, o.train, a.warmup, o.seed);
+    std::printf("seed %d: root supernet %lld epochs in %.0f s\n", seed, static_cast<long long>(a.warmup), since(t));
+    Json seedJson{{"seed", seed}};
+    for (Criterion c : criteria) {
+      o.criterion = c;
+      t = Clock::now();
+      const SplitReport r = runSplitting(macro, data, root, o);
+      const std::vector<double> scores = scoreCells(r.tree, macro, data, cells, 4, o.train);
+      const std::string name = criterionName(c);
+      tau[name].push_back(kendallTau(scores, truth));
+      rho[name].push_back(spearmanRho(scores, truth));
+      topk[name].push_back(topKPrecision(scores, truth, 5));
+      mem[name].push_back(r.peakMemoryMb);
+      secs[name].push_back(r.splitSeconds);
+      train[name].push_back(r.trainSeconds);
+      std::printf("  %-8s tau %+.3f  rho %+.3f  top5 %.2f  leaves %zu  probes %.1f s, peak %.1f MB, training %.0f s (%.0f s total)\n",
+                  name.c_str(), tau[name].back(), rho[name].back(), topk[name].back(), r.tree.leaves().size(),
+                  r.splitSeconds, r.peakMemoryMb, r.trainSeconds, since(t));
+      std::fflush(stdout);
+      seedJson[name] = {{"kendall_tau", tau[name].back()}, {"spearman", rho[name].back()},
+                        {"top5_precision", topk[name].back()}, {"split_seconds", r.splitSeconds},
+                        {"peak_memory_mb", r.peakMemoryMb}, {"split_tree", r.tree.toJson()}};
+    }
+    perSeed.push_back(seedJson);
+  }
+
+  std::printf("\nKendall tau / Spearman rho / top-5 precision vs from-scratch accuracy (%d cells), mean +- sd over %d seeds\n",
+              a.truthCells, a.seeds);
+  Json summary = Json::object();
+  for (Criterion c : criteria) {
+    const std::string n = criterionName(c);
+    std::printf("  %-8s tau %s   rho %s   top5 %s\n", n.c_str(), fmt(mean(tau[n]), stddev(tau[n])).c_str(),
+                fmt(mean(rho[n]), stddev(rho[n])).c_str(), fmt(mean(topk[n]), stddev(topk[n])).c_str());
+    summary[n] = {{"kendall_tau_mean", mean(tau[n])}, {"kendall_tau_sd", stddev(tau[n])}, {"kendall_tau", tau[n]},
+                  {"spearman_mean", mean(rho[n])}, {"top5_mean", mean(topk[n])}};
+  }
+  const double lidMem = mean(mem["lid"]), gradMem = mean(mem["gradient"]);
+  std::printf("\nSplit probes (per run: %d levels, %d batches of %lld images per edge score)\n", a.levels, a.repeats,
+              static_cast<long long>(a.probeBatch));
+  std::printf("  lid       peak %.1f MB, %.1f s\n", lidMem, mean(secs["lid"]));
+  std::printf("  gradient  peak %.1f MB, %.1f s\n", gradMem, mean(secs["gradient"]));
+  std::printf("  lid / gradient: memory %.0f %%, time %.0f %% (goal: memory <= 25 %%)\n",
+              gradMem > 0 ? 100.0 * lidMem / gradMem : 0.0,
+              mean(secs["gradient"]) > 0 ? 100.0 * mean(secs["lid"]) / mean(secs["gradient"]) : 0.0);
+
+  // 4. The probes alone at the benchmark's depth (N=5: 17 blocks) and width (C=16), untrained
+  //    weights (a probe's memory does not depend on their values): one edge, one batch each.
+  Json depth = Json::array();
+  for (const auto& [C, N] : std::vector<std::pair<int, int>>{{a.channels, 1}, {16, 5}}) {
+    const Nb201MacroConfig m = nb201MacroFor(data.train, C, N);
+    torch::manual_seed(0);
+    NaslidNet net(m);
+    const torch::Tensor x = normalizeBatch(data.train.images.slice(0, 0, a.probeBatch), data.norm);
+    const std::vector<LabelledBatch> one{{x, data.train.labels.slice(0, 0, a.probeBatch)}};
+    double peak[2], secsOf[2];
+    for (int g = 0; g < 2; ++g) {
+      const auto t = Clock::now();
+      PeakMemoryProbe probe;
+      if (g == 0) lidSimilarity(*net, OpMask::all(), 3, one, LidOptions{a.k, 1e-6}, 0);
+      else gradientSimilarity(*net, OpMask::all(), 3, one, 0);
+      peak[g] = probe.peakMb();
+      secsOf[g] = since(t);
+    }
+    std::printf("  one edge, one batch, C=%d N=%d: lid %.1f MB %.1f s, gradient %.1f MB %.1f s, memory ratio %.0f %%\n",
+                C, N, peak[0], secsOf[0], peak[1], secsOf[1], peak[1] > 0 ? 100.0 * peak[0] / peak[1] : 0.0);
+    depth.push_back({{"channels", C}, {"cells_per_stage", N}, {"lid_mb", peak[0]}, {"gradient_mb", peak[1]},
+                     {"lid_seconds", secsOf[0]}, {"gradient_seconds", secsOf[1]}});
+  }
+  std::printf("total %.0f s\n", since(t0));
+  const Json out{{"summary", summary},
+                 {"memory_mb", {{"lid", lidMem}, {"gradient", gradMem}}},
+                 {"probe_seconds", {{"lid", mean(secs["lid"])}, {"gradient", mean(secs["gradient"])}}},
+                 {"truth", truth},
+                 {"cells", [&] {
+                    Json j = Json::array();
+                    for (const auto& c : cells) j.push_back(c.toString());
+                    return j;
+                  }()},
+                 {"per_seed", perSeed},
+                 {"probe_at_depth", depth},
+                 {"seconds", since(t0)}};
+  if (!a.json.empty()) std::ofstream(a.json) << out.dump(2) << "\n";
+  return 0;
+} catch (const std::exception& e) {
+  std::fprintf(stderr, "bench_naslid: %s\n", e.what());
+  return 1;
+}
