@@ -160,6 +160,20 @@ TEST(SplitLoop, EveryCriterionCoversTheSpaceOnce) {
   }
 }
 
+TEST(SplitLoop, WithoutInheritanceChildrenStartFresh) {
+  torch::set_num_threads(1);
+  const QueryData data = tinyData();
+  const Nb201MacroConfig macro = nb201MacroFor(data.train, 4, 1);
+  const std::string root = trainRoot(macro, data, TrainSpec{}, 0, 2);
+  SplitOptions o = tinyOptions(Criterion::Random);
+  o.levels = 1;
+  o.inheritWeights = false;
+  const SplitReport r = runSplitting(macro, data, root, o);
+  ASSERT_EQ(r.tree.nodes.size(), 3u);
+  EXPECT_FALSE(sameWeights(r.tree.nodes[1].state, root, macro));
+  EXPECT_FALSE(sameWeights(r.tree.nodes[1].state, r.tree.nodes[2].state, macro));
+}
+
 TEST(SplitLoop, ChildrenTrainFromTheParentAndScoresAreAccuracies) {
   torch::set_num_threads(1);
   const QueryData data = tinyData();
