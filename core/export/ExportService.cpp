@@ -105,7 +105,7 @@ ArchitectureRecord resolveArchitecture(const Workspace& ws, const std::string& i
     if (row.canonical == idOrString) found.push_back(ws.architecture(row.archId));
   if (found.size() == 1) return found.front();
   if (found.empty())
-    throw Error(ErrorCode::NotFound, "no architecture '" + idOrString + "' (give an id or a stored string; `arch list` shows them)", ctx);
+    throw Error(ErrorCode::NotFound, "no architecture '" + idOrString + "' (give an id or an architecture string stored in this workspace)", ctx);
   std::string ids;
   for (const auto& a : found) ids += (ids.empty() ? "" : ", ") + std::to_string(a.id) + " (" + a.space + ")";
   throw Error(ErrorCode::InvalidArgument, "architecture '" + idOrString + "' is in several spaces; give one of the ids " + ids, ctx);
