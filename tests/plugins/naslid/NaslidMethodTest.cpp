@@ -147,6 +147,23 @@ TEST(NaslidMethod, TruthThenStudyResumesAndWritesItsPayloads) {
   fs::remove_all(dir);
 }
 
+TEST(NaslidMethod, TableTruthScoresAStratifiedSample) {
+  const fs::path dir = freshDir("naslid-table");
+  auto ws = Workspace::open((dir / "ws.nasws").string());
+  Json p = studyParams();
+  p.update(Json{{"truth", "nb201"}, {"table", NAS_NB201_TABLE}, {"truth_count", 6}, {"criterion", "none"},
+                {"levels", 0}, {"top_k", 3}});
+  const JobId id = ws->createJob("naslid", Json{{"method", "naslid"}, {"params", p}}.dump());
+  StageSink sink({}, "");
+  JobContext ctx(*ws, id, p, sink, {});
+  const Json r = NaslidMethod().run(ctx);
+  EXPECT_EQ(r.at("cells"), 6);
+  EXPECT_EQ(r.at("sub_supernets"), 1);
+  EXPECT_NE(r.at("truth").get<std::string>().find("cifar10.csv"), std::string::npos);
+  EXPECT_EQ(r.at("peak_memory_mb"), 0.0);  // no probes without a split criterion
+  fs::remove_all(dir);
+}
+
 TEST(NaslidMethod, CliRunsTruthAndStudy) {
   const fs::path dir = freshDir("naslid-cli");
   const std::string ws = (dir / "ws.nasws").string();
