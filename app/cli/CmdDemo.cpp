@@ -1,67 +1,151 @@
-// `demo`: a guided tour on the default workspace for a first start without a display: the
-// benchmark table, random search against regularized evolution, and a short real training
-// run of the best cell found, all recorded in the workspace.
+// `demo`: a first-run tour that fills every tab of the window in a few minutes on 2 cores (issue
+// 21), each step a real job recorded in the workspace:
+//   1. regularized evolution on the NAS-Bench-201 CIFAR-10 table        -> Search Results, Curves
+//   2. an AG-Net search on the same table                                 -> Search Progress
+//   3. a short real training of the best cell step 1 found (its own best) -> Curves (loss, accuracy)
+//   4. an NB201 latency profile of this machine, then its validation      -> Latency
+//   5. a small SGNAS generator on Fashion-MNIST                           -> Generate
+// Sizes are cut down from the methods' defaults to fit the time; each step prints its wall time.
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 
 #include "CliSupport.h"
 #include "Commands.h"
 #include "JobOutput.h"
+#include "common/Error.h"
 #include "common/Paths.h"
 #include "engine/Engine.h"
 #include "jobs/JobRunner.h"
-#include "search/TabularSearch.h"
+#include "jobs/LatencySpace.h"
+#include "search/LatencyValidation.h"
 #include "store/Workspace.h"
 
 namespace nas::cli {
 
-void addDemoCommand(CLI::App& app, CliState& state) {
-  auto* cmd = app.add_subcommand("demo", "A short tour: tabular search and a real training run in the default workspace");
-  auto workspace = std::make_shared<std::string>();
-  auto trainLimit = std::make_shared<long long>(3000);
-  addWorkspaceOption(cmd, *workspace);
-  cmd->add_option("--train-limit", *trainLimit, "training images for the demo run")->check(CLI::PositiveNumber);
-  cmd->callback([&state, workspace, trainLimit] {
-    state.action = [&state, workspace, trainLimit] {
-      Engine& engine = state.engine();
-      std::string ws = workspace->empty() ? defaultWorkspacePath() : *workspace;
-      std::cout << "NAS Studio demo. Workspace: " << ws << "\n\n";
+namespace {
 
-      std::cout << "1. Random search vs regularized evolution on the NAS-Bench-201 CIFAR-10 table\n"
-                << "   (100 queries, 20 seeds; a query reads a trained accuracy from the table)\n";
-      TabularBenchmark::Options options;
-      options.space = "nb201";
-      TabularBenchmark table = TabularBenchmark::load(resourcePath("data/nb201/cifar10.csv"), options);
-      std::string bestArch;
-      for (const std::string strategy : {"random", "evolution"}) {
-        MultiSeedSummary s =
-            runMultiSeedSearch(table, "test_accuracy", strategy, queryStrategyFactory(strategy), 100, 20, 0);
-        std::cout << "   " << std::left << std::setw(10) << strategy << std::fixed << std::setprecision(2)
-                  << "mean best " << s.meanBest << " % +- " << s.stdBest << "\n";
-        bestArch = s.bestArch;
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// The demo's jobs: {"method", "params"} in run order, with the step's heading.
+struct DemoStep {
+  const char* heading;
+  Json spec;
+};
+
+}  // namespace
+
+void addDemoCommand(CLI::App& app, CliState& state) {
+  auto* cmd = app.add_subcommand(
+      "demo", "A first-run tour that fills every tab in a few minutes: searches, a training run, a latency profile "
+              "and a small SGNAS generator, as jobs in the workspace");
+  auto workspace = std::make_shared<std::string>();
+  auto trainLimit = std::make_shared<long long>(2000);
+  auto skipGenerator = std::make_shared<bool>(false);
+  addWorkspaceOption(cmd, *workspace);
+  cmd->add_option("--train-limit", *trainLimit, "training images of the demo's training run")->check(CLI::PositiveNumber);
+  cmd->add_flag("--no-generator", *skipGenerator, "skip the SGNAS generator (the longest step)");
+  cmd->callback([&state, workspace, trainLimit, skipGenerator] {
+    state.action = [&state, workspace, trainLimit, skipGenerator] {
+      Engine& engine = state.engine();
+      const std::string ws = workspace->empty() ? defaultWorkspacePath() : *workspace;
+      const auto start = Clock::now();
+      std::cout << "NAS Studio demo. Workspace: " << ws << "\n";
+
+      auto run = [&](const char* heading, const Json& spec) -> std::pair<int, JobId> {
+        std::cout << "\n" << heading << "\n";
+        const auto t0 = Clock::now();
+        const JobId id = submitJob(engine.methods(), ws, spec);
+        const int rc = runJobForeground(engine.methods(), ws, id, false, false);
+        std::cout << "   (" << std::fixed << std::setprecision(1) << secondsSince(t0) << " s)\n";
+        return {rc, id};
+      };
+
+      // 1. Tabular search: a query reads a trained accuracy from the benchmark table.
+      auto [rc, searchJob] = run("1. Regularized evolution on the NAS-Bench-201 CIFAR-10 table (100 queries)",
+                                 Json{{"method", "tabular-search"}, {"params", {{"strategy", "evolution"}, {"queries", 100}}}});
+      if (rc != kExitOk) return rc;
+      // The cell trained next is the one this job found, not another run's.
+      auto open = Workspace::open(ws);
+      const Json searchResult = Json::parse(open->job(searchJob).resultJson, nullptr, false);
+      const std::string bestArch = searchResult.value("best_arch", std::string());
+      if (bestArch.empty()) throw Error(ErrorCode::Internal, "the demo's search reported no best architecture", ws);
+
+      // 2. AG-Net on the same table: rounds of a generator, shown by the Search Progress tab.
+      if (engine.methods().find("agnet")) {
+        rc = run("2. AG-Net search on the same table (48 queries)",
+                 Json{{"method", "agnet"}, {"params", {{"source", "table"}, {"queries", 48}, {"seeds", 1}}}})
+                 .first;
+        if (rc != kExitOk) return rc;
+      } else {
+        std::cout << "\n2. AG-Net search: skipped (the agnet plugin is not installed)\n";
       }
 
-      std::cout << "\n2. The search as a job in the workspace (evolution, 100 queries)\n";
-      JobId searchJob = submitJob(engine.methods(), ws,
-                                  Json{{"method", "tabular-search"}, {"params", {{"strategy", "evolution"}, {"queries", 100}}}});
-      int rc = runJobForeground(engine.methods(), ws, searchJob, false, false);
+      // 3. A short real training run of that cell: loss and accuracy curves.
+      rc = run("3. Training the best cell of step 1 on Fashion-MNIST (2 epochs, C=8, N=1)",
+               Json{{"method", "train"},
+                    {"params",
+                     {{"arch", bestArch},
+                      {"dataset", "fashion-mnist"},
+                      {"epochs", 2},
+                      {"train_limit", *trainLimit},
+                      {"channels", 8},
+                      {"cells", 1}}}})
+               .first;
       if (rc != kExitOk) return rc;
 
-      std::cout << "\n3. Training the best cell found on Fashion-MNIST (" << *trainLimit
-                << " images, 1 epoch, C=8, N=1)\n   " << bestArch << "\n";
-      JobId trainJob = submitJob(engine.methods(), ws,
-                                 Json{{"method", "train"},
-                                      {"params",
-                                       {{"arch", bestArch},
-                                        {"dataset", "fashion-mnist"},
-                                        {"epochs", 1},
-                                        {"train_limit", *trainLimit},
-                                        {"channels", 8},
-                                        {"cells", 1}}}});
-      rc = runJobForeground(engine.methods(), ws, trainJob, false, false);
-      std::cout << "\nEverything above is stored in " << ws << ":\n"
-                << "   nasstudio-cli jobs list --workspace " << ws << "\n";
-      return rc;
+      // 4. Latency of this machine: the NB201 lookup table, then whole networks against it.
+      auto [lrc, latencyJob] =
+          run("4. NB201 latency profile of this machine (short budget per entry)",
+              Json{{"method", "latency-profile"},
+                   {"params", {{"space", "nb201"}, {"repeats", 5}, {"budget_ms", 20.0}, {"warmup", 1}}}});
+      if (lrc != kExitOk) return lrc;
+      {
+        std::cout << "   validation: 12 random networks measured end to end\n";
+        const auto t0 = Clock::now();
+        const LatencySpace& space = engine.latencySpaces().get("nb201");
+        auto profile = resolveDeviceProfile(*open, "", space.name());
+        if (!profile) throw Error(ErrorCode::NotFound, "the demo's latency profile is missing", ws);
+        LatencyValidationOptions vo;
+        vo.samples = 12;
+        vo.calibration = 6;
+        vo.rounds = 2;
+        TerminalProgress bar;
+        const LatencyValidationResult r = validateLatency(*open, *profile, space, vo, bar, signalCancelToken());
+        bar.finish();
+        std::cout << "   MAPE " << std::setprecision(1) << r.mape << " %, Kendall tau " << std::setprecision(2)
+                  << r.kendallTau << "  (" << std::setprecision(1) << secondsSince(t0) << " s)\n";
+      }
+
+      // 5. SGNAS: a supernet and a generator small enough for the tour, clearly above chance.
+      if (*skipGenerator || !engine.methods().find("sgnas")) {
+        std::cout << "\n5. SGNAS generator: skipped\n";
+      } else {
+        auto [src, sgJob] = run("5. A small SGNAS generator on Fashion-MNIST (3000 images, 3 supernet epochs)",
+                                Json{{"method", "sgnas"},
+                                     {"params",
+                                      {{"train_limit", 3000},
+                                       {"supernet_epochs", 3},
+                                       {"batch_size", 64},
+                                       {"paths_per_step", 2},
+                                       {"generator_epochs", 8},
+                                       {"eval_targets", 4},
+                                       {"random_per_target", 1},
+                                       {"eval_images", 500}}}});
+        if (src != kExitOk) return src;
+        const Json r = Json::parse(open->job(sgJob).resultJson, nullptr, false);
+        if (r.is_object())
+          std::cout << "   supernet accuracy of its paths " << std::setprecision(2)
+                    << r.value("supernet_accuracy_min", 0.0) << ".." << r.value("supernet_accuracy_max", 0.0)
+                    << ", generated networks " << r.value("mean_accuracy", 0.0) << " (chance 0.10)\n";
+      }
+
+      std::cout << "\nDemo done in " << std::setprecision(0) << secondsSince(start) << " s. Everything is in " << ws
+                << ":\n   nasstudio " << ws << "   (or: nasstudio-cli jobs list --workspace " << ws
+                << ")\n";
+      return static_cast<int>(kExitOk);
     };
   });
 }

@@ -33,26 +33,50 @@ QString helpHtml() {
 <p>NAS Studio keeps everything in one <b>workspace</b> file (<code>*.nasdb</code>): jobs, metric curves,
 architectures, evaluations and checkpoints. Open or create one with <b>File ▸ Open Workspace…</b> (Ctrl+O) or
 <b>File ▸ New Workspace…</b> (Ctrl+N); the last one is reopened on start.</p>
+<h3>A first look</h3>
+<p>In an empty workspace, <b>Job ▸ Fill With the Demo</b> (or <code>nasstudio-cli demo</code>) runs a few small
+real jobs, about 3 minutes on 2 cores, so that every tab below has something to show.</p>
 <h3>Running jobs</h3>
 <ol>
 <li><b>Job ▸ New Job…</b> (Ctrl+J) lists the available methods: training from scratch, the tabular search on the
-shipped NAS-Bench-201 table, and the methods of installed plugins. Their parameters form is built from the
-method's schema; hover a field for its help, invalid values are refused.</li>
+shipped NAS-Bench-201 table, the latency profile, and the methods of installed plugins. Their parameters form is
+built from the method's schema; hover a field for its help, invalid values, missing files and malformed
+architecture strings are refused before the job is created.</li>
 <li>Each job runs in its own worker process (<code>nasstudio-cli run-job</code>), so a crash never takes the
-window down. Progress, stage and elapsed time show in the <b>Jobs</b> panel.</li>
-<li><b>Cancel</b> stops a job cleanly and keeps its checkpoint; <b>Start / Resume</b> continues a cancelled,
-failed or interrupted job from there. A job whose worker disappeared (killed, machine rebooted) shows as
-<i>interrupted</i>.</li>
-<li>Jobs started from the command line (<code>nasstudio-cli submit</code> / <code>run-job</code>) appear here too:
-the window reads the workspace every half second.</li>
+window down. Progress, stage and elapsed time show in the <b>Jobs</b> panel; its <b>Details</b> tab shows a
+failed job's whole error, its <b>Log</b> tab what the worker wrote.</li>
+<li><b>Cancel</b> stops a job cleanly and keeps its checkpoint; <b>Start / Resume</b> continues a cancelled or
+interrupted job from there. A job whose worker disappeared (killed, machine rebooted) shows as
+<i>interrupted</i>. A failed job would fail again as it is: fix the cause and start a new job (or
+<code>nasstudio-cli jobs resume</code> it).</li>
+<li>Jobs started from the command line (<code>nasstudio-cli run --detach</code> with a
+<code>nasstudio-cli worker</code>, or <code>nasstudio-cli run-job</code>) appear here too: the window reads the
+workspace every half second.</li>
 </ol>
 <h3>Curves</h3>
 <p>Select one or more jobs in the Jobs panel to plot their metric series in the <b>Curves</b> tab. Choose series
 with <b>Series</b>; drag to pan, scroll to zoom. New points keep coming without resetting your zoom;
-<b>Fit</b> (or a double-click) follows the data again. <b>Export…</b> writes PNG, SVG or PDF.</p>
-<h3>Architectures</h3>
-<p>The architecture table, scatter (Pareto) view and cell view read the evaluations that searches write to the
-workspace and refresh as new ones arrive.</p>
+<b>Fit</b> (or a double-click) follows the data again. Series logged once per epoch get the epoch axis on top,
+aligned with the step axis. <b>Export…</b> writes PNG, SVG or PDF.</p>
+<h3>Search Results</h3>
+<p>The scatter (Pareto front of any two metrics), the architecture table and the cell view read the evaluations
+that jobs write to the workspace and refresh as new ones arrive. Pick a <b>Dataset</b> or a <b>Job</b> above
+the scatter so that accuracies of different datasets are not mixed; the table's text filter filters the plot
+too. Click a point or a row to draw the architecture; select two to compare them.</p>
+<h3>Generate</h3>
+<p>For a job with a trained generator (SGNAS): move the constraint sliders and the generator proposes an
+architecture meeting them at once, with its costs and estimated accuracy; <b>Pin</b> keeps one, two pins can be
+compared. From the command line: <code>nasstudio-cli sgnas</code>.</p>
+<h3>Latency</h3>
+<p>Device profiles of this machine: lookup tables of measured op latencies (a <b>latency-profile</b> job, or
+<code>nasstudio-cli latency profile --space nb201</code>) and their validation on whole networks, predicted
+against measured (<code>nasstudio-cli latency validate --space nb201</code>).</p>
+<h3>Search Progress</h3>
+<p>For a search job that works in rounds (AG-Net, NAS-LID): the latent map of the architectures it tried, by
+round (use the round slider), and its Pareto front. Click a point to open it in Search Results.</p>
+<h3>Heat Maps</h3>
+<p>For a job whose samples carry grids (DARTS and EnTranNAS edges by ops, RepNAS layers by branches, NAS-LID
+similarities): the architecture weights as heat maps, epoch by epoch, with the derived cells drawn beside them.</p>
 <h3>Keyboard</h3>
 <table cellspacing="4">
 <tr><td><b>Ctrl+N</b></td><td>New workspace</td><td width="24"></td><td><b>Ctrl+J</b></td><td>New job</td></tr>

@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QProcess>
 #include <QSettings>
 #include <QTimer>
 
@@ -70,6 +71,12 @@ JobActions::JobActions(Context context, QObject* parent) : QObject(parent), c_(s
     QSettings().setValue(QStringLiteral("jobs/localWorkers"), n);
   });
   c_.controller->setMaxWorkers(QSettings().value(QStringLiteral("jobs/localWorkers"), 1).toInt());
+
+  demo_ = new QAction(tr("Fill With the &Demo"), this);
+  demo_->setObjectName(QStringLiteral("demoAction"));
+  demo_->setStatusTip(tr("Run the demo into this empty workspace (about 3 minutes on 2 cores): searches, a training "
+                         "run, a latency profile and a small SGNAS generator, so that every tab has something to show"));
+  connect(demo_, &QAction::triggered, this, &JobActions::runDemo);
 
   runningLabel_ = new QLabel(c_.window);
   runningLabel_->setObjectName(QStringLiteral("runningLabel"));
@@ -142,6 +149,40 @@ bool JobActions::allows(qint64 id, nas::JobAction action) const {
 // it (`nasstudio-cli jobs resume`), for a failure whose cause was fixed outside the job.
 bool JobActions::offersStart(qint64 id) const {
   return c_.model->displayStatus(id) != JobDisplayStatus::Failed && allows(id, nas::JobAction::Start);
+}
+
+bool JobActions::demoRunning() const { return demoProcess_ && demoProcess_->state() != QProcess::NotRunning; }
+
+void JobActions::runDemo() {
+  nas::Workspace* ws = c_.workspace();
+  if (!ws || demoRunning()) return;
+  const QString path = QString::fromStdString(ws->path());
+  if (!demoProcess_) {
+    demoProcess_ = new QProcess(this);
+    demoProcess_->setProcessChannelMode(QProcess::MergedChannels);
+    connect(demoProcess_, &QProcess::readyRead, this, [this] {
+      // Step headings go to the status bar; the jobs themselves show in the Jobs panel.
+      while (demoProcess_->canReadLine()) {
+        const QString line = QString::fromLocal8Bit(demoProcess_->readLine()).trimmed();
+        if (!line.isEmpty() && line.at(0).isDigit()) c_.showStatus(tr("Demo: %1").arg(line), 0);
+      }
+    });
+    connect(demoProcess_, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
+      const bool ok = status == QProcess::NormalExit && code == 0;
+      c_.showStatus(ok ? tr("Demo done: every tab has something to show.") : tr("The demo stopped (exit code %1); see the failed job's details.").arg(code), 0);
+      update();
+      c_.pollSoon();
+    });
+  }
+  demoProcess_->setProgram(c_.controller->cliPath());
+  demoProcess_->setArguments({QStringLiteral("demo"), QStringLiteral("--workspace"), path});
+  demoProcess_->start();
+  if (!demoProcess_->waitForStarted(5000)) {
+    c_.reportError(tr("Demo"), tr("Could not start %1: %2").arg(c_.controller->cliPath(), demoProcess_->errorString()));
+    return;
+  }
+  c_.showStatus(tr("Demo started: its jobs appear in the Jobs panel as they run."), 0);
+  update();
 }
 
 qint64 JobActions::submitAndStart(const nas::Json& spec, QString* error) {
@@ -252,6 +293,7 @@ void JobActions::update() {
   start_->setText(anyQueued ? tr("&Start") : tr("&Resume"));
   cancel_->setEnabled(haveWs && canCancel);
   delete_->setEnabled(haveWs && canDelete);
+  demo_->setEnabled(haveWs && c_.model->rowCount() == 0 && !demoRunning());
 }
 
 bool JobActions::settleRunningJobs(RunningJobsPolicy policy, const QString& why) {

@@ -12,6 +12,7 @@
 
 class QAction;
 class QLabel;
+class QProcess;
 class QWidget;
 
 namespace nas {
@@ -59,6 +60,10 @@ class JobActions : public QObject {
   QAction* workersAction() const { return workers_; }
   // "2 jobs running", for the status bar (a child of the window).
   QLabel* runningLabel() const { return runningLabel_; }
+  // "Fill With the Demo": runs `nasstudio-cli demo` on the open (empty, writable) workspace; its
+  // jobs appear through the watcher like any other process's (issue 21: a first run).
+  QAction* demoAction() const { return demo_; }
+  bool demoRunning() const;
   // Connects the controller, the model and a 1 s tick (elapsed times, liveness) to the
   // actions, the log and the running label; call once the jobs panel exists.
   void wire();
@@ -88,6 +93,9 @@ class JobActions : public QObject {
   QAction* cancel_ = nullptr;
   QAction* delete_ = nullptr;
   QAction* workers_ = nullptr;
+  QAction* demo_ = nullptr;
+  QProcess* demoProcess_ = nullptr;
+  void runDemo();
   QLabel* runningLabel_ = nullptr;
 };
 

@@ -31,6 +31,7 @@ RecentWorkspacesMenu* buildMainMenus(QMainWindow* window, const MainMenuParts& p
   job->addAction(p.jobs->deleteAction());
   job->addSeparator();
   job->addAction(p.jobs->workersAction());
+  job->addAction(p.jobs->demoAction());
 
   QMenu* view = bar->addMenu(QMainWindow::tr("&View"));
   QAction* toggleJobs = p.jobsDock->toggleViewAction();

@@ -100,7 +100,8 @@ JobsPanel::JobsPanel(JobListModel* model, QWidget* parent) : QWidget(parent), mo
   emptyHint_->setAlignment(Qt::AlignCenter);
   emptyHint_->setWordWrap(true);
   emptyHint_->setStyleSheet(QStringLiteral("color: palette(mid); padding: 12px;"));
-  emptyHint_->setText(tr("No jobs in this workspace yet.\nClick New Job to train a network or run a search."));
+  emptyHint_->setText(tr("No jobs in this workspace yet.\nClick New Job to train a network or run a search,\nor "
+                         "Job \u25b8 Fill With the Demo to see every tab at work (about 3 minutes)."));
   emptyHint_->setAttribute(Qt::WA_TransparentForMouseEvents);
 
   details_ = new QTextBrowser(this);
