@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -78,15 +79,28 @@ IdxArray readIdxFile(const std::string& path, int expectedDims, const std::strin
                   path);
     const std::int64_t n = (std::int64_t{b[0]} << 24) | (std::int64_t{b[1]} << 16) | (std::int64_t{b[2]} << 8) | b[3];
     out.dims.push_back(n);
-    total *= n;
-    if (total > (std::int64_t{1} << 34))  // a garbage header must not make us allocate terabytes
+    // A garbage header must not make us allocate terabytes; checked before multiplying, since
+    // two sizes near 2^32 overflow the product (found by fuzzing).
+    constexpr std::int64_t kMaxBytes = std::int64_t{1} << 34;
+    if (n != 0 && total > kMaxBytes / n)
       throw Error(ErrorCode::CorruptData, "implausible sizes in header", path);
+    total *= n;
   }
 
-  out.data.resize(static_cast<std::size_t>(total));
-  const std::size_t got = readSome(f.get(), out.data.data(), out.data.size(), path, &streamError);
+  // Grown chunk by chunk as bytes arrive: a 20-byte file whose header claims 16 GB must fail
+  // as truncated, not allocate the 16 GB first (found by fuzzing).
+  constexpr std::size_t kChunk = std::size_t{64} << 20;
+  const auto want = static_cast<std::size_t>(total);
+  std::size_t got = 0;
+  while (got < want) {
+    const std::size_t n = std::min(kChunk, want - got);
+    out.data.resize(got + n);
+    const std::size_t r = readSome(f.get(), out.data.data() + got, n, path, &streamError);
+    got += r;
+    if (r < n) break;
+  }
   const std::string unit = expectedDims > 1 ? "pixels" : itemName;
-  if (got < out.data.size())
+  if (got < want)
     throw Error(ErrorCode::CorruptData,
                 "truncated: header says " + describe(out.dims, itemName) + ", file holds " + std::to_string(got) +
                     " bytes of " + unit + (streamError ? " (gzip stream ends early)" : ""),
