@@ -120,13 +120,18 @@ GenotypeImport importGenotype(Workspace& ws, const Json& doc, const std::string&
                               const std::function<void(const std::string&, const std::string&)>& checkString) {
   const char* ctx = "genotype JSON";
   if (!doc.is_object()) throw Error(ErrorCode::ParseError, "not a JSON object", ctx);
-  if (doc.value("format", std::string()) != kGenotypeFormat)
+  // Every field's type is checked here, before any is read: nlohmann's value()/get() throw
+  // their own type_error on a mistyped field, which is not an Error (found by fuzzing).
+  if (!doc.contains("format") || !doc["format"].is_string() || doc["format"].get<std::string>() != kGenotypeFormat)
     throw Error(ErrorCode::ParseError, std::string("field 'format' must be \"") + kGenotypeFormat + "\"", ctx);
   if (!doc.contains("version") || !doc["version"].is_number_integer() || doc["version"].get<int>() > kGenotypeVersion)
     throw Error(ErrorCode::ParseError, "field 'version' missing or newer than " + std::to_string(kGenotypeVersion), ctx);
   const std::string space = field(doc, "space", &Json::is_string, "a string").get<std::string>();
   const std::string canonical = field(doc, "string", &Json::is_string, "a string").get<std::string>();
   const Json& costs = field(doc, "costs", &Json::is_object, "an object");
+  for (const char* key : {"flops", "params"})
+    if (costs.contains(key) && !costs[key].is_number())
+      throw Error(ErrorCode::ParseError, std::string("field 'costs.") + key + "' is not a number", ctx);
   const Json& metrics = field(doc, "metrics", &Json::is_array, "an array");
   const Json& prov = field(doc, "provenance", &Json::is_object, "an object");
   const Json& jobs = field(prov, "jobs", &Json::is_array, "an array");
@@ -136,6 +141,9 @@ GenotypeImport importGenotype(Workspace& ws, const Json& doc, const std::string&
     if (!m.is_object() || !m.contains("metric") || !m["metric"].is_string() || !m.contains("value") ||
         !m["value"].is_number())
       throw Error(ErrorCode::ParseError, where + " needs a string 'metric' and a number 'value'", ctx);
+    for (const char* key : {"dataset", "source"})
+      if (m.contains(key) && !m[key].is_string())
+        throw Error(ErrorCode::ParseError, where + "." + key + " is not a string", ctx);
     if (m.contains("job") && !m["job"].is_null() &&
         (!m["job"].is_number_integer() || m["job"].get<std::int64_t>() < 0 ||
          m["job"].get<size_t>() >= jobs.size() || !jobs[m["job"].get<size_t>()].contains("uid")))
