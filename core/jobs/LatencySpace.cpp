@@ -119,6 +119,17 @@ double needNumber(const Json& obj, const std::string& key, const std::string& wh
   return d;
 }
 
+// A whole number in [lo, hi]: casting a double past the int range is undefined behaviour
+// ("threads": 1e30 reached it, found by fuzzing), so the range is checked on the double.
+std::int64_t needCount(const Json& obj, const std::string& key, const std::string& where, double lo, double hi) {
+  const double d = needNumber(obj, key, where);
+  if (d < lo || d > hi)
+    badDoc(where + key, "must be between " + std::to_string(static_cast<std::int64_t>(lo)) + " and " +
+                            std::to_string(static_cast<std::int64_t>(hi)));
+  return static_cast<std::int64_t>(d);
+}
+constexpr double kMaxCount = 2147483647.0;
+
 std::string needString(const Json& obj, const std::string& key, const std::string& where) {
   const Json& v = need(obj, key, where);
   if (!v.is_string()) badDoc(where + key, "not a string");
@@ -151,10 +162,8 @@ DeviceProfileRecord importDeviceProfile(Workspace& ws, const Json& doc, const st
   p.name = rename.empty() ? needString(doc, "name", "") : rename;
   if (p.name.empty()) badDoc("name", "empty");
   p.cpu = doc.contains("cpu") && doc["cpu"].is_string() ? doc["cpu"].get<std::string>() : "";
-  p.threads = static_cast<int>(needNumber(doc, "threads", ""));
-  p.batch = static_cast<int>(needNumber(doc, "batch", ""));
-  if (p.threads < 1) badDoc("threads", "must be >= 1");
-  if (p.batch < 1) badDoc("batch", "must be >= 1");
+  p.threads = static_cast<int>(needCount(doc, "threads", "", 1, kMaxCount));
+  p.batch = static_cast<int>(needCount(doc, "batch", "", 1, kMaxCount));
   p.torchVersion = doc.contains("torch_version") && doc["torch_version"].is_string()
                        ? doc["torch_version"].get<std::string>()
                        : "";
@@ -179,7 +188,7 @@ DeviceProfileRecord importDeviceProfile(Workspace& ws, const Json& doc, const st
       e.medianMs = needNumber(list[i], "median_ms", at);
       if (e.medianMs < 0) badDoc(at + "median_ms", "negative");
       e.iqrMs = list[i].contains("iqr_ms") ? needNumber(list[i], "iqr_ms", at) : 0.0;
-      e.repeats = list[i].contains("repeats") ? static_cast<std::int64_t>(needNumber(list[i], "repeats", at)) : 0;
+      e.repeats = list[i].contains("repeats") ? needCount(list[i], "repeats", at, 0, kMaxCount) : 0;
       entries.push_back(std::move(e));
     }
     if (s.contains("correction")) {
@@ -188,7 +197,7 @@ DeviceProfileRecord importDeviceProfile(Workspace& ws, const Json& doc, const st
       r.space = space;
       r.scale = needNumber(c, "scale", where + "correction.");
       r.offsetMs = needNumber(c, "offset_ms", where + "correction.");
-      r.samples = c.contains("samples") ? static_cast<std::int64_t>(needNumber(c, "samples", where + "correction.")) : 1;
+      r.samples = c.contains("samples") ? needCount(c, "samples", where + "correction.", 0, kMaxCount) : 1;
       corrections.push_back(r);
     }
   }
