@@ -1,6 +1,10 @@
 // GraphForm <-> JSON.
 #include "searchspace/GraphFormJson.h"
 
+#include <climits>
+#include <cstdint>
+#include <type_traits>
+
 #include "common/Error.h"
 
 namespace nas {
@@ -10,6 +14,15 @@ template <typename T>
 T field(const Json& obj, const char* key, const char* where) {
   if (!obj.is_object() || !obj.contains(key))
     throw Error(ErrorCode::ParseError, std::string("missing field '") + key + "'", where);
+  if constexpr (std::is_same_v<T, int>) {
+    // get<int>() of 1e30 or 2^40 is an out-of-range conversion (undefined for a float), not an
+    // exception: only whole numbers within int pass (found by fuzzing).
+    const Json& v = obj.at(key);
+    const bool fits = (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= INT_MIN &&
+                       v.get<std::int64_t>() <= INT_MAX) ||
+                      (v.is_number_unsigned() && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT_MAX));
+    if (!fits) throw Error(ErrorCode::ParseError, std::string("field '") + key + "' is not a whole number in range", where);
+  }
   try {
     return obj.at(key).get<T>();
   } catch (const nlohmann::json::exception&) {
