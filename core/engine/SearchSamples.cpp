@@ -8,6 +8,7 @@
 
 #include "common/Error.h"
 #include "common/Json.h"
+#include "jobs/Method.h"
 #include "store/Workspace.h"
 
 namespace nas {
@@ -45,7 +46,12 @@ std::string stringAt(const Json& obj, const char* key) {
 
 }  // namespace
 
-bool isSearchMethod(const std::string& method) { return method == "agnet" || method == "tabular-search"; }
+std::optional<bool> isSearchJob(const JobRecord& job) {
+  const Json spec = objectOrEmpty(job.specJson);
+  auto it = spec.find("result_kinds");
+  if (it == spec.end() || !it->is_array()) return std::nullopt;
+  return std::find(it->begin(), it->end(), Json(kSearchSamplesKind)) != it->end();
+}
 
 SearchSample parseSearchSample(const SampleRecord& record) {
   const std::string context = sampleContext(record);
@@ -172,7 +178,17 @@ SearchRun loadSearchRun(const Workspace& ws, JobId job) {
 
 std::vector<JobRecord> searchJobs(const Workspace& ws) {
   std::vector<JobRecord> jobs = ws.jobs();
-  jobs.erase(std::remove_if(jobs.begin(), jobs.end(), [](const JobRecord& j) { return !isSearchMethod(j.method); }),
+  std::vector<JobId> seeded;  // read only when a job's spec predates result kinds
+  bool seededRead = false;
+  jobs.erase(std::remove_if(jobs.begin(), jobs.end(),
+                            [&](const JobRecord& j) {
+                              if (auto declared = isSearchJob(j)) return !*declared;
+                              if (!seededRead) {
+                                seeded = ws.jobsWithSampleKey("seed");
+                                seededRead = true;
+                              }
+                              return std::find(seeded.begin(), seeded.end(), j.id) == seeded.end();
+                            }),
              jobs.end());
   return jobs;
 }

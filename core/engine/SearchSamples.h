@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,8 +62,10 @@ struct SearchRun {
   std::map<int, int> latentCountPerRound(std::int64_t seed = -1) const;
 };
 
-// The methods whose samples follow the contract above.
-bool isSearchMethod(const std::string& method);
+// Whether a job's samples follow the contract above, as its method declared when the job was
+// submitted (the spec's "result_kinds" holds kSearchSamplesKind, jobs/Method.h). Specs written
+// before methods declared kinds (plugin API < 4) have none: std::nullopt, "look at the samples".
+std::optional<bool> isSearchJob(const JobRecord& job);
 
 // One sample; throws Error(ParseError) naming the sample when its payload is not a JSON object
 // or a key has the wrong type (a string for "x", say).
@@ -78,7 +81,8 @@ SearchRun readSearchRun(const std::vector<SampleRecord>& records, const std::str
 // its architecture. Throws Error (NotFound for a missing job, store errors).
 SearchRun loadSearchRun(const Workspace& ws, JobId job);
 
-// Search jobs of the workspace (isSearchMethod), newest first.
+// Search jobs of the workspace (isSearchJob; a job with an older spec counts when its samples
+// carry a "seed", as every search sample does), newest first.
 std::vector<JobRecord> searchJobs(const Workspace& ws);
 
 }  // namespace nas

@@ -115,7 +115,11 @@ Json JobService::resolveSpec(const MethodRegistry& registry, const Json& spec) {
   if (!params.is_object()) throw Error(ErrorCode::InvalidArgument, "'params' must be a JSON object", context);
   const std::string name = spec["method"].get<std::string>();
   const Method& method = registry.get(name);
-  return Json{{"method", name}, {"params", method.schema().resolve(params)}};
+  Json stored{{"method", name}, {"params", method.schema().resolve(params)}};
+  // How views present the job, from the method, so that readers need no registry.
+  if (auto kinds = method.resultKinds(); !kinds.empty()) stored["result_kinds"] = kinds;
+  if (auto title = method.titleParams(); !title.empty()) stored["title_params"] = title;
+  return stored;
 }
 
 JobId JobService::submit(const MethodRegistry& registry, const Json& spec) {

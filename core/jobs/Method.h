@@ -99,7 +99,18 @@ class Method {
   // here; the generator keeps no reference to ws). nullptr when the method has none;
   // throws Error(NotFound) when the job lacks the trained model.
   virtual std::unique_ptr<LiveGenerator> openGenerator(Workspace& ws, JobId job) const { return nullptr; }
+  // What the job leaves in the workspace beyond its result, as kinds the views know, so that
+  // core and the GUI find a job's views without naming its method: kSearchSamplesKind (samples
+  // following engine/SearchSamples.h), kHeatGridsKind (engine/GridSamples.h). Copied into the
+  // stored job spec ("result_kinds") when the job is submitted.
+  virtual std::vector<std::string> resultKinds() const { return {}; }
+  // Parameters whose values tell a job's variant in titles and legends ("tabular-search
+  // (evolution)"); stored in the job spec as "title_params".
+  virtual std::vector<std::string> titleParams() const { return {}; }
 };
+
+inline constexpr const char* kSearchSamplesKind = "search-samples";
+inline constexpr const char* kHeatGridsKind = "heat-grids";
 
 // Methods by name (plugin/NamedRegistry.h: duplicates refused, NotFound lists the names).
 class MethodRegistry : public NamedRegistry<Method> {

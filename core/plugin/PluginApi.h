@@ -30,7 +30,8 @@ class NetworkExporter;
 
 // 2: LiveGenerator gained sweep() and estimate() (a new vtable layout).
 // 3: PluginHost::addExporter (network exporters: ONNX, TorchScript, PyTorch, per space).
-inline constexpr int kPluginApiVersion = 3;
+// 4: Method gained resultKinds() and titleParams() (a new vtable layout).
+inline constexpr int kPluginApiVersion = 4;
 
 // A plugin's registration is one transaction: each add* call checks its name (a duplicate of a
 // registered or already staged component throws PluginError) and stages the component; the

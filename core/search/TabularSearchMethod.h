@@ -19,6 +19,8 @@ class TabularSearchMethod final : public Method {
   std::string description() const override;
   ParamSchema schema() const override;
   std::vector<std::string> resultKeys() const override;
+  std::vector<std::string> resultKinds() const override { return {kSearchSamplesKind}; }
+  std::vector<std::string> titleParams() const override { return {"strategy"}; }
   Json run(JobContext& ctx) const override;
 };
 

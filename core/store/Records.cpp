@@ -29,7 +29,15 @@ std::string jobTitle(const JobRecord& r) {
   std::string variant;
   if (!spec.is_discarded() && spec.is_object() && spec.contains("params") && spec["params"].is_object()) {
     const Json& params = spec["params"];
-    for (const char* key : {"strategy", "source"}) {
+    // The method's title parameters as its spec stored them; specs written before methods
+    // declared them (plugin API < 4) name their variant by "strategy" and "source".
+    std::vector<std::string> keys{"strategy", "source"};
+    if (auto it = spec.find("title_params"); it != spec.end() && it->is_array()) {
+      keys.clear();
+      for (const Json& k : *it)
+        if (k.is_string()) keys.push_back(k.get<std::string>());
+    }
+    for (const std::string& key : keys) {
       if (!params.contains(key) || !params[key].is_string()) continue;
       const std::string v = params[key].get<std::string>();
       if (!v.empty() && v != r.method) variant += (variant.empty() ? "" : ", ") + v;

@@ -19,6 +19,8 @@ class RepnasMethod final : public Method {
   std::string description() const override;
   ParamSchema schema() const override;
   std::vector<std::string> resultKeys() const override;
+  std::vector<std::string> resultKinds() const override { return {kHeatGridsKind}; }
+  std::vector<std::string> titleParams() const override { return {"branch_set"}; }
   Json run(JobContext& ctx) const override;
 };
 

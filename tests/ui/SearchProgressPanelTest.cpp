@@ -72,7 +72,8 @@ struct AgnetWorkspace {
   AgnetWorkspace() {
     ws = nas::Workspace::open(nas::ui::test::newWorkspacePath(QStringLiteral("search")).toStdString());
     train = ws->createJob("train", R"({"method":"train","params":{}})");
-    job = ws->createJob("agnet", R"({"method":"agnet","params":{"objective2":"latency_ms"}})");
+    job = ws->createJob("agnet",
+                        R"({"method":"agnet","params":{"objective2":"latency_ms"},"result_kinds":["search-samples"]})");
     for (int r = 0; r <= 3; ++r) addRound(r);
   }
   void addRound(int r) { ws->addSamples(roundSamples(*ws, job, r, &query)); }
@@ -87,8 +88,9 @@ int drawnPoints(const ScatterView& view) { return static_cast<int>(view.points()
 
 TEST(SearchProgressPanel, ListsSearchJobsAndShowsTheNewest) {
   AgnetWorkspace w;
-  const nas::JobId older = w.ws->createJob("tabular-search", "{}");
-  const nas::JobId newest = w.ws->createJob("agnet", "{}");
+  // Specs as submitJob stores them: the method declared that its samples are search samples.
+  const nas::JobId older = w.ws->createJob("tabular-search", R"({"result_kinds":["search-samples"]})");
+  const nas::JobId newest = w.ws->createJob("agnet", R"({"result_kinds":["search-samples"]})");
   (void)older;
   SearchProgressPanel panel;
   panel.setWorkspace(w.ws.get());
@@ -250,7 +252,8 @@ TEST(SearchProgressPanel, LiveReloadKeepsZoomAndFollowsTheLatestRound) {
 
 TEST(SearchProgressPanel, TabularSearchHasAParetoViewAndNoLatentMap) {
   auto ws = nas::Workspace::open(nas::ui::test::newWorkspacePath(QStringLiteral("tabular")).toStdString());
-  const nas::JobId job = ws->createJob("tabular-search", R"({"method":"tabular-search","params":{}})");
+  const nas::JobId job =
+      ws->createJob("tabular-search", R"({"method":"tabular-search","params":{},"result_kinds":["search-samples"]})");
   std::vector<nas::SampleRecord> rows;
   for (int q = 1; q <= 12; ++q) {
     nas::SampleRecord s;

@@ -279,7 +279,7 @@ void SearchProgressPanel::onJobsPolled(const std::vector<nas::JobRecord>& jobs) 
   try {
     QString key;
     for (const auto& j : jobs) {
-      if (!nas::isSearchMethod(j.method)) continue;
+      if (nas::isSearchJob(j) == false) continue;  // unknown (an older spec) counts
       key += QStringLiteral("%1:%2;").arg(j.id).arg(static_cast<int>(j.status));
       // Progress, a status change or the final result: samples may have come with it.
       if (j.id == job_ && j.updatedAt != jobUpdatedAt_) {

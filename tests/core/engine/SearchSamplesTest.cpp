@@ -169,9 +169,27 @@ TEST(SearchSamples, LoadsFromTheWorkspaceWithArchitectures) {
   EXPECT_DOUBLE_EQ(run.samples[1].flops, 7e6);
   EXPECT_TRUE(run.problems.empty());
 
+  // A spec written before methods declared result kinds: its samples decide.
   const auto jobs = nas::searchJobs(ws);
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].id, agnet);
+
+  // Declared kinds decide for newer specs: a search listed before its first sample, a job
+  // whose samples merely carry a "seed" left out.
+  const nas::JobId declared =
+      ws.createJob("some-search", R"({"method":"some-search","params":{},"result_kinds":["search-samples"]})");
+  const nas::JobId grids = ws.createJob("some-grids", R"({"method":"some-grids","params":{},"result_kinds":["heat-grids"]})");
+  nas::SampleRecord seeded;
+  seeded.jobId = grids;
+  seeded.payloadJson = R"({"seed":1,"grids":[]})";
+  ws.addSamples({seeded});
+  EXPECT_EQ(nas::isSearchJob(ws.job(declared)), true);
+  EXPECT_EQ(nas::isSearchJob(ws.job(grids)), false);
+  EXPECT_FALSE(nas::isSearchJob(ws.job(agnet)).has_value());
+  const auto all = nas::searchJobs(ws);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].id, declared);
+  EXPECT_EQ(all[1].id, agnet);
   (void)other;
   EXPECT_THROW(nas::loadSearchRun(ws, 999), nas::Error);
 }

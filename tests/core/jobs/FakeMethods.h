@@ -24,6 +24,8 @@ class CountingMethod final : public Method {
     return s;
   }
   std::vector<std::string> resultKeys() const override { return {"steps_run", "resumed_from"}; }
+  std::vector<std::string> resultKinds() const override { return {"counts"}; }
+  std::vector<std::string> titleParams() const override { return {"steps"}; }
   Json run(JobContext& ctx) const override {
     int steps = ctx.params()["steps"], failAt = ctx.params()["fail_at"], sleepMs = ctx.params()["sleep_ms"];
     int start = 0;

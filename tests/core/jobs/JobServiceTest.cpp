@@ -119,6 +119,11 @@ TEST_F(JobServiceTest, SubmitValidatesAndClaimTakesTheOldestQueued) {
   EXPECT_THROW(svc.submit(registry_, Json{{"method", "nope"}}), Error);
   EXPECT_THROW(svc.submit(registry_, Json{{"method", "count"}, {"params", {{"steps", 0}}}}), Error);
   const JobId a = submitCount(3), b = submitCount(3);
+  // The stored spec: resolved parameters, and how views present the job, from the method.
+  const Json spec = Json::parse(ws_->job(a).specJson);
+  EXPECT_EQ(spec.at("params").at("steps"), 3);
+  EXPECT_EQ(spec.at("result_kinds"), Json::array({"counts"}));
+  EXPECT_EQ(spec.at("title_params"), Json::array({"steps"}));
   EXPECT_NE(ws_->job(a).uid, ws_->job(b).uid);
   EXPECT_EQ(ws_->job(a).uid.size(), 32u);
   auto first = svc.claim(worker("w1", ::getpid()));

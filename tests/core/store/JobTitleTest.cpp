@@ -22,6 +22,13 @@ TEST(JobTitle, NamesTheStrategyAndSourceThatTellJobsOfOneMethodApart) {
   EXPECT_EQ("agnet (table)", jobTitle(job("agnet", R"({"params":{"strategy":"agnet","source":"table"}})")));
 }
 
+TEST(JobTitle, UsesTheTitleParametersTheMethodDeclaredInTheSpec) {
+  EXPECT_EQ("repnas (repvgg)",
+            jobTitle(job("repnas", R"({"params":{"branch_set":"repvgg","strategy":"x"},"title_params":["branch_set"]})")));
+  EXPECT_EQ("any (a, 3)", jobTitle(job("any", R"({"params":{"p":"a","q":"3"},"title_params":["p",7,"q","absent"]})")));
+  EXPECT_EQ("train", jobTitle(job("train", R"({"params":{"strategy":"s"},"title_params":[]})")));
+}
+
 TEST(JobTitle, FallsBackToTheMethodForSpecsWithoutAVariant) {
   EXPECT_EQ("sgnas", jobTitle(job("sgnas", R"({"params":{"seed":1}})")));
   EXPECT_EQ("train", jobTitle(job("train", R"({"params":{"strategy":42}})")));  // not a string
