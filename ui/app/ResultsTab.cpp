@@ -195,12 +195,11 @@ void ResultsTab::refreshNow() {
     table_->refresh();
     // The first results of a fresh workspace: plot cost against accuracy rather than the
     // FLOPs/params fallback picked while there were no metrics, and show the best cell.
+    // The held-out accuracy where there is one (a search's table values, a training's result),
+    // rather than the first name containing "acc" (a supernet's estimate of a few points).
     std::string accuracy;
     for (const std::string& m : ws_->metricNames())
-      if (m.find("acc") != std::string::npos) {
-        accuracy = m;
-        break;
-      }
+      if (m == "test_accuracy" || (accuracy.empty() && m.find("acc") != std::string::npos)) accuracy = m;
     if (!accuracy.empty() && scatter_->yMetric() == QLatin1String("params") &&
         scatter_->xMetric() == QLatin1String("flops"))
       scatter_->setAxes(QStringLiteral("flops"), QString::fromStdString(accuracy), scatter_->colorMetric());
