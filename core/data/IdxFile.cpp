@@ -87,13 +87,12 @@ IdxArray readIdxFile(const std::string& path, int expectedDims, const std::strin
     total *= n;
   }
 
-  // Grown chunk by chunk as bytes arrive: a 20-byte file whose header claims 16 GB must fail
-  // as truncated, not allocate the 16 GB first (found by fuzzing).
-  constexpr std::size_t kChunk = std::size_t{64} << 20;
+  // Grown as bytes arrive, doubling from 1 MB: a 20-byte file whose header claims 16 GB must
+  // fail as truncated, not allocate (and zero) the 16 GB first (found by fuzzing).
   const auto want = static_cast<std::size_t>(total);
   std::size_t got = 0;
   while (got < want) {
-    const std::size_t n = std::min(kChunk, want - got);
+    const std::size_t n = std::min(std::max(std::size_t{1} << 20, got), want - got);
     out.data.resize(got + n);
     const std::size_t r = readSome(f.get(), out.data.data() + got, n, path, &streamError);
     got += r;
