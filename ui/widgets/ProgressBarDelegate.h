@@ -5,6 +5,8 @@
 
 #include <QStyledItemDelegate>
 
+#include "models/JobListModel.h"
+
 namespace nas::ui {
 
 class ProgressBarDelegate : public QStyledItemDelegate {
@@ -14,6 +16,13 @@ class ProgressBarDelegate : public QStyledItemDelegate {
   ProgressBarDelegate(int progressRole, int statusRole, QObject* parent = nullptr);
 
   void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override;
+  // The bar's colour as drawn for `status` (its fill blended over the light track), and the text
+  // colour readable on a background: white or near-black, whichever contrasts more (issue 21: white
+  // on the pale grey of a cancelled bar was hard to read).
+  static QColor barColor(JobDisplayStatus status);
+  static QColor textOn(const QColor& background);
+  static double contrastRatio(const QColor& a, const QColor& b);
+
   QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override;
 
  private:
