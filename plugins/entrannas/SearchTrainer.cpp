@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <ctime>
 #include <sstream>
 
 #include "common/Error.h"
@@ -166,6 +167,7 @@ void SearchTrainer::run(const ImageDataset& train, const ImageDataset& val, cons
   }
   while (epoch_ < o_.epochs) {
     const auto t0 = std::chrono::steady_clock::now();
+    const std::clock_t c0 = std::clock();
     double lossSum = 0;
     for (std::int64_t b = 0; b < perEpoch; ++b) {
       const std::int64_t s = static_cast<std::int64_t>(epoch_) * perEpoch + b;
@@ -179,6 +181,7 @@ void SearchTrainer::run(const ImageDataset& train, const ImageDataset& val, cons
     }
     SearchEpoch r;
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.cpuSeconds = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
     r.epoch = epoch_;
     r.trainLoss = lossSum / static_cast<double>(perEpoch);
     const std::vector<CellRun> current = runs(false);

@@ -50,6 +50,8 @@ struct SearchEpoch {
   int epoch = 0;  // 0-based
   double trainLoss = 0, valLoss = 0, valAccuracy = 0;
   double seconds = 0;                         // the epoch's search steps, wall clock
+  double cpuSeconds = 0;                      // the same steps, CPU time of the process (all threads):
+                                              // less sensitive to other programs on a shared machine
   std::vector<ActiveOps> derived;             // per cell type
   std::vector<std::vector<double>> weights;   // per cell type, E x K row-major (Engine weights)
   std::string genotype;

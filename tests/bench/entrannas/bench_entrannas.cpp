@@ -121,7 +121,7 @@ SearchOptions searchOptions(const std::string& method, SpaceKind space, const Ar
 }
 
 struct SearchRun {
-  double secondsPerEpoch = 0, peakMb = 0, growthMb = 0, valAccuracy = 0;
+  double secondsPerEpoch = 0, cpuPerEpoch = 0, peakMb = 0, growthMb = 0, valAccuracy = 0;
   std::vector<ActiveOps> cells;
   std::string genotype;
 };
@@ -129,16 +129,18 @@ struct SearchRun {
 SearchRun search(const SearchOptions& o, const TrainValSplit& data, const Normalization& norm, int inputChannels,
                  int classes) {
   SearchRun r;
-  std::vector<double> seconds;
+  std::vector<double> seconds, cpu;
   const PeakResident memory;
   SearchTrainer t(o, inputChannels, classes);
   t.run(data.train, data.val, norm, nullptr, [&](const SearchEpoch& e) {
     seconds.push_back(e.seconds);
+    cpu.push_back(e.cpuSeconds);
     r.valAccuracy = e.valAccuracy;
   });
   r.peakMb = memory.peakMb();
   r.growthMb = std::max(0.0, r.peakMb - memory.startMb());
   r.secondsPerEpoch = meanOf(seconds);
+  r.cpuPerEpoch = meanOf(cpu);
   r.cells = t.derived();
   r.genotype = t.genotype();
   return r;
@@ -168,7 +170,7 @@ int main(int argc, char** argv) {
                {"eval_layers", a.evalLayers}, {"test_images", a.testImages}, {"threads", a.threads}}}};
 
     // ---- 1. DARTS cell
-    std::map<std::string, std::vector<double>> sec, peak, growth, acc, inputs;
+    std::map<std::string, std::vector<double>> sec, cpu, peak, growth, acc, inputs;
     Json runs = Json::array();
     for (int seed = 0; seed < a.seeds; ++seed) {
       // The same split for every method of a seed; the test images are never part of it.
@@ -192,14 +194,15 @@ int main(int argc, char** argv) {
           acc[m].push_back(testAcc);
         }
         sec[m].push_back(r.secondsPerEpoch);
+        cpu[m].push_back(r.cpuPerEpoch);
         peak[m].push_back(r.peakMb);
         growth[m].push_back(r.growthMb);
         inputs[m].push_back(inputsOf(r.cells));
-        std::printf("darts space  seed %d  %-15s %7.2f s/epoch  peak %7.1f MB (+%6.1f)  inputs %3d  test acc %.4f\n",
-                    seed, m.c_str(), r.secondsPerEpoch, r.peakMb, r.growthMb, inputsOf(r.cells), testAcc);
+        std::printf("darts space  seed %d  %-15s %7.2f s/epoch (cpu %7.2f s)  peak %7.1f MB (+%6.1f)  inputs %3d  test acc %.4f\n",
+                    seed, m.c_str(), r.secondsPerEpoch, r.cpuPerEpoch, r.peakMb, r.growthMb, inputsOf(r.cells), testAcc);
         std::fflush(stdout);
         runs.push_back({{"seed", seed}, {"method", m}, {"seconds_per_epoch", r.secondsPerEpoch},
-                        {"peak_memory_mb", r.peakMb}, {"search_memory_mb", r.growthMb},
+                        {"cpu_seconds_per_epoch", r.cpuPerEpoch}, {"peak_memory_mb", r.peakMb}, {"search_memory_mb", r.growthMb},
                         {"val_accuracy", r.valAccuracy}, {"test_accuracy", testAcc}, {"genotype", r.genotype}});
       }
     }
@@ -210,14 +213,16 @@ int main(int argc, char** argv) {
       std::printf("%-15s %8.2f ± %5.2f %8.1f ± %5.1f %8.1f ± %5.1f %9.4f ± %6.4f\n", m.c_str(), meanOf(sec[m]),
                   sdOf(sec[m]), meanOf(peak[m]), sdOf(peak[m]), meanOf(growth[m]), sdOf(growth[m]), meanOf(acc[m]),
                   sdOf(acc[m]));
-      summary[m] = {{"seconds_per_epoch", meanOf(sec[m])}, {"peak_memory_mb", meanOf(peak[m])},
+      summary[m] = {{"seconds_per_epoch", meanOf(sec[m])}, {"cpu_seconds_per_epoch", meanOf(cpu[m])}, {"peak_memory_mb", meanOf(peak[m])},
                     {"search_memory_mb", meanOf(growth[m])}, {"test_accuracy_mean", meanOf(acc[m])},
                     {"test_accuracy_sd", sdOf(acc[m])}, {"cell_inputs_mean", meanOf(inputs[m])}};
       if (m != "darts" && sec.count("darts")) {
         const double ts = meanOf(sec[m]) / meanOf(sec["darts"]), tp = meanOf(peak[m]) / meanOf(peak["darts"]),
                      tg = meanOf(growth[m]) / std::max(1e-9, meanOf(growth["darts"]));
-        std::printf("  %s / darts: time %.2f, peak memory %.2f, memory growth %.2f (goal <= 0.5 each)\n", m.c_str(), ts,
-                    tp, tg);
+        const double tc = meanOf(cpu[m]) / std::max(1e-9, meanOf(cpu["darts"]));
+        std::printf("  %s / darts: time %.2f, cpu time %.2f, peak memory %.2f, memory growth %.2f (goal <= 0.5 each)\n",
+                    m.c_str(), ts, tc, tp, tg);
+        summary[m]["cpu_time_ratio_to_darts"] = tc;
         summary[m]["time_ratio_to_darts"] = ts;
         summary[m]["peak_ratio_to_darts"] = tp;
         summary[m]["growth_ratio_to_darts"] = tg;
