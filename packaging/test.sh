@@ -31,3 +31,5 @@ done
 if [[ "${NAS_PACKAGE:-1}" != 0 ]]; then
   NAS_PACKAGE_SKIP_BUILD=1 "$root/packaging/package.sh"
 fi
+# Then sanitizers and fuzzers (issue 19): packaging/sanitize.sh; NAS_SANITIZE=0 skips it.
+[[ "${NAS_SANITIZE:-1}" == 0 ]] || "$root/packaging/sanitize.sh"
