@@ -201,12 +201,14 @@ TEST_F(CliWorkerTest, AHungWorkersJobIsTakenOverAfterItsHeartbeatGoesStale) {
   const pid_t hung = spawnWorker(ws_, "hung", (dir_ / "hung").string());
   ASSERT_GT(hung, 0);
   bool running = false;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  // Generous: on a loaded machine (a build next to the suite) the worker starts slowly. Any
+  // point after the first checkpoint is mid-job; 10 % leaves most of the job to take over.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
   while (!running && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const auto show = runCli("jobs show " + std::to_string(id) + " --workspace " + ws_ + " --json");
     const Json j = Json::parse(show.out, nullptr, false);
-    running = j.is_object() && j["worker"] == "hung" && !j["artifacts"].empty() && j["progress"].get<double>() > 0.3;
+    running = j.is_object() && j["worker"] == "hung" && !j["artifacts"].empty() && j["progress"].get<double>() > 0.1;
   }
   ASSERT_TRUE(running) << slurp((dir_ / "hung.err").string());
   ::kill(hung, SIGSTOP);

@@ -60,6 +60,22 @@ TEST(HeatGridView, DivergingScaleIsWhiteAtZeroAndSequentialDarkensWithValue) {
   EXPECT_NE(v.colorFor(std::nan("")), v.colorFor(0.0));  // no value is not the lowest value
 }
 
+TEST(HeatGridView, StretchingColoursOverTheValuesRangeSeparatesCloseValues) {
+  HeatGridView v;
+  nas::HeatGrid g = grid(0.97, 0.99);
+  g.values = {{0.97, 1.0}, {0.98, 0.99}};
+  g.min = -1;
+  g.max = 1;
+  v.setGrid(g);
+  const double plainGap = std::abs(v.colorFor(0.97).lightnessF() - v.colorFor(1.0).lightnessF());
+  v.setStretched(true);
+  const double stretchedGap = std::abs(v.colorFor(0.97).lightnessF() - v.colorFor(1.0).lightnessF());
+  EXPECT_GT(stretchedGap, 5 * plainGap);
+  EXPECT_DOUBLE_EQ(v.grid().min, -1);  // the grid as written is kept
+  v.setStretched(false);
+  EXPECT_NEAR(std::abs(v.colorFor(0.97).lightnessF() - v.colorFor(1.0).lightnessF()), plainGap, 1e-12);
+}
+
 TEST(HeatGridView, CellsAreFoundWhereTheyAreDrawn) {
   HeatGridView v;
   v.setGrid(grid(0.2, 0.4));

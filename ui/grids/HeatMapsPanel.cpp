@@ -53,6 +53,9 @@ HeatMapsPanel::HeatMapsPanel(QWidget* parent) : QWidget(parent) {
   follow_->setChecked(true);
   follow_->setToolTip(tr("Keep showing the newest frame while the job runs"));
   top->addWidget(follow_);
+  stretch_ = new QCheckBox(tr("Stretch colours"), this);
+  stretch_->setToolTip(tr("Colour each grid over its own values' range instead of its full scale"));
+  top->addWidget(stretch_);
 
   message_ = new QLabel(this);
   message_->setWordWrap(true);
@@ -93,6 +96,9 @@ HeatMapsPanel::HeatMapsPanel(QWidget* parent) : QWidget(parent) {
   connect(frameSlider_, &QSlider::valueChanged, this, [this](int v) {
     follow_->setChecked(v == frameSlider_->maximum());
     showFrame(v);
+  });
+  connect(stretch_, &QCheckBox::toggled, this, [this](bool on) {
+    for (HeatGridView* v : gridViews_) v->setStretched(on);
   });
   connect(follow_, &QCheckBox::toggled, this, [this](bool on) {
     if (on && frameSlider_->isEnabled()) frameSlider_->setValue(frameSlider_->maximum());
@@ -214,6 +220,7 @@ void HeatMapsPanel::showFrame(int index) {
   for (std::size_t i = 0; i < f.grids.size(); ++i) {
     if (int(i) >= gridViews_.size()) {
       auto* v = new HeatGridView(this);
+      v->setStretched(stretch_->isChecked());
       v->setObjectName(QStringLiteral("heatGrid%1").arg(i));
       gridLayout_->addWidget(v, int(i) / kGridColumns, int(i) % kGridColumns);
       gridViews_.append(v);

@@ -47,6 +47,7 @@ class HeatMapsPanel : public QWidget {
 
   QComboBox* jobPicker() const { return jobPicker_; }
   QSlider* frameSlider() const { return frameSlider_; }
+  QCheckBox* stretchBox() const { return stretch_; }
   QLabel* message() const { return message_; }
   QList<HeatGridView*> gridViews() const { return gridViews_; }
   QList<CellGraphView*> graphViews() const { return graphViews_; }
@@ -74,6 +75,7 @@ class HeatMapsPanel : public QWidget {
   QSlider* frameSlider_ = nullptr;
   QLabel* frameLabel_ = nullptr;
   QCheckBox* follow_ = nullptr;
+  QCheckBox* stretch_ = nullptr;
   QLabel* message_ = nullptr;
   QLabel* problems_ = nullptr;
   QGridLayout* gridLayout_ = nullptr;

@@ -5,6 +5,7 @@
 #include <QToolTip>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace nas::ui {
 
@@ -29,33 +30,65 @@ QString number(double v) {
   return QString::number(v, 'f', a >= 10 ? 0 : 2);
 }
 
+// A scale end with enough digits to tell it from the other end (0.9981 and 0.9997, not 1.00).
+QString scaleNumber(double v, double span) {
+  if (!(span > 0) || span >= 0.1 || !std::isfinite(v)) return number(v);
+  const int digits = std::min(8, int(std::ceil(-std::log10(span))) + 1);
+  return QString::number(v, 'f', digits);
+}
+
 }  // namespace
 
 HeatGridView::HeatGridView(QWidget* parent) : QWidget(parent) {
-  setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+  // Never squeezed below readable cells: a page of many grids scrolls instead.
+  setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
   setMouseTracking(true);
 }
 
 void HeatGridView::setGrid(const nas::HeatGrid& grid) {
   grid_ = grid;
+  updateScale();
   updateGeometry();
   update();
+}
+
+void HeatGridView::setStretched(bool on) {
+  stretched_ = on;
+  updateScale();
+  update();
+}
+
+void HeatGridView::updateScale() {
+  lo_ = grid_.min;
+  hi_ = grid_.max;
+  if (!stretched_) return;
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto& row : grid_.values)
+    for (double v : row)
+      if (std::isfinite(v)) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+  if (std::isfinite(lo) && hi > lo) {
+    lo_ = lo;
+    hi_ = hi;
+  }
 }
 
 void HeatGridView::clear() { setGrid(nas::HeatGrid{}); }
 
 QColor HeatGridView::colorFor(double value) const {
   if (!std::isfinite(value)) return QColor(0xd9, 0xd9, 0xd9);
-  const double span = grid_.max - grid_.min;
+  const double span = hi_ - lo_;
   if (!(span > 0)) return QColor(0x6b, 0xae, 0xd6);
   if (diverging()) {
     // Zero is white; each side scales to its own extreme, so an asymmetric scale stays honest.
     const QColor negative(0x21, 0x66, 0xac), zero(0xf7, 0xf7, 0xf7), positive(0xb2, 0x18, 0x2b);
-    return value < 0 ? mix(zero, negative, value / grid_.min) : mix(zero, positive, value / grid_.max);
+    return value < 0 ? mix(zero, negative, value / lo_) : mix(zero, positive, value / hi_);
   }
   // Sequential: a light to dark blue ramp (ColorBrewer "Blues" ends).
   const QColor low(0xf7, 0xfb, 0xff), mid(0x6b, 0xae, 0xd6), high(0x08, 0x30, 0x6b);
-  const double t = (value - grid_.min) / span;
+  const double t = (value - lo_) / span;
   return t < 0.5 ? mix(low, mid, t * 2) : mix(mid, high, (t - 0.5) * 2);
 }
 
@@ -167,11 +200,11 @@ void HeatGridView::paintEvent(QPaintEvent*) {
   const int barTop = m.top + int(grid_.rows.size()) * m.cell + kMargin;
   const int barWidth = std::max(int(grid_.columns.size()) * m.cell, 120);
   for (int x = 0; x < barWidth; ++x)
-    p.fillRect(m.left + x, barTop, 1, kBarHeight, colorFor(grid_.min + (grid_.max - grid_.min) * x / (barWidth - 1)));
+    p.fillRect(m.left + x, barTop, 1, kBarHeight, colorFor(lo_ + (hi_ - lo_) * x / (barWidth - 1)));
   p.setPen(palette().color(QPalette::WindowText));
   const QRect labels(m.left, barTop + kBarHeight + 1, barWidth, fm.height());
-  p.drawText(labels, Qt::AlignLeft, number(grid_.min));
-  p.drawText(labels, Qt::AlignRight, number(grid_.max));
+  p.drawText(labels, Qt::AlignLeft, scaleNumber(lo_, hi_ - lo_));
+  p.drawText(labels, Qt::AlignRight, scaleNumber(hi_, hi_ - lo_));
   // What the colours mean, on a line of its own: the bar is often narrower than the words.
   const QString what = QString::fromStdString(grid_.valueLabel);
   if (!what.isEmpty())

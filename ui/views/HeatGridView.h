@@ -17,8 +17,12 @@ class HeatGridView : public QWidget {
   explicit HeatGridView(QWidget* parent = nullptr);
 
   void setGrid(const nas::HeatGrid& grid);
-  const nas::HeatGrid& grid() const { return grid_; }
+  const nas::HeatGrid& grid() const { return grid_; }  // as written (its scale unstretched)
   void clear();
+  // Colours over the values' own range instead of the grid's scale: similarities that all lie
+  // in 0.97..1.00 on a -1..1 scale read as one colour otherwise. The bar shows the range used.
+  void setStretched(bool on);
+  bool stretched() const { return stretched_; }
 
   // The colour of `value` on the grid's scale (NaN: the "no value" grey). Public for tests.
   QColor colorFor(double value) const;
@@ -41,9 +45,12 @@ class HeatGridView : public QWidget {
   Metrics metricsFor(int cellSize) const;
   int labelWidth() const;
   int columnLabelHeight() const;
-  bool diverging() const { return grid_.min < 0 && grid_.max > 0; }
+  bool diverging() const { return lo_ < 0 && hi_ > 0; }
+  void updateScale();
 
   nas::HeatGrid grid_;
+  bool stretched_ = false;
+  double lo_ = 0, hi_ = 1;  // the colour scale in use
 };
 
 }  // namespace nas::ui
