@@ -231,7 +231,7 @@ void HeatMapsPanel::showFrame(int index) {
   for (std::size_t i = 0; i < f.graphs.size(); ++i) {
     if (int(i) >= graphViews_.size()) {
       auto* v = new CellGraphView(this);
-      v->setMinimumHeight(220);
+      v->setMinimumHeight(360);  // a derived DARTS cell has up to 14 labelled edges: room to read them
       v->setLegendVisible(false);
       graphLayout_->addWidget(v, 0, int(i));
       graphViews_.append(v);
