@@ -178,16 +178,12 @@ SearchRun loadSearchRun(const Workspace& ws, JobId job) {
 
 std::vector<JobRecord> searchJobs(const Workspace& ws) {
   std::vector<JobRecord> jobs = ws.jobs();
-  std::vector<JobId> seeded;  // read only when a job's spec predates result kinds
-  bool seededRead = false;
+  std::optional<std::vector<JobId>> seeded;  // read only when a job's spec predates result kinds
   jobs.erase(std::remove_if(jobs.begin(), jobs.end(),
                             [&](const JobRecord& j) {
                               if (auto declared = isSearchJob(j)) return !*declared;
-                              if (!seededRead) {
-                                seeded = ws.jobsWithSampleKey("seed");
-                                seededRead = true;
-                              }
-                              return std::find(seeded.begin(), seeded.end(), j.id) == seeded.end();
+                              if (!seeded) seeded = ws.jobsWithSampleKey("seed");
+                              return std::find(seeded->begin(), seeded->end(), j.id) == seeded->end();
                             }),
              jobs.end());
   return jobs;

@@ -65,7 +65,7 @@ Json epochGrids(const RepnasSpace& space, const EpochReport& report) {
   return grids;
 }
 
-GraphForm blockGraph(const RepnasSpace& space, int layer, BranchMask mask, bool merged) {
+GraphForm blockGraph(const RepnasSpace& space, BranchMask mask, bool merged) {
   GraphForm g;
   g.space = space.name();
   const int k = space.kernel;
@@ -82,7 +82,6 @@ GraphForm blockGraph(const RepnasSpace& space, int layer, BranchMask mask, bool 
                    Branch::ConvKx1, Branch::Identity})
     if (hasBranch(mask, b)) g.edges.push_back({0, 1, branchName(b), branchLabel(b, k), true});
   g.edges.push_back({1, 2, "relu", "ReLU", true});
-  (void)layer;
   return g;
 }
 
@@ -103,8 +102,8 @@ Json deployedFrame(const RepnasSpace& space, const std::vector<BranchMask>& mask
   const int layer = richestLayer(space, masks);
   const BranchMask mask = masks.empty() ? BranchMask(0) : masks[std::size_t(layer)];
   const Json graphs = Json::array(
-      {{{"title", layerName(layer) + " before merging"}, {"graph", graphFormToJson(blockGraph(space, layer, mask, false))}},
-       {{"title", layerName(layer) + " after merging"}, {"graph", graphFormToJson(blockGraph(space, layer, mask, true))}}});
+      {{{"title", layerName(layer) + " before merging"}, {"graph", graphFormToJson(blockGraph(space, mask, false))}},
+       {{"title", layerName(layer) + " after merging"}, {"graph", graphFormToJson(blockGraph(space, mask, true))}}});
   const std::string lat = "latency (batch 1, " + std::to_string(f.threads) + " thread" + (f.threads == 1 ? "" : "s") + ")";
   Json rows = Json::array({Json::array({"test accuracy", fixed(100 * f.accuracy, 2) + " %", fixed(100 * f.deployedAccuracy, 2) + " %"}),
                            Json::array({lat, fixed(f.multiMs, 3) + " ms", fixed(f.deployedMs, 3) + " ms"}),

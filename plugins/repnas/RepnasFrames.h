@@ -15,9 +15,9 @@ namespace nas::repnas {
 // the report has them, "probability" (sigmoid of the branch logits).
 Json epochGrids(const RepnasSpace& space, const EpochReport& report);
 
-// Layer `layer`'s block as drawn: its branches from input to sum (merged = false), or the one
-// KxK convolution with bias that replaces them (merged = true). `mask` as effectiveMask gives.
-GraphForm blockGraph(const RepnasSpace& space, int layer, BranchMask mask, bool merged);
+// A block as drawn: its branches from input to sum (merged = false), or the one KxK
+// convolution with bias that replaces them (merged = true). `mask` as effectiveMask gives.
+GraphForm blockGraph(const RepnasSpace& space, BranchMask mask, bool merged);
 
 // The layer whose block has the most branches (the first of equals): the one worth drawing.
 int richestLayer(const RepnasSpace& space, const std::vector<BranchMask>& masks);

@@ -40,11 +40,11 @@ TEST(RepnasFrames, EpochGridsAreLayersByBranchesWithProbabilitiesWhenSearching) 
 TEST(RepnasFrames, ABlockHasOneEdgePerBranchBeforeAndOneConvAfter) {
   const RepnasSpace space = miniSpace();
   const BranchMask mask = BranchMask(maskOf(Branch::Kxk) | maskOf(Branch::Conv1x1Avg) | maskOf(Branch::Identity));
-  const GraphForm before = blockGraph(space, 2, mask, false);
+  const GraphForm before = blockGraph(space, mask, false);
   int intoSum = 0;
   for (const auto& e : before.edges) intoSum += e.to == 1;
   EXPECT_EQ(3, intoSum);
-  const GraphForm after = blockGraph(space, 2, mask, true);
+  const GraphForm after = blockGraph(space, mask, true);
   ASSERT_EQ(1u, after.edges.size());
   EXPECT_EQ("conv_3x3", after.edges[0].op);
 }
