@@ -3,15 +3,19 @@
 //   bench_naslid [--seeds 3] [--truth-cells 24] [--truth-epochs 1] [--train-limit 4000]
 //                [--val-images 500] [--channels 8] [--warmup 2] [--levels 2] [--level-epochs 1]
 //                [--repeats 4] [--probe-batch 128] [--k 20] [--edge-sense paper] [--threads 2]
-//                [--truth-cache FILE] [--json FILE]
+//                [--truth-seeds 1] [--truth-cache FILE] [--json FILE]
 // 1. Ground truth: a stratified sample of NB201 cells trained from scratch on Fashion-MNIST
 //    (core's "trained" query source: the same initialisation seed and batch order for every
-//    cell), scored on held-out training images. --truth-cache keeps it between runs.
+//    cell), scored on held-out training images. --truth-cache keeps it between runs (seed s > 0
+//    in FILE.seed<s>). With --truth-seeds n > 1 every cell is trained n times (seeds 0..n-1):
+//    the Kendall tau between two seeds' accuracies is the truth's own reliability, the ceiling
+//    any predictor can reach against one seed, and the truth used is the mean over seeds.
 // 2. Per seed: one root supernet (uniform single-path training for --warmup epochs), then every
 //    criterion from that same root: none (one-shot, trained the same epochs per level), lid,
 //    gradient, random. Each cell is scored by the leaf holding it on the same held-out images.
 //    Kendall tau, Spearman rho and top-5 precision per criterion and seed; mean and sample
-//    standard deviation over seeds.
+//    standard deviation over seeds. Each criterion's seed-to-seed agreement (mean Kendall tau
+//    between two seeds' scores) tells a noisy predictor from a consistently wrong one.
 // 3. Memory and time of the probes that choose the splits: lid (forward passes, no gradients)
 //    against gradient (a backward pass per candidate), the peak resident memory above the
 //    probe's starting point (PeakMemory.h) and the seconds spent in probes. Both probes run once
@@ -47,7 +51,7 @@ using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 struct Args {
-  int seeds = 3, truthCells = 24, levels = 2, repeats = 4, k = 20, threads = 2, channels = 8;
+  int seeds = 3, truthCells = 24, truthSeeds = 1, levels = 2, repeats = 4, k = 20, threads = 2, channels = 8;
   std::int64_t truthEpochs = 1, trainLimit = 4000, valImages = 500, warmup = 2, levelEpochs = 1, probeBatch = 128;
   std::string sense = "paper", truthCache, json;
 };
@@ -74,6 +78,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--k") a.k = std::stoi(next());
     else if (k == "--edge-sense") a.sense = next();
     else if (k == "--threads") a.threads = std::stoi(next());
+    else if (k == "--truth-seeds") a.truthSeeds = std::stoi(next());
     else if (k == "--truth-cache") a.truthCache = next();
     else if (k == "--json") a.json = next();
     else throw Error(ErrorCode::InvalidArgument, "unknown option", k);
@@ -87,20 +92,35 @@ std::string fmt(double m, double s) {
   return b;
 }
 
-// Ground-truth accuracies of `cells`, from the cache when it holds this exact configuration.
+// Mean Kendall tau over all pairs of the given rankings (NaN-free: needs two or more).
+double pairwiseTau(const std::vector<std::vector<double>>& v) {
+  std::vector<double> taus;
+  for (size_t i = 0; i < v.size(); ++i)
+    for (size_t j = i + 1; j < v.size(); ++j) taus.push_back(kendallTau(v[i], v[j]));
+  return taus.empty() ? 0.0 : mean(taus);
+}
+
+// Ground-truth accuracies of `cells` for config.seed, from the cache when it holds this exact
+// configuration (seed 0 keeps the key and file of earlier runs).
 std::vector<double> groundTruth(const Args& a, const ScratchSourceConfig& config, const std::vector<Nb201Cell>& cells) {
-  const std::string key = "cells=" + std::to_string(a.truthCells) + " epochs=" + std::to_string(a.truthEpochs) +
-                          " train=" + std::to_string(a.trainLimit) + " val=" + std::to_string(a.valImages) +
-                          " C=" + std::to_string(a.channels);
-  if (!a.truthCache.empty()) {
-    std::ifstream in(a.truthCache);
+  std::string key = "cells=" + std::to_string(a.truthCells) + " epochs=" + std::to_string(a.truthEpochs) +
+                    " train=" + std::to_string(a.trainLimit) + " val=" + std::to_string(a.valImages) +
+                    " C=" + std::to_string(a.channels);
+  std::string cache = a.truthCache;
+  if (config.seed != 0 && !cache.empty()) {
+    key += " seed=" + std::to_string(config.seed);
+    cache += ".seed" + std::to_string(config.seed);
+  }
+  if (!cache.empty()) {
+    std::ifstream in(cache);
     std::string line;
     if (in && std::getline(in, line) && line == key) {
       std::vector<double> v;
       double x;
       while (in >> x) v.push_back(x);
       if (v.size() == cells.size()) {
-        std::printf("ground truth: %zu cells from %s\n", v.size(), a.truthCache.c_str());
+        std::printf("ground truth (seed %llu): %zu cells from %s\n", static_cast<unsigned long long>(config.seed),
+                    v.size(), cache.c_str());
         return v;
       }
     }
@@ -113,9 +133,10 @@ std::vector<double> groundTruth(const Args& a, const ScratchSourceConfig& config
     std::printf("  truth %2zu/%zu %.4f %s\n", v.size(), cells.size(), v.back(), c.toString().c_str());
     std::fflush(stdout);
   }
-  std::printf("ground truth: %zu cells trained from scratch in %.0f s\n", v.size(), since(t));
-  if (!a.truthCache.empty()) {
-    std::ofstream out(a.truthCache);
+  std::printf("ground truth (seed %llu): %zu cells trained from scratch in %.0f s\n",
+              static_cast<unsigned long long>(config.seed), v.size(), since(t));
+  if (!cache.empty()) {
+    std::ofstream out(cache);
     out << key << "\n";
     for (double x : v) out << x << "\n";
   }
@@ -142,7 +163,18 @@ int main(int argc, char** argv) try {
   std::printf("bench_naslid: Fashion-MNIST, %lld training / %lld held-out images, C=%d N=1, %d threads\n",
               static_cast<long long>(data.train.size()), static_cast<long long>(data.val.size()), a.channels, a.threads);
   const std::vector<Nb201Cell> cells = stratifiedSample(a.truthCells, 0, {});
-  const std::vector<double> truth = groundTruth(a, truthConfig, cells);
+  std::vector<std::vector<double>> truthBySeed;
+  for (int s = 0; s < a.truthSeeds; ++s) {
+    truthConfig.seed = static_cast<std::uint64_t>(s);
+    truthBySeed.push_back(groundTruth(a, truthConfig, cells));
+  }
+  std::vector<double> truth(cells.size(), 0.0);
+  for (const auto& v : truthBySeed)
+    for (size_t i = 0; i < v.size(); ++i) truth[i] += v[i] / static_cast<double>(truthBySeed.size());
+  const double truthReliability = pairwiseTau(truthBySeed);
+  if (a.truthSeeds > 1)
+    std::printf("ground truth reliability: Kendall tau between seeds %.3f (mean over pairs of %d seeds); truth = mean\n",
+                truthReliability, a.truthSeeds);
 
   {
     // Both probes once, unmeasured: the first use of a kernel pages in its code and the thread
@@ -155,6 +187,7 @@ int main(int argc, char** argv) try {
   }
   const std::vector<Criterion> criteria{Criterion::None, Criterion::Lid, Criterion::Gradient, Criterion::Random};
   std::map<std::string, std::vector<double>> tau, rho, topk, mem, secs, train;
+  std::map<std::string, std::vector<std::vector<double>>> scoresBySeed;
   Json perSeed = Json::array();
   for (int seed = 0; seed < a.seeds; ++seed) {
     SplitOptions o;
@@ -175,6 +208,7 @@ int main(int argc, char** argv) try {
       const SplitReport r = runSplitting(macro, data, root, o);
       const std::vector<double> scores = scoreCells(r.tree, macro, data, cells, 4, o.train);
       const std::string name = criterionName(c);
+      scoresBySeed[name].push_back(scores);
       tau[name].push_back(kendallTau(scores, truth));
       rho[name].push_back(spearmanRho(scores, truth));
       topk[name].push_back(topKPrecision(scores, truth, 5));
@@ -197,10 +231,13 @@ int main(int argc, char** argv) try {
   Json summary = Json::object();
   for (Criterion c : criteria) {
     const std::string n = criterionName(c);
-    std::printf("  %-8s tau %s   rho %s   top5 %s\n", n.c_str(), fmt(mean(tau[n]), stddev(tau[n])).c_str(),
-                fmt(mean(rho[n]), stddev(rho[n])).c_str(), fmt(mean(topk[n]), stddev(topk[n])).c_str());
+    const double agreement = pairwiseTau(scoresBySeed[n]);
+    std::printf("  %-8s tau %s   rho %s   top5 %s   seed-to-seed tau %+.3f\n", n.c_str(),
+                fmt(mean(tau[n]), stddev(tau[n])).c_str(), fmt(mean(rho[n]), stddev(rho[n])).c_str(),
+                fmt(mean(topk[n]), stddev(topk[n])).c_str(), agreement);
     summary[n] = {{"kendall_tau_mean", mean(tau[n])}, {"kendall_tau_sd", stddev(tau[n])}, {"kendall_tau", tau[n]},
-                  {"spearman_mean", mean(rho[n])}, {"top5_mean", mean(topk[n])}};
+                  {"spearman_mean", mean(rho[n])}, {"top5_mean", mean(topk[n])},
+                  {"seed_to_seed_tau", agreement}, {"scores", scoresBySeed[n]}};
   }
   const double lidMem = mean(mem["lid"]), gradMem = mean(mem["gradient"]);
   std::printf("\nSplit probes (per run: %d levels, %d batches of %lld images per edge score)\n", a.levels, a.repeats,
@@ -239,6 +276,8 @@ int main(int argc, char** argv) try {
                  {"memory_mb", {{"lid", lidMem}, {"gradient", gradMem}}},
                  {"probe_seconds", {{"lid", mean(secs["lid"])}, {"gradient", mean(secs["gradient"])}}},
                  {"truth", truth},
+                 {"truth_by_seed", truthBySeed},
+                 {"truth_reliability_tau", truthReliability},
                  {"cells", [&] {
                     Json j = Json::array();
                     for (const auto& c : cells) j.push_back(c.toString());
