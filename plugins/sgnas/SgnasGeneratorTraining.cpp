@@ -223,7 +223,10 @@ GeneratorTrainer::Step GeneratorTrainer::step() {
   if (done()) throw Error(ErrorCode::Internal, "GeneratorTrainer::step() after the last epoch");
   const Batch batch = batcher_.next();
   const torch::Tensor x = batchImages(data_, batch.indices, norm_), y = batchLabels(data_, batch.indices);
-  const int T = static_cast<int>(std::min<std::int64_t>(options_.targetsPerStep, x.size(0)));
+  // chunk() may return fewer than T pieces (a last batch of 6 in 4 targets gives 3 chunks of
+  // 2): T is the number of chunks it returned, else xs[T-1] reads past the end (it crashed).
+  const auto xs = x.chunk(std::min<std::int64_t>(options_.targetsPerStep, x.size(0))), ys = y.chunk(static_cast<std::int64_t>(xs.size()));
+  const int T = static_cast<int>(xs.size());
   const int all = T + std::max(0, options_.hcTargetsPerStep);  // the first T also get the CE
   std::vector<Targets> targets;
   std::vector<const SgnasArch*> priors;
@@ -244,7 +247,6 @@ GeneratorTrainer::Step GeneratorTrainer::step() {
   std::vector<torch::Tensor> costs;  // per constraint, [all]
   for (const auto& c : setup_.constraints)
     costs.push_back(lutCost(setup_.table, pc, c.name, cutoff));
-  const auto xs = x.chunk(T), ys = y.chunk(T);
   const auto ceOpts = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing);
   torch::Tensor ce = torch::zeros({}), hc = torch::zeros({}), hcExtra = torch::zeros({});
   for (int i = 0; i < all; ++i) {
