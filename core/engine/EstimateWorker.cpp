@@ -1,6 +1,15 @@
 // EstimateWorker: a condition-variable loop over a one-slot queue and a background list.
 #include "engine/EstimateWorker.h"
 
+#include <algorithm>
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#endif
+
 namespace nas {
 
 EstimateWorker::EstimateWorker(Estimator estimate, Callback done)
@@ -49,6 +58,15 @@ long EstimateWorker::computed() const {
 }
 
 void EstimateWorker::loop() {
+#ifdef __linux__
+  // Estimates are background work (a supernet pass over hundreds of images, while a drag
+  // calls generate() about every 16 ms): the thread runs 10 nice levels below the threads of
+  // its process, so on a busy machine it yields to the GUI thread rather than share with it
+  // (issue 21). Linux keeps a nice value per thread; elsewhere all threads share one.
+  errno = 0;
+  const int base = getpriority(PRIO_PROCESS, 0);
+  if (errno == 0) setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), std::min(19, base + 10));
+#endif
   for (;;) {
     EstimateResult r;
     {

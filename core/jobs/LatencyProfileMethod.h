@@ -19,6 +19,7 @@ class LatencyProfileMethod final : public Method {
   ParamSchema schema() const override;
   std::vector<std::string> resultKeys() const override;
   Json run(JobContext& ctx) const override;
+  std::optional<WorkAmount> work(const Json& resolvedParams) const override;
 
   // Options of a resolved parameter object (threads, batch, repeats, budget_ms).
   static LatencyOptions optionsFrom(const Json& resolvedParams);

@@ -84,6 +84,18 @@ class JobContext {
   CancelToken cancel_;
 };
 
+// How much work a job is, for run-time estimates (jobs/RunTimeEstimate.h): a count
+// proportional to its run time on one machine at fixed threads, e.g. image passes times the
+// network's MFLOPs, or table queries. Estimates scale a finished job's measured seconds per
+// unit; without one, a reference speed the method measured on a known machine, said as such.
+struct WorkAmount {
+  double units = 0;                     // > 0
+  std::string unit;                     // "image-MFLOPs", "queries"
+  std::string summary;                  // "43,200 images x 2 epochs x 1.9 MFLOPs"
+  double referenceSecondsPerUnit = 0;   // 0: none
+  std::string referenceMachine;         // where that speed was measured: "2 busy cores, 2 threads"
+};
+
 class Method {
  public:
   virtual ~Method() = default;
@@ -107,6 +119,17 @@ class Method {
   // Parameters whose values tell a job's variant in titles and legends ("tabular-search
   // (evolution)"); stored in the job spec as "title_params".
   virtual std::vector<std::string> titleParams() const { return {}; }
+  // The work of a job with these resolved parameters (schema().resolve(...)); nullopt when the
+  // method has no work model. Must be quick (no data loading): the New Job dialog calls it on
+  // every edit. Throws Error for parameters it cannot read.
+  virtual std::optional<WorkAmount> work(const Json& resolvedParams) const { return std::nullopt; }
+  // How to draw an architecture of workspace space `space` that this method's jobs store, for
+  // the views of stored architectures (Search Results): {"graph": GraphForm as JSON} and, for a
+  // single-path chain, "layers" as LiveGenerator::generate() gives them. nullopt for a space the
+  // method does not know; throws Error for a string of its own space it cannot read.
+  virtual std::optional<Json> describeArchitecture(const std::string& space, const std::string& canonical) const {
+    return std::nullopt;
+  }
 };
 
 inline constexpr const char* kSearchSamplesKind = "search-samples";

@@ -14,6 +14,8 @@ class TrainMethod final : public Method {
   ParamSchema schema() const override;
   std::vector<std::string> resultKeys() const override;
   Json run(JobContext& ctx) const override;
+  // Image passes times the cell's MFLOPs at the data set's input size (TrainWork.cpp).
+  std::optional<WorkAmount> work(const Json& resolvedParams) const override;
 };
 
 }  // namespace nas
