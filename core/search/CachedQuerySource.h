@@ -18,6 +18,8 @@ class CachedQuerySource final : public QuerySource {
   double workspaceScale() const override { return inner_.workspaceScale(); }
   bool has(const Nb201Cell& cell) const override { return inner_.has(cell); }
   int size() const override { return inner_.size(); }
+  std::string reportMetric() const override { return inner_.reportMetric(); }
+  double report(const Nb201Cell& cell) const override { return inner_.report(cell); }
   double query(const Nb201Cell& cell) override {
     auto it = values_.find(cell.index());
     if (it != values_.end()) {

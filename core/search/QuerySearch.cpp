@@ -154,6 +154,8 @@ QuerySearchResult runQuerySearch(QuerySource& source, QueryStrategy& strategy, i
   QuerySearchResult result;
   result.hasBest = false;
   result.bestValue = std::numeric_limits<double>::quiet_NaN();
+  result.bestReport = result.bestValue;
+  const bool reports = !source.reportMetric().empty();
   result.trace.reserve(queries);
   for (int q = 1; q <= queries; ++q) {
     Nb201Cell cell = strategy.propose(rng);
@@ -174,6 +176,10 @@ QuerySearchResult runQuerySearch(QuerySource& source, QueryStrategy& strategy, i
     }
     rec.bestSoFar = result.bestValue;
     strategy.observe(cell, rec.value);
+    // The report column is read only now, for the record: the strategy has had its value.
+    rec.report = reports ? source.report(cell) : rec.value;
+    if (result.hasBest && result.bestCell.index() == cell.index()) result.bestReport = rec.report;
+    rec.reportOfBest = result.bestReport;
     result.trace.push_back(rec);
     if (onQuery) onQuery(rec);
   }
@@ -192,7 +198,12 @@ Json MultiSeedSummary::toJson() const {
               {"best_arch_per_seed", bestArchPerSeed},
               {"curve", curve},
               {"best_arch", bestArch},
-              {"best_value", bestValue}};
+              {"best_value", bestValue},
+              {"report_metric", reportMetric},
+              {"mean_report", meanReport},
+              {"std_report", stdReport},
+              {"report_per_seed", reportPerSeed},
+              {"report_curve", reportCurve}};
   if (!objective2.empty()) {
     j["objective2"] = objective2;
     j["limit"] = limit ? Json(*limit) : Json(nullptr);
@@ -222,6 +233,8 @@ MultiSeedSummary runMultiSeedQuerySearch(QuerySource& source, const std::string&
   s.metric = source.metric();
   s.queries = queries;
   s.curve.assign(curveCount.size(), 0.0);
+  s.reportMetric = source.reportMetric().empty() ? source.metric() : source.reportMetric();
+  s.reportCurve.assign(curveCount.size(), 0.0);
   for (int k = 0; k < seedCount; ++k) {
     const std::uint64_t seed = firstSeed + static_cast<std::uint64_t>(k);
     auto strategy = factory();
@@ -230,10 +243,12 @@ MultiSeedSummary runMultiSeedQuerySearch(QuerySource& source, const std::string&
     QuerySearchResult r = runQuerySearch(source, *strategy, queries, seed, perQuery, objectives, bounds);
     s.seeds.push_back(seed);
     s.bestPerSeed.push_back(r.bestValue);
+    s.reportPerSeed.push_back(r.bestReport);
     s.bestArchPerSeed.push_back(r.hasBest ? r.bestCell.toString() : std::string());
     for (int q = 0; q < queries; ++q)
       if (!std::isnan(r.trace[q].bestSoFar)) {
         s.curve[q] += r.trace[q].bestSoFar;
+        s.reportCurve[q] += r.trace[q].reportOfBest;
         ++curveCount[q];
       }
     if (r.hasBest && (s.bestArch.empty() || r.bestValue > s.bestValue)) {
@@ -246,13 +261,20 @@ MultiSeedSummary runMultiSeedQuerySearch(QuerySource& source, const std::string&
       for (std::size_t i : r.pareto.front) allQueried.push_back(r.trace[i]);
     }
   }
-  for (int q = 0; q < queries; ++q)
+  for (int q = 0; q < queries; ++q) {
     s.curve[q] = curveCount[q] ? s.curve[q] / curveCount[q] : std::numeric_limits<double>::quiet_NaN();
-  std::vector<double> found;
-  for (double b : s.bestPerSeed)
-    if (!std::isnan(b)) found.push_back(b);
+    s.reportCurve[q] = curveCount[q] ? s.reportCurve[q] / curveCount[q] : std::numeric_limits<double>::quiet_NaN();
+  }
+  std::vector<double> found, foundReport;
+  for (std::size_t i = 0; i < s.bestPerSeed.size(); ++i)
+    if (!std::isnan(s.bestPerSeed[i])) {
+      found.push_back(s.bestPerSeed[i]);
+      foundReport.push_back(s.reportPerSeed[i]);
+    }
   s.meanBest = found.empty() ? std::numeric_limits<double>::quiet_NaN() : mean(found);
   s.stdBest = found.size() < 2 ? 0.0 : stddev(found);
+  s.meanReport = foundReport.empty() ? std::numeric_limits<double>::quiet_NaN() : mean(foundReport);
+  s.stdReport = foundReport.size() < 2 ? 0.0 : stddev(foundReport);
   if (s.bestArch.empty()) s.bestValue = std::numeric_limits<double>::quiet_NaN();
   if (multi) {
     s.meanHypervolume = mean(s.hypervolumePerSeed);

@@ -27,6 +27,11 @@ struct QueryRecord {
   double bestSoFar = 0;    // best feasible so far; NaN while a limited search has none
   double cost = 0;         // the second objective (0 without one)
   bool feasible = true;    // cost within the limit (always true without a limit)
+  // What results report (QuerySource::reportMetric): this cell's report column, and that of
+  // the best-so-far cell (chosen by `value`, never by the report). Without a report column
+  // both equal value and bestSoFar.
+  double report = 0;
+  double reportOfBest = 0;  // NaN while a limited search has no feasible cell
 };
 
 // The name of the latency objective: predicted milliseconds of the cell's NB201 network
@@ -76,6 +81,7 @@ struct QuerySearchResult {
   std::vector<QueryRecord> trace;  // in query order
   Nb201Cell bestCell;
   double bestValue = 0;  // best feasible value; NaN when a limited search found no feasible cell
+  double bestReport = 0;  // the report column of bestCell (= bestValue without one)
   bool hasBest = true;   // false exactly then
   ParetoSummary pareto;  // with a second objective only
   std::vector<double> bestSoFar() const;  // trace[i].bestSoFar
@@ -109,6 +115,15 @@ struct MultiSeedSummary {
   std::string bestArch;        // best over all seeds (first seed wins ties)
   double bestValue = 0;
 
+  // The report column (QuerySource::reportMetric; the searched metric when the source has
+  // none): per seed the report value of the best-by-metric cell, its mean and sample
+  // standard deviation, and the mean over seeds after each query.
+  std::string reportMetric;
+  std::vector<double> reportPerSeed;
+  double meanReport = 0;
+  double stdReport = 0;
+  std::vector<double> reportCurve;
+
   // With a second objective. In a limited search a seed without a feasible cell has a NaN
   // best (null in JSON) and mean/std/curve average the seeds that have one.
   std::string objective2;
@@ -120,7 +135,8 @@ struct MultiSeedSummary {
   Json pareto = Json::array();  // front of all seeds' queried cells: [{"arch","value","cost"}]
 
   // {"strategy","metric","queries","seeds","mean_best","std_best","best_per_seed",
-  //  "best_arch_per_seed","curve","best_arch","best_value"}; with a second objective also
+  //  "best_arch_per_seed","curve","best_arch","best_value","report_metric","mean_report",
+  //  "std_report","report_per_seed","report_curve"}; with a second objective also
   // "objective2", "limit" (null for Pareto), "seeds_without_feasible", "pareto",
   // "hypervolume" (mean over seeds), "std_hypervolume", "hypervolume_per_seed".
   Json toJson() const;

@@ -6,6 +6,7 @@
 // can still search (issue 5, query sources).
 //
 // Torch-free: sources that train or evaluate networks implement it in core/ml or a plugin.
+#include <limits>
 #include <string>
 
 #include "searchspace/Nb201Cell.h"
@@ -32,6 +33,16 @@ class QuerySource {
   // The cell's value, maximised. May take long (training); throws nas::Error, including
   // Error(Cancelled) when the source's cancel token fires.
   virtual double query(const Nb201Cell& cell) = 0;
+
+  // The column results are reported in when it is not the searched one: a table searched on
+  // its validation column reports its test column for the best-by-validation cell, as
+  // tabular-NAS papers do (AG-Net: search on valid, report test). Empty: results report the
+  // searched value itself. The loop reads report() for its records after the strategy has
+  // been told the searched value; strategies never see it.
+  virtual std::string reportMetric() const { return {}; }
+  // The report column's value of a cell the loop has queried (called only when reportMetric()
+  // is not empty).
+  virtual double report(const Nb201Cell&) const { return std::numeric_limits<double>::quiet_NaN(); }
 };
 
 }  // namespace nas
