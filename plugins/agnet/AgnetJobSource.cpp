@@ -32,6 +32,16 @@ std::optional<double> parseLimit(const Json& params) {
               "parameter 'limit'");
 }
 
+// NotFound naming the parameter, the column and the table's columns.
+void requireColumn(const TabularBenchmark& table, const std::string& column, const char* param) {
+  if (table.hasMetric(column)) return;
+  std::string columns;
+  for (const auto& m : table.metricNames()) columns += (columns.empty() ? "" : ", ") + m;
+  throw Error(ErrorCode::NotFound,
+              "the table " + table.path() + " has no column '" + column + "' (its columns: " + columns + ")",
+              std::string("parameter '") + param + "'");
+}
+
 constexpr const char* kSupernetArtifact = "supernet";
 
 // The trained supernet: another job's (supernet_from_job), this job's from an earlier run, or
@@ -67,7 +77,24 @@ JobSource makeJobSource(const Json& params, JobContext& ctx) {
     out.tablePath = jsonValue<std::string>(params, "table", "");
     if (out.tablePath.empty()) out.tablePath = resourcePath("data/nb201/cifar10.csv");
     out.table = std::make_shared<const TabularBenchmark>(TabularBenchmark::load(out.tablePath, {"arch", "nb201"}));
-    out.source = std::make_unique<TabularQuerySource>(out.table, jsonValue<std::string>(params, "metric", "test_accuracy"));
+    out.reportColumn = jsonValue<std::string>(params, "report_column", "test_accuracy");
+    out.signalColumn = jsonValue<std::string>(params, "signal_column", "");
+    requireColumn(*out.table, out.reportColumn, "report_column");
+    if (out.signalColumn.empty()) {
+      // The paper's reading where the table allows it: search on validation accuracy.
+      out.signalColumn = tableValidationColumn(*out.table);
+      if (out.signalColumn.empty()) out.signalColumn = out.reportColumn;
+    } else {
+      requireColumn(*out.table, out.signalColumn, "signal_column");
+    }
+    out.protocol = out.signalColumn == out.reportColumn
+                       ? "search and report on " + out.reportColumn +
+                             (tableValidationColumn(*out.table).empty()
+                                  ? " (the table has no validation column; the paper searches on validation accuracy)"
+                                  : "")
+                       : "search on " + out.signalColumn + ", report " + out.reportColumn + " of the best-by-" +
+                             out.signalColumn + " cell";
+    out.source = std::make_unique<TabularQuerySource>(out.table, out.signalColumn, out.reportColumn);
     out.cheap = true;
     return out;
   }

@@ -23,10 +23,15 @@ struct JobSource {
   std::shared_ptr<const TabularBenchmark> table;  // source=table only
   std::string tablePath;                          // source=table only
   bool cheap = false;  // a query costs microseconds: a resumed job may simply replay it
+  // source=table: the search and report columns and, in words, the protocol they make
+  // (whether it is the paper's: search on validation, report test).
+  std::string signalColumn, reportColumn, protocol;
 };
 
 // The source the job's resolved params ask for. InvalidArgument names an unknown source; a
-// table's or data set's load errors pass through. source=supernet trains the supernet first
+// table's or data set's load errors pass through. source=table: the search reads
+// `signal_column` (empty: the table's validation column, else the report column) and results
+// report `report_column` of the best-by-signal cell; NotFound names a column the table lacks. source=supernet trains the supernet first
 // (progress and cancel through ctx; its checkpoint and final state are artifacts of the job,
 // kind "checkpoint" / "model", name "supernet", so a killed job resumes its training), or
 // takes the state of job `supernet_from_job`.

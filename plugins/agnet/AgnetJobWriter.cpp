@@ -23,9 +23,23 @@ void JobWriter::addQuery(std::uint64_t seed, bool firstSeed, int round, const Qu
   e.dataset = source_.dataset();
   e.metric = source_.metric();
   e.value = r.value * scale_;
+  // A source with a report column (a table searched on validation accuracy) also records the
+  // cell's report value, so views that show test accuracy find it; the search never read it.
+  // The same workspace scale: both are accuracies of one table.
+  const std::string report = source_.reportMetric();
+  if (!report.empty()) {
+    EvaluationRecord t = e;
+    t.metric = report;
+    t.value = r.report * scale_;
+    archs_.push_back(r.cell);
+    evals_.push_back(std::move(t));
+  }
   evals_.push_back(std::move(e));
   // One curve per job keeps the metric view readable; the mean over seeds follows at the end.
-  if (firstSeed && std::isfinite(r.bestSoFar)) points_.push_back({"best_so_far", r.query, r.bestSoFar * scale_});
+  if (firstSeed && std::isfinite(r.bestSoFar)) {
+    points_.push_back({"best_so_far", r.query, r.bestSoFar * scale_});
+    if (!report.empty()) points_.push_back({"best_so_far_report", r.query, r.reportOfBest * scale_});
+  }
 }
 
 void JobWriter::closeRound(std::uint64_t seed, int round, const std::vector<RoundCandidate>& candidates) {

@@ -52,7 +52,7 @@ class JobWriter {
   SearchObjectives objectives_;
   double scale_;
   std::vector<QueryRecord> roundQueries_;
-  std::vector<Nb201Cell> archs_;  // cells whose ids the buffered records need
+  std::vector<Nb201Cell> archs_;  // cells whose ids the buffered evaluations need, one per evaluation
   std::vector<EvaluationRecord> evals_;
   std::vector<MetricPoint> points_;
   struct PendingSample {

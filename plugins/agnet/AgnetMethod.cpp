@@ -46,7 +46,12 @@ struct Checkpoint {
 Json AgnetMethod::run(JobContext& ctx) const {
   const Json& p = ctx.params();
   const std::string strategyName = jsonValue<std::string>(p, "strategy", "agnet");
-  const int queries = jsonValue<int>(p, "queries", 192);
+  // queries = 0: the paper's budget for these AG-Net settings (320 with the defaults), for
+  // the baselines too, so that they spend what AG-Net spends.
+  const int queries = [&] {
+    const int q = jsonValue<int>(p, "queries", 0);
+    return q > 0 ? q : paperQueryBudget(searchConfigFromParams(agnetParams(p)));
+  }();
   const int seeds = jsonValue<int>(p, "seeds", 1);
   const std::int64_t firstSeed = jsonValue<std::int64_t>(p, "seed", 0);
   if (firstSeed < 0) throw Error(ErrorCode::InvalidArgument, "must not be negative", "parameter 'seed'");
@@ -149,11 +154,16 @@ Json AgnetMethod::run(JobContext& ctx) const {
   const double scale = source.workspaceScale();
   std::vector<MetricPoint> curve;
   for (int q = 0; q < queries; ++q)
-    if (std::isfinite(summary.curve[q])) curve.push_back({"best_so_far_mean", q + 1, summary.curve[q] * scale});
+    if (std::isfinite(summary.curve[q])) {
+      curve.push_back({"best_so_far_mean", q + 1, summary.curve[q] * scale});
+      if (!source.reportMetric().empty())
+        curve.push_back({"best_so_far_report_mean", q + 1, summary.reportCurve[q] * scale});
+    }
   ws.appendMetrics(ctx.jobId(), curve);
   ctx.sink().log(strategyName + " on " + source.source() + ", " + std::to_string(seeds) + " seed(s) x " +
-                 std::to_string(queries) + " queries: mean best " + std::to_string(summary.meanBest) + ", best " +
-                 summary.bestArch);
+                 std::to_string(queries) + " queries: mean best " + std::to_string(summary.meanBest) + " (" +
+                 summary.metric + "), reported " + std::to_string(summary.meanReport) + " (" + summary.reportMetric +
+                 "), best " + summary.bestArch + (js.protocol.empty() ? "" : "; " + js.protocol));
 
   Json result = summary.toJson();
   result["source"] = source.source();
@@ -161,7 +171,13 @@ Json AgnetMethod::run(JobContext& ctx) const {
   result["resumed"] = resumed;
   result["workspace_scale"] = scale;
   result["reused_queries"] = source.hits();
-  if (js.table) result["table"] = js.tablePath;
+  if (js.table) {
+    result["table"] = js.tablePath;
+    result["signal_column"] = js.signalColumn;
+    result["report_column"] = js.reportColumn;
+    result["protocol"] = js.protocol;
+  }
+  if (isAgnet) result["pretrain"] = pretrainModeName(config.pretrainMode);
   if (!latencyProfile.empty()) result["latency_profile"] = latencyProfile;
   if (isAgnet) result["rounds"] = lastRounds;  // of the last seed
   return result;

@@ -41,6 +41,7 @@ const Hyper kHyper[] = {
     {"infeasible_weight", "Infeasible weight", 0, 1, "Rank-weight factor of cells over the limit (pi)"},
     {"infeasible_penalty", "Infeasible penalty", 0, 1e12, "Subtracted from the score of candidates over the limit"},
     {"value_scale", "Value scale", 0, 1e12, "Predictor targets = value / scale; 0: 100 when values look like percent"},
+    {"search_data", "Paper budget", 1, 15625, "queries=0 queries whole rounds until more than this many cells (310)"},
     {"node_dim", "Node embedding", 2, 4096, "Node embedding size (even)"},
     {"graph_dim", "Graph embedding", 1, 4096, "Graph embedding and latent size"},
     {"gnn_layers", "GNN layers", 1, 16, "Message-passing layers"},
@@ -48,7 +49,7 @@ const Hyper kHyper[] = {
     {"pretrain_samples", "Pretraining samples", 0, 1e9, "Cells reconstructed in pretraining"},
     {"pretrain_batch_size", "Pretraining batch", 1, 1e5, "Pretraining mini-batch"},
     {"pretrain_lr", "Pretraining learning rate", 1e-9, 10, "Adam of the pretraining"},
-    {"pretrain_seed", "Pretraining seed", 0, 9e15, "Seed of the pretraining (shared by all seeds of the run)"},
+    {"pretrain_seed", "Pretraining seed", 0, 9e15, "Seed of the pretraining (pretrain=per-seed: mixed with the run's)"},
 };
 
 }  // namespace
@@ -68,9 +69,16 @@ ParamSchema AgnetMethod::schema() const {
   s.add(paramSpec("table", T::Path, "", "Benchmark table",
                   "source=table: CSV with an 'arch' column of NAS-Bench-201 strings and numeric metric columns; "
                   "empty for the shipped CIFAR-10 table"));
-  s.add(paramSpec("metric", T::String, "test_accuracy", "Metric", "source=table: the column to maximise"));
-  s.add(withRange(paramSpec("queries", T::Int, 192, "Queries", "Cells queried per seed (the paper: about 300)"), 1,
-                  kNb201NumCells, "queries"));
+  s.add(paramSpec("signal_column", T::String, "", "Search column",
+                  "source=table: the column the search maximises; empty: the table's validation column "
+                  "(valid_accuracy, val_accuracy or validation_accuracy) as in the paper, else the report column"));
+  s.add(paramSpec("report_column", T::String, "test_accuracy", "Report column",
+                  "source=table: the column results report for the best-by-search-column cell (never read by "
+                  "the search)"));
+  s.add(withRange(paramSpec("queries", T::Int, 0, "Queries",
+                            "Cells queried per seed; 0: the paper's budget, whole rounds of k until more than "
+                            "search_data cells (320 with the defaults)"),
+                  0, kNb201NumCells, "queries"));
   s.add(withRange(paramSpec("seeds", T::Int, 1, "Seeds", "Independent runs, seeds seed .. seed+seeds-1"), 1, 1000));
   s.add(withRange(paramSpec("seed", T::Int, 0, "First seed", "Seed of the first run"), 0, 2147483647));
   s.add(paramSpec("objective2", T::String, "", "Second objective",
@@ -83,6 +91,10 @@ ParamSchema AgnetMethod::schema() const {
                   "latest nb201 profile; `nasstudio-cli latency profile --space nb201` measures one)"));
   // ---- AG-Net
   const Json defaults = searchConfigDefaults();
+  s.add(withChoices(paramSpec("pretrain", T::Choice, defaults.at("pretrain"), "Pretraining",
+                              "shared: one pretrained generator for every seed (the official code loads one "
+                              "checkpoint for every trial); per-seed: each seed pretrains its own"),
+                    {"shared", "per-seed"}));
   for (const Hyper& h : kHyper) {
     const Json& d = defaults.at(h.name);
     s.add(withRange(paramSpec(h.name, d.is_number_integer() ? T::Int : T::Float, d, h.label, h.help), h.min, h.max));
@@ -127,7 +139,8 @@ std::vector<std::string> AgnetMethod::resultKeys() const {
   return {"strategy", "metric",    "queries",  "seeds",        "mean_best",       "std_best",
           "best_per_seed", "best_arch_per_seed", "curve", "best_arch", "best_value", "source",
           "dataset", "objective2", "limit", "pareto",     "hypervolume",  "resumed", "workspace_scale",
-          "table", "latency_profile", "rounds", "reused_queries"};
+          "table", "latency_profile", "rounds", "reused_queries", "report_metric", "mean_report", "std_report",
+          "report_per_seed", "report_curve"};
 }
 
 }  // namespace nas::agnet

@@ -109,6 +109,14 @@ std::shared_ptr<const Pretrained> sharedPretrained(const PretrainConfig& config)
   return p;
 }
 
+const char* pretrainModeName(PretrainMode mode) { return mode == PretrainMode::PerSeed ? "per-seed" : "shared"; }
+
+int paperQueryBudget(const SearchConfig& c) {
+  if (c.numInit > c.searchData) return c.numInit;
+  const int rounds = (c.searchData - c.numInit) / c.k + 1;  // the first |D| > search_data
+  return c.numInit + rounds * c.k;
+}
+
 Json searchConfigDefaults() {
   const SearchConfig c;
   return Json{{"num_init", c.numInit},
@@ -126,6 +134,8 @@ Json searchConfigDefaults() {
               {"infeasible_weight", c.infeasibleWeight},
               {"infeasible_penalty", c.infeasiblePenalty},
               {"value_scale", c.valueScale},
+              {"search_data", c.searchData},
+              {"pretrain", pretrainModeName(c.pretrainMode)},
               {"node_dim", c.pretrain.model.nodeDim},
               {"graph_dim", c.pretrain.model.graphDim},
               {"gnn_layers", c.pretrain.model.gnnLayers},
@@ -168,6 +178,15 @@ SearchConfig searchConfigFromParams(const Json& params) {
   num("infeasible_weight", c.infeasibleWeight, 0, 1);
   num("infeasible_penalty", c.infeasiblePenalty, 0, 1e12);
   num("value_scale", c.valueScale, 0, 1e12);
+  num("search_data", c.searchData, 1, 15625);
+  if (params.contains("pretrain")) {
+    const Json& v = params.at("pretrain");
+    if (v == "shared") c.pretrainMode = PretrainMode::Shared;
+    else if (v == "per-seed") c.pretrainMode = PretrainMode::PerSeed;
+    else
+      throw Error(ErrorCode::InvalidArgument,
+                  "agnet parameter 'pretrain' must be \"shared\" or \"per-seed\", got " + v.dump());
+  }
   num("node_dim", c.pretrain.model.nodeDim, 2, 4096);
   num("graph_dim", c.pretrain.model.graphDim, 1, 4096);
   num("gnn_layers", c.pretrain.model.gnnLayers, 1, 16);
@@ -207,14 +226,30 @@ std::array<float, 2> projectLatent(const float* z, int dim) {
 }
 
 AgnetStrategy::AgnetStrategy(SearchConfig config) : config_(std::move(config)), tickSize_(config_.tickSize) {
-  pretrained_ = sharedPretrained(config_.pretrain);
+  if (config_.pretrainMode == PretrainMode::Shared) pretrained_ = sharedPretrained(config_.pretrain);
+}
+
+void AgnetStrategy::start(SearchRng& rng) {
+  const std::uint64_t draw = rng();
+  torchGen_ = makeTorchGenerator(draw);
+  if (!pretrained_) {
+    // Per seed: the run's own pretraining, seeded from the draw above (the same one in both
+    // modes, so the search's random stream is the same and only the generator differs).
+    PretrainConfig own = config_.pretrain;
+    std::seed_seq seq{std::uint32_t(draw), std::uint32_t(draw >> 32), std::uint32_t(config_.pretrain.seed),
+                      std::uint32_t(config_.pretrain.seed >> 32)};
+    std::uint32_t words[2];
+    seq.generate(words, words + 2);
+    own.seed = ((std::uint64_t(words[0]) << 32) | words[1]) >> 11;  // < 2^53: exact in JSON
+    pretrained_ = pretrain(own);
+  }
   generator_ = Generator(config_.pretrain.model);
   generator_->copyFrom(*pretrained_->generator);
   optimizer_ = makeAdam(generator_, config_.lr);
 }
 
 Nb201Cell AgnetStrategy::propose(SearchRng& rng) {
-  if (!torchGen_) torchGen_ = makeTorchGenerator(rng());
+  if (!torchGen_) start(rng);
   if (queue_.empty() && int(data_.size()) >= config_.numInit) runRound(rng);
   while (!queue_.empty()) {
     Nb201Cell c = queue_.front();

@@ -40,6 +40,14 @@ struct Pretrained {
   double seconds = 0;
 };
 
+// Whose pretrained generator a search starts from. Shared: one per process and pretraining
+// settings, the same for every seed, as in the official code (every trial of
+// Search_Tabular.py loads the one shipped state_dicts/NASBench201/best.model). PerSeed: each
+// run pretrains its own, seeded from the run's random stream, so the seeds' spread includes
+// the pretraining's.
+enum class PretrainMode { Shared, PerSeed };
+const char* pretrainModeName(PretrainMode mode);  // "shared", "per-seed"
+
 // Trains a generator on reconstruction of all 15,625 cells (drawn uniformly). Deterministic.
 std::shared_ptr<const Pretrained> pretrain(const PretrainConfig& config);
 // The same, memoised per process by config (thread-safe): every seed of a run shares one.
@@ -61,8 +69,17 @@ struct SearchConfig {
   double infeasibleWeight = 0.005;  // rank-weight factor of cells over the limit (pi)
   double infeasiblePenalty = 1000;  // subtracted from the predicted score of candidates over it
   double valueScale = 0;     // targets = value / scale; 0: 100 when values look like percent
+  // The paper's budget: the official loop (search_data = 310) queries rounds of k until more
+  // than searchData cells are queried (paperQueryBudget).
+  int searchData = 310;
   PretrainConfig pretrain;
+  PretrainMode pretrainMode = PretrainMode::Shared;  // the official code's
 };
+
+// The queries the official loop spends: num_init, then whole rounds of k, until more than
+// search_data cells are queried: 16 + 19 x 16 = 320 with the defaults. (Its results list the
+// best-by-validation cell after 16, 32, ..., 304 queries.)
+int paperQueryBudget(const SearchConfig& config);
 
 // Parameter names and defaults as the strategy registry documents them.
 Json searchConfigDefaults();
@@ -99,12 +116,14 @@ class AgnetStrategy final : public QueryStrategy {
   void setObjectives(const SearchObjectives& objectives) override { objectives_ = objectives; }
 
   const std::vector<RoundInfo>& rounds() const { return rounds_; }
-  const Pretrained& pretrained() const { return *pretrained_; }
+  // The generator the search started from; PerSeed: null until the first proposal.
+  std::shared_ptr<const Pretrained> pretrained() const { return pretrained_; }
   // The factor from predictor outputs to the values' unit (100 for percent tables), known
   // after the first observation.
   double valueScale() const { return scale_; }
 
  private:
+  void start(SearchRng& rng);  // first proposal: the torch generator and, PerSeed, pretraining
   void runRound(SearchRng& rng);
   std::vector<double> rankWeights() const;
   void train(SearchRng& rng);

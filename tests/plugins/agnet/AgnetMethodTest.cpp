@@ -53,7 +53,7 @@ class Sink final : public ProgressSink {
 
 // 8 random queries, then rounds of 20 candidates of which the top 8 are queried.
 Json tiny(Json extra = Json::object()) {
-  Json p{{"table", syntheticTablePath()}, {"metric", "score"}, {"queries", 24}, {"seeds", 1},
+  Json p{{"table", syntheticTablePath()}, {"signal_column", "score"}, {"report_column", "score"}, {"queries", 24}, {"seeds", 1},
          {"num_init", 8}, {"k", 8}, {"num_test", 20}, {"ticks", 2}, {"pretrain_samples", 4800},
          {"sample_start", 50}, {"sample_end", 500}};
   for (const auto& [k, v] : extra.items()) p[k] = v;
