@@ -47,7 +47,7 @@ void addExportCommand(CLI::App& app, CliState& state) {
   cmd->add_flag("--json", o->json, "print one JSON object (path, format, bytes, max_abs_diff, weights, ...)");
   cmd->callback([&state, o] {
     state.action = [&state, o] {
-      state.engine();  // plugins: their spaces' exporters
+      const Engine& engine = state.engine();  // with the plugins' exporters
       setTorchThreads(o->threads);
       const std::string path = o->workspace.empty() ? defaultWorkspacePath() : o->workspace;
       auto ws = Workspace::openForReading(path);
@@ -57,7 +57,7 @@ void addExportCommand(CLI::App& app, CliState& state) {
       req.out = o->out;
       req.force = o->force;
       req.seed = static_cast<std::uint64_t>(o->seed);
-      const ExportResult r = exportArchitecture(*ws, arch, req);
+      const ExportResult r = exportArchitecture(engine.exporters(), *ws, arch, req);
       if (o->json) {
         printJson(r.toJson());
       } else {

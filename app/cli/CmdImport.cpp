@@ -31,10 +31,10 @@ void addImportCommand(CLI::App& app, CliState& state) {
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->callback([&state, o] {
     state.action = [&state, o] {
-      state.engine();  // plugins: their spaces check the architecture string
+      const Engine& engine = state.engine();  // plugins' exporters check their spaces' strings
       const std::string path = o->workspace.empty() ? defaultWorkspacePath() : o->workspace;
       auto ws = Workspace::open(path);
-      const GenotypeImport r = importGenotypeFile(*ws, o->file);
+      const GenotypeImport r = importGenotypeFile(engine.exporters(), *ws, o->file);
       Json out{{"file", o->file},
                {"workspace", path},
                {"arch_id", r.archId},

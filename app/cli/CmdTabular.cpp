@@ -33,9 +33,17 @@ struct TabularOptions {
   bool json = false;
 };
 
+// The strategies that know `name`: the built-in ones, else the engine's, which loads the
+// plugins only then, so `--strategy evolution` never pays for plugin loading.
+const QueryStrategyRegistry& strategiesFor(CliState& state, const std::string& name) {
+  static const QueryStrategyRegistry builtins;
+  return builtins.contains(name) ? builtins : state.engine().queryStrategies();
+}
+
 // "key=value" pairs typed by the strategy's documented defaults.
-Json strategyParamsFromPairs(const std::string& strategy, const std::vector<std::string>& pairs) {
-  const Json defaults = queryStrategyDefaults(strategy);
+Json strategyParamsFromPairs(const QueryStrategyRegistry& strategies, const std::string& strategy,
+                             const std::vector<std::string>& pairs) {
+  const Json defaults = strategies.defaults(strategy);
   Json params = Json::object();
   for (const auto& pair : pairs) {
     const auto eq = pair.find('=');
@@ -91,21 +99,15 @@ void addTabularCommand(CLI::App& app, CliState& state) {
   auto o = std::make_shared<TabularOptions>();
   search->add_option("--table", o->table, "benchmark CSV (default: the shipped NAS-Bench-201 CIFAR-10 table)");
   search->add_option("--metric", o->metric, "column to maximise");
-  // Plugins register strategies (agnet): the check loads them (through the engine) only when
-  // the name is not a built-in one, so `--strategy evolution` never pays for plugin loading.
+  // Plugins register strategies (agnet) with the engine, loaded only for a name that is not
+  // built in.
   search->add_option("--strategy", o->strategy, "search strategy (random, evolution, or one a plugin adds, e.g. agnet)")
       ->check(CLI::Validator(
           [&state](std::string& name) -> std::string {
-            auto known = [&] {
-              for (const auto& n : queryStrategyNames())
-                if (n == name) return true;
-              return false;
-            };
-            if (known()) return {};
-            state.engine();
-            if (known()) return {};
+            const QueryStrategyRegistry& strategies = strategiesFor(state, name);
+            if (strategies.contains(name)) return {};
             std::string names;
-            for (const auto& n : queryStrategyNames()) names += (names.empty() ? "" : ", ") + n;
+            for (const auto& n : strategies.names()) names += (names.empty() ? "" : ", ") + n;
             return "unknown strategy '" + name + "' (known: " + names + ")";
           },
           "STRATEGY"));
@@ -124,7 +126,7 @@ void addTabularCommand(CLI::App& app, CliState& state) {
   search->add_flag("--json", o->json, "print one JSON object");
   search->callback([&state, o, search] {
     o->hasLimit = search->count("--limit") > 0;
-    state.action = [o] {
+    state.action = [&state, o] {
       std::string path = o->table.empty() ? resourcePath("data/nb201/cifar10.csv") : o->table;
       TabularBenchmark::Options options;
       options.space = "nb201";
@@ -141,8 +143,9 @@ void addTabularCommand(CLI::App& app, CliState& state) {
       second.name = o->objective2;
       if (o->hasLimit) second.limit = o->limit;
       makeSearchObjectives(table, o->metric, second);  // fail early on a bad objective
+      const QueryStrategyRegistry& strategies = strategiesFor(state, o->strategy);
       const StrategyFactory factory =
-          queryStrategyFactory(o->strategy, strategyParamsFromPairs(o->strategy, o->strategyParams));
+          strategies.factory(o->strategy, strategyParamsFromPairs(strategies, o->strategy, o->strategyParams));
       TerminalProgress bar;
       const double total = double(o->queries) * o->seeds;
       double done = 0;

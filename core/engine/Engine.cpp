@@ -3,20 +3,27 @@
 #include "common/BuildInfo.h"
 #include "common/Paths.h"
 #include "eval/Nb201Latency.h"
+#include "export/Exporter.h"
 #include "jobs/LatencyProfileMethod.h"
+#include "plugin/PluginApi.h"
+#include "search/QueryStrategy.h"
 #include "search/SearchMethods.h"
 #include "train/MlInfo.h"
 #include "train/TrainMethods.h"
 
 namespace nas {
 
-Engine::Engine(bool loadPluginsFromDisk) {
-  registerSearchMethods(registry_);
+Engine::Engine(bool loadPluginsFromDisk)
+    : strategies_(std::make_unique<QueryStrategyRegistry>()), exporters_(std::make_unique<ExporterRegistry>()) {
+  registerSearchMethods(registry_, *strategies_);
   registerTrainMethods(registry_);
   registerBuiltinLatencySpaces(latencySpaces_);
   registry_.add(std::make_unique<LatencyProfileMethod>(latencySpaces_));
-  if (loadPluginsFromDisk) plugins_ = loadPlugins(pluginDirs(), registry_, &latencySpaces_);
+  if (loadPluginsFromDisk)
+    plugins_ = loadPlugins(pluginDirs(), Registries{registry_, &latencySpaces_, strategies_.get(), exporters_.get()});
 }
+
+Engine::~Engine() = default;
 
 Json Engine::info() const {
   Json info;

@@ -133,7 +133,8 @@ Json ExportResult::toJson() const {
   return j;
 }
 
-ExportResult exportArchitecture(const Workspace& ws, const ArchitectureRecord& arch, const ExportRequest& req) {
+ExportResult exportArchitecture(const ExporterRegistry& exporters, const Workspace& ws, const ArchitectureRecord& arch,
+                                const ExportRequest& req) {
   ExportResult r;
   r.format = req.format;
   r.arch = arch;
@@ -141,7 +142,7 @@ ExportResult exportArchitecture(const Workspace& ws, const ArchitectureRecord& a
   if (req.format == ExportFormat::Json) {
     Json encoding = nullptr;
     try {
-      encoding = exporterFor(arch.space)->encoding(arch.space, arch.canonical);
+      encoding = exporters.forSpace(arch.space).encoding(arch.space, arch.canonical);
     } catch (const Error& e) {
       if (e.code() != ErrorCode::NotFound) throw;  // no exporter: the string alone
     }
@@ -155,7 +156,7 @@ ExportResult exportArchitecture(const Workspace& ws, const ArchitectureRecord& a
                                           : std::vector<std::string>{req.out};
   checkFilesWritable(targets, req.force);  // before building the network: fail fast
 
-  ExportableNetwork net = exporterFor(arch.space)->build(ws, arch, req.seed);
+  ExportableNetwork net = exporters.forSpace(arch.space).build(ws, arch, req.seed);
   net.graph.metadata["arch_id"] = arch.id;
   net.graph.metadata["format"] = exportFormatName(req.format);
   net.graph.metadata["exported_by"] = std::string("NAS Studio ") + kVersion;
@@ -222,15 +223,15 @@ ExportResult exportArchitecture(const Workspace& ws, const ArchitectureRecord& a
   return r;
 }
 
-GenotypeImport importGenotypeFile(Workspace& ws, const std::string& path) {
+GenotypeImport importGenotypeFile(const ExporterRegistry& exporters, Workspace& ws, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::NotFound, "cannot open the file", path);
   std::ostringstream s;
   s << in.rdbuf();
   const Json doc = parseJson(s.str(), path);
   return importGenotype(ws, doc, fs::path(path).filename().string(),
-                        [](const std::string& space, const std::string& canonical) {
-                          exporterFor(space)->encoding(space, canonical);
+                        [&exporters](const std::string& space, const std::string& canonical) {
+                          exporters.forSpace(space).encoding(space, canonical);
                         });
 }
 

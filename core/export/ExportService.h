@@ -22,6 +22,7 @@
 namespace nas {
 
 class Workspace;
+class ExporterRegistry;
 
 enum class ExportFormat { Onnx, Json, TorchScript, PyTorch };
 const char* exportFormatName(ExportFormat f);  // "onnx", "json", "torchscript", "pytorch"
@@ -57,7 +58,9 @@ struct ExportResult {
   Json toJson() const;              // path, format, bytes, max_abs_diff, weights, ...
 };
 
-ExportResult exportArchitecture(const Workspace& ws, const ArchitectureRecord& arch, const ExportRequest& request);
+// `exporters`: the engine's (Engine::exporters()), which builds the network of arch's space.
+ExportResult exportArchitecture(const ExporterRegistry& exporters, const Workspace& ws, const ArchitectureRecord& arch,
+                                const ExportRequest& request);
 
 // The file `request.out` names for arch `arch` when exporting many into one folder:
 // "<folder>/arch<id>-<space>.<suffix>" (':' in a space name becomes '-').
@@ -65,6 +68,6 @@ std::string exportFileName(const std::string& folder, const ArchitectureRecord& 
 
 // Reads a genotype JSON file and imports it (GenotypeJson.h), checking the string with its
 // space's exporter. NotFound when no exporter knows the space (a plugin may be missing).
-GenotypeImport importGenotypeFile(Workspace& ws, const std::string& path);
+GenotypeImport importGenotypeFile(const ExporterRegistry& exporters, Workspace& ws, const std::string& path);
 
 }  // namespace nas

@@ -1,60 +1,44 @@
 #include "export/Exporter.h"
 
 #include <algorithm>
-#include <mutex>
 #include <set>
-#include <typeinfo>
 
 #include "common/Error.h"
 #include "export/Nb201Exporter.h"
+#include "plugin/NamedRegistry.h"
 #include "plugin/PluginApi.h"
 #include "store/Workspace.h"
 
 namespace nas {
-namespace {
-
-struct Registry {
-  std::mutex mutex;
-  std::vector<std::shared_ptr<const NetworkExporter>> exporters;
-  Registry() { exporters.push_back(makeNb201Exporter()); }
-};
-
-Registry& registry() {
-  static Registry r;
-  return r;
+ExporterRegistry::ExporterRegistry() : exporters_(std::make_unique<NamedRegistry<NetworkExporter>>("exporter")) {
+  add(makeNb201Exporter());
 }
+ExporterRegistry::~ExporterRegistry() = default;
+ExporterRegistry::ExporterRegistry(ExporterRegistry&&) noexcept = default;
+ExporterRegistry& ExporterRegistry::operator=(ExporterRegistry&&) noexcept = default;
 
-}  // namespace
-
-void registerExporter(std::shared_ptr<const NetworkExporter> exporter) {
+void ExporterRegistry::add(std::unique_ptr<NetworkExporter> exporter) {
   if (!exporter) throw Error(ErrorCode::PluginError, "null exporter registered");
-  auto& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  for (const auto& e : r.exporters)
-    if (e->name() == exporter->name())
-      throw Error(ErrorCode::PluginError, "exporter '" + exporter->name() + "' is already registered");
-  r.exporters.push_back(std::move(exporter));
+  const std::string name = exporter->name();
+  exporters_->add(name, std::move(exporter));
 }
 
-std::shared_ptr<const NetworkExporter> exporterFor(const std::string& space) {
-  auto& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
+bool ExporterRegistry::remove(const std::string& name) { return exporters_->remove(name); }
+
+bool ExporterRegistry::contains(const std::string& name) const { return exporters_->contains(name); }
+
+const NetworkExporter& ExporterRegistry::forSpace(const std::string& space) const {
   std::string known;
-  for (const auto& e : r.exporters) {
-    if (e->handles(space)) return e;
-    known += (known.empty() ? "" : ", ") + e->name();
+  for (const auto& name : exporters_->namesInOrder()) {
+    const NetworkExporter& e = exporters_->get(name);
+    if (e.handles(space)) return e;
+    known += (known.empty() ? "" : ", ") + name;
   }
   throw Error(ErrorCode::NotFound, "no exporter for search space '" + space + "' (exporters: " + known +
                                        "; a plugin may be missing)");
 }
 
-std::vector<std::string> exporterNames() {
-  auto& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  std::vector<std::string> out;
-  for (const auto& e : r.exporters) out.push_back(e->name());
-  return out;
-}
+std::vector<std::string> ExporterRegistry::names() const { return exporters_->namesInOrder(); }
 
 std::vector<JobRecord> jobsOfArchitecture(const Workspace& ws, ArchId arch) {
   std::set<JobId> ids;
@@ -72,24 +56,17 @@ std::vector<JobRecord> jobsOfArchitecture(const Workspace& ws, ArchId arch) {
 }
 
 void PluginHost::addExporter(std::unique_ptr<NetworkExporter> exporter) {
-  if (!exporter) throw Error(ErrorCode::PluginError, "null exporter registered", "plugin '" + pluginName() + "'");
+  if (!registries_.exporters)
+    throw Error(ErrorCode::PluginError, "this host takes no exporters", "plugin '" + name_ + "'");
+  if (!exporter) throw Error(ErrorCode::PluginError, "null exporter registered", "plugin '" + name_ + "'");
   const std::string name = exporter->name();
-  {
-    // Plugins register per Engine, but exporters live process-wide: a second Engine in the same
-    // process (one per window) loads the same module again, whose exporter is already here.
-    // That is no conflict; another class under the same name is.
-    auto& r = registry();
-    std::lock_guard<std::mutex> lock(r.mutex);
-    for (const auto& e : r.exporters)
-      if (e->name() == name) {
-        const NetworkExporter& existing = *e;
-        const NetworkExporter& added = *exporter;
-        if (typeid(existing) == typeid(added)) return;
-        throw Error(ErrorCode::PluginError, "an exporter with this name is already registered", "exporter '" + name + "'");
-      }
-  }
-  auto held = std::make_shared<std::shared_ptr<const NetworkExporter>>(std::move(exporter));
-  stage("exporter:" + name, [held] { registerExporter(std::move(*held)); });
+  ExporterRegistry& exporters = *registries_.exporters;
+  if (exporters.contains(name))
+    throw Error(ErrorCode::PluginError, "an exporter with this name is already registered", "exporter '" + name + "'");
+  auto held = std::make_shared<std::unique_ptr<NetworkExporter>>(std::move(exporter));
+  stage(
+      "exporter:" + name, [&exporters, held] { exporters.add(std::move(*held)); },
+      [&exporters, name] { exporters.remove(name); });
 }
 
 }  // namespace nas

@@ -18,6 +18,8 @@
 namespace nas {
 
 class Workspace;
+template <class T>
+class NamedRegistry;
 
 // Where the weights came from, said in every export's output.
 struct WeightsSource {
@@ -50,12 +52,27 @@ class NetworkExporter {
   virtual ExportableNetwork build(const Workspace& ws, const ArchitectureRecord& arch, std::uint64_t seed) const = 0;
 };
 
-// Process-wide registry (plugins are loaded once per process and never unloaded); thread-safe.
-// Throws PluginError for a second exporter of the same name.
-void registerExporter(std::shared_ptr<const NetworkExporter> exporter);
-// The exporter for `space`; NotFound naming the space and listing the exporters.
-std::shared_ptr<const NetworkExporter> exporterFor(const std::string& space);
-std::vector<std::string> exporterNames();  // built-in first, then registered order
+// The exporters of one Engine (engine/Engine.h): the built-in NAS-Bench-201 one and those
+// plugins add through PluginHost::addExporter. Not synchronised: filled while plugins load,
+// read after (an exporter itself must be safe to use from several threads at once).
+class ExporterRegistry {
+ public:
+  ExporterRegistry();  // with the built-in nb201 exporter
+  ~ExporterRegistry();
+  ExporterRegistry(ExporterRegistry&&) noexcept;
+  ExporterRegistry& operator=(ExporterRegistry&&) noexcept;
+  // Throws PluginError for a null exporter or a name already registered.
+  void add(std::unique_ptr<NetworkExporter> exporter);
+  bool remove(const std::string& name);  // a rollback; false when not registered
+  bool contains(const std::string& name) const;
+  // The exporter for `space`, the first registered that handles it; NotFound naming the
+  // space and listing the exporters.
+  const NetworkExporter& forSpace(const std::string& space) const;
+  std::vector<std::string> names() const;  // built-in first, then registration order
+
+ private:
+  std::unique_ptr<NamedRegistry<NetworkExporter>> exporters_;
+};
 
 // The jobs that evaluated `arch` (its evaluations' jobs), newest first: where exporters look
 // for trained weights.

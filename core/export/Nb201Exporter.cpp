@@ -148,7 +148,7 @@ class Nb201Exporter final : public NetworkExporter {
 
 }  // namespace
 
-std::shared_ptr<const NetworkExporter> makeNb201Exporter() { return std::make_shared<Nb201Exporter>(); }
+std::unique_ptr<NetworkExporter> makeNb201Exporter() { return std::make_unique<Nb201Exporter>(); }
 
 Nb201MacroConfig nb201MacroForDataset(const std::string& dataset, int channels, int cellsPerStage) {
   for (const auto& d : kDatasets)

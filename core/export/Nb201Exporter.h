@@ -10,7 +10,7 @@
 
 namespace nas {
 
-std::shared_ptr<const NetworkExporter> makeNb201Exporter();
+std::unique_ptr<NetworkExporter> makeNb201Exporter();
 
 // The graph of `net` (in its current weights), for the exporter and for tests.
 ExportGraph nb201Graph(Nb201Network& net, Json metadata);

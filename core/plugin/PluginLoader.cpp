@@ -16,40 +16,56 @@ namespace fs = std::filesystem;
 
 namespace nas {
 
-void PluginHost::stage(const std::string& key, std::function<void()> apply) {
+PluginHost::PluginHost(const Registries& registries, std::string pluginName)
+    : registries_(registries), name_(std::move(pluginName)) {}
+
+void PluginHost::stage(const std::string& key, std::function<void()> apply, std::function<void()> undo) {
   for (const auto& k : stagedKeys_)
     if (k == key)
       throw Error(ErrorCode::PluginError, "registered twice by the same plugin", "plugin '" + name_ + "', " + key);
   stagedKeys_.push_back(key);
-  pending_.push_back(std::move(apply));
+  staged_.push_back({std::move(apply), std::move(undo)});
 }
 
 void PluginHost::commit() {
-  auto pending = std::move(pending_);
-  pending_.clear();
+  auto staged = std::move(staged_);
+  staged_.clear();
   stagedKeys_.clear();
-  for (auto& apply : pending) apply();
+  std::size_t applied = 0;
+  try {
+    for (; applied < staged.size(); ++applied) staged[applied].apply();
+  } catch (...) {
+    // A component refused now (another host committed the same name after this one staged
+    // it): take out what this plugin committed before it, newest first.
+    while (applied > 0) staged[--applied].undo();
+    throw;
+  }
 }
 
 void PluginHost::addMethod(std::unique_ptr<Method> method) {
   if (!method) throw Error(ErrorCode::PluginError, "null method registered", "plugin '" + name_ + "'");
   const std::string name = method->name();
-  if (registry_.find(name))
+  MethodRegistry& methods = registries_.methods;
+  if (methods.find(name))
     throw Error(ErrorCode::PluginError, "a method with this name is already registered", "method '" + name + "'");
   auto held = std::make_shared<std::unique_ptr<Method>>(std::move(method));
-  stage("method:" + name, [this, held] { registry_.add(std::move(*held)); });
+  stage(
+      "method:" + name, [&methods, held] { methods.add(std::move(*held)); }, [&methods, name] { methods.remove(name); });
 }
 
 void PluginHost::addLatencySpace(std::unique_ptr<LatencySpace> space) {
-  if (!latencySpaces_)
+  if (!registries_.latencySpaces)
     throw Error(ErrorCode::PluginError, "this host takes no latency spaces", "plugin '" + name_ + "'");
   if (!space) throw Error(ErrorCode::PluginError, "null latency space registered", "plugin '" + name_ + "'");
   const std::string name = space->name();
-  if (latencySpaces_->find(name))
+  LatencySpaceRegistry& spaces = *registries_.latencySpaces;
+  if (spaces.find(name))
     throw Error(ErrorCode::PluginError, "a latency space with this name is already registered",
                 "latency space '" + name + "'");
   auto held = std::make_shared<std::unique_ptr<LatencySpace>>(std::move(space));
-  stage("latency-space:" + name, [this, held] { latencySpaces_->add(std::move(*held)); });
+  stage(
+      "latency-space:" + name, [&spaces, held] { spaces.add(std::move(*held)); },
+      [&spaces, name] { spaces.remove(name); });
 }
 
 namespace {
@@ -69,13 +85,13 @@ std::string pluginNameOf(const fs::path& file) {
 
 // Loads one module; fills info.error instead of throwing so that one broken plugin never
 // stops the others (or the application) from loading.
-void loadOne(PluginInfo& info, MethodRegistry& registry, LatencySpaceRegistry* latencySpaces) {
+void loadOne(PluginInfo& info, const Registries& registries) {
   if (worldWritable(info.path)) {
     info.error = "refused: the file is writable by every user (chmod o-w it)";
     return;
   }
   // RTLD_NODELETE keeps the code mapped after dlclose-less shutdown; methods registered by
-  // the plugin live in the registry until the process ends.
+  // the plugin live in the registries until the process ends.
   void* handle = dlopen(info.path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (!handle) {
     const char* why = dlerror();
@@ -97,8 +113,7 @@ void loadOne(PluginInfo& info, MethodRegistry& registry, LatencySpaceRegistry* l
     return;
   }
   try {
-    PluginHost host(registry, info.name);
-    host.setLatencySpaceRegistry(latencySpaces);
+    PluginHost host(registries, info.name);
     reg(&host);
     info.components = host.stagedKeys();
     host.commit();  // all or nothing: a throw above drops everything the plugin staged
@@ -110,12 +125,11 @@ void loadOne(PluginInfo& info, MethodRegistry& registry, LatencySpaceRegistry* l
 
 }  // namespace
 
-std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& registry) {
-  return loadPlugins(dirs, registry, nullptr);
+std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& methods) {
+  return loadPlugins(dirs, Registries{methods});
 }
 
-std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& registry,
-                                    LatencySpaceRegistry* latencySpaces) {
+std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, const Registries& registries) {
   std::vector<PluginInfo> out;
   std::vector<std::string> seenNames;
   for (const auto& dir : dirs) {
@@ -140,7 +154,7 @@ std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, Method
       // The same plugin in two folders (build tree and install): the first one wins.
       if (std::find(seenNames.begin(), seenNames.end(), info.name) != seenNames.end()) continue;
       seenNames.push_back(info.name);
-      loadOne(info, registry, latencySpaces);
+      loadOne(info, registries);
       if (!info.loaded) {
         info.components.clear();
         log::warn("plugin " + info.path + " not loaded: " + info.error);

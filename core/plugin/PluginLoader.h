@@ -1,6 +1,7 @@
 #pragma once
 // Finds and loads plugin modules (lib*.so) from folders with dlopen, checks their API
-// version, and lets them register methods. A plugin that fails to load is reported (with
+// version, and lets them register their components (methods, latency spaces, query
+// strategies, exporters) with an Engine's registries. A plugin that fails to load is reported (with
 // the file and reason) and skipped; it never takes the host down.
 //
 // Only absolute folders are read (a relative one would depend on the working directory),
@@ -13,7 +14,7 @@
 namespace nas {
 
 class MethodRegistry;
-class LatencySpaceRegistry;
+struct Registries;
 
 struct PluginInfo {
   std::string name;   // file stem without "lib" prefix
@@ -23,9 +24,9 @@ struct PluginInfo {
   std::vector<std::string> components;  // what it registered: "method:x", "strategy:y", ...
 };
 
-std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& registry);
-// The same, letting plugins add latency spaces to `latencySpaces` (may be null).
-std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& registry,
-                                    LatencySpaceRegistry* latencySpaces);
+// Each plugin's registration is one transaction over the registries (plugin/PluginApi.h).
+std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, const Registries& registries);
+// Methods only: a plugin that adds anything else fails to load (tools and tests).
+std::vector<PluginInfo> loadPlugins(const std::vector<std::string>& dirs, MethodRegistry& methods);
 
 }  // namespace nas

@@ -2,7 +2,6 @@
 #include "search/QueryStrategy.h"
 
 #include <algorithm>
-#include <mutex>
 
 #include "common/Error.h"
 #include "plugin/NamedRegistry.h"
@@ -69,32 +68,15 @@ void RegularizedEvolution::observe(const Nb201Cell& cell, double value) {
 
 namespace {
 
-struct RegisteredStrategy {
-  std::string name;
-  ParamStrategyFactory factory;
-  Json defaults;
-};
-
-// Process-wide (registerQueryStrategy is a free function), so guarded by a mutex.
-struct StrategyRegistry {
-  std::mutex mutex;
-  NamedRegistry<RegisteredStrategy> strategies{"query strategy"};
-};
-
-StrategyRegistry& registry() {
-  static StrategyRegistry r;
-  return r;
-}
-
 const char* const kBuiltinStrategies[] = {"random", "evolution"};
 
 bool isBuiltin(const std::string& name) {
   return std::find(std::begin(kBuiltinStrategies), std::end(kBuiltinStrategies), name) != std::end(kBuiltinStrategies);
 }
 
-std::string knownNames() {
+std::string joined(const std::vector<std::string>& names) {
   std::string out;
-  for (const auto& n : queryStrategyNames()) out += (out.empty() ? "" : ", ") + n;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
@@ -118,71 +100,96 @@ int intParam(const std::string& strategy, const StrategyParams& params, const st
   return v.get<int>();
 }
 
-}  // namespace
-
-void registerQueryStrategy(const std::string& name, ParamStrategyFactory factory, Json defaults) {
-  if (name.empty() || !factory)
-    throw Error(ErrorCode::PluginError, "a query strategy needs a name and a factory");
-  if (isBuiltin(name)) throw Error(ErrorCode::PluginError, "query strategy '" + name + "' is built in");
-  auto& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  r.strategies.add(name, std::make_unique<RegisteredStrategy>(RegisteredStrategy{name, std::move(factory), std::move(defaults)}));
-}
-
-void PluginHost::addQueryStrategy(const std::string& name, ParamStrategyFactory factory, Json defaults) {
-  if (name.empty() || !factory) throw Error(ErrorCode::PluginError, "a query strategy needs a name and a factory");
-  const auto known = queryStrategyNames();
-  if (std::find(known.begin(), known.end(), name) != known.end())
-    throw Error(ErrorCode::PluginError, "query strategy '" + name + "' is already registered or built in");
-  auto held = std::make_shared<std::pair<ParamStrategyFactory, Json>>(std::move(factory), std::move(defaults));
-  stage("strategy:" + name, [name, held] { registerQueryStrategy(name, std::move(held->first), std::move(held->second)); });
-}
-
-std::vector<std::string> queryStrategyNames() {
-  std::vector<std::string> names(std::begin(kBuiltinStrategies), std::end(kBuiltinStrategies));
-  auto& r = registry();
-  std::lock_guard<std::mutex> lock(r.mutex);
-  for (const auto& n : r.strategies.namesInOrder()) names.push_back(n);
-  return names;
-}
-
-Json queryStrategyDefaults(const std::string& name) {
-  if (name == "random") return Json::object();
-  if (name == "evolution") return Json{{"population", 10}, {"sample", 3}};
-  auto& r = registry();
-  {
-    std::lock_guard<std::mutex> lock(r.mutex);
-    if (const RegisteredStrategy* s = r.strategies.find(name)) return s->defaults;
-  }
-  throw Error(ErrorCode::NotFound, "unknown search strategy '" + name + "' (known: " + knownNames() + ")");
-}
-
-StrategyFactory queryStrategyFactory(const std::string& name, const StrategyParams& params) {
+// Null for a name that is not built in.
+StrategyFactory builtinFactory(const std::string& name, const StrategyParams& params) {
   if (name == "random") {
     checkParamNames(name, params, Json::object());
     return [] { return std::make_unique<RandomSearch>(); };
   }
   if (name == "evolution") {
-    checkParamNames(name, params, queryStrategyDefaults(name));
+    checkParamNames(name, params, Json{{"population", 10}, {"sample", 3}});
     const int population = intParam(name, params, "population", 10), sample = intParam(name, params, "sample", 3);
     RegularizedEvolution check(population, sample);  // validates now, not per seed
     return [population, sample] { return std::make_unique<RegularizedEvolution>(population, sample); };
   }
+  return {};
+}
+
+}  // namespace
+
+struct QueryStrategyRegistry::Registered {
   ParamStrategyFactory factory;
   Json defaults;
-  {
-    auto& r = registry();
-    std::lock_guard<std::mutex> lock(r.mutex);
-    if (const RegisteredStrategy* s = r.strategies.find(name)) {
-      factory = s->factory;
-      defaults = s->defaults;
-    }
-  }
-  if (!factory)
-    throw Error(ErrorCode::InvalidArgument, "unknown search strategy '" + name + "' (known: " + knownNames() + ")");
-  checkParamNames(name, params, defaults);
+};
+
+QueryStrategyRegistry::QueryStrategyRegistry()
+    : registered_(std::make_unique<NamedRegistry<Registered>>("query strategy")) {}
+QueryStrategyRegistry::~QueryStrategyRegistry() = default;
+QueryStrategyRegistry::QueryStrategyRegistry(QueryStrategyRegistry&&) noexcept = default;
+QueryStrategyRegistry& QueryStrategyRegistry::operator=(QueryStrategyRegistry&&) noexcept = default;
+
+void QueryStrategyRegistry::add(const std::string& name, ParamStrategyFactory factory, Json defaults) {
+  if (name.empty() || !factory)
+    throw Error(ErrorCode::PluginError, "a query strategy needs a name and a factory");
+  if (isBuiltin(name)) throw Error(ErrorCode::PluginError, "query strategy '" + name + "' is built in");
+  registered_->add(name, std::make_unique<Registered>(Registered{std::move(factory), std::move(defaults)}));
+}
+
+bool QueryStrategyRegistry::remove(const std::string& name) { return registered_->remove(name); }
+
+bool QueryStrategyRegistry::contains(const std::string& name) const {
+  return isBuiltin(name) || registered_->contains(name);
+}
+
+std::vector<std::string> QueryStrategyRegistry::names() const {
+  std::vector<std::string> names(std::begin(kBuiltinStrategies), std::end(kBuiltinStrategies));
+  for (const auto& n : registered_->namesInOrder()) names.push_back(n);
+  return names;
+}
+
+Json QueryStrategyRegistry::defaults(const std::string& name) const {
+  if (name == "random") return Json::object();
+  if (name == "evolution") return Json{{"population", 10}, {"sample", 3}};
+  if (const Registered* s = registered_->find(name)) return s->defaults;
+  throw Error(ErrorCode::NotFound, "unknown search strategy '" + name + "' (known: " + joined(names()) + ")");
+}
+
+StrategyFactory QueryStrategyRegistry::factory(const std::string& name, const StrategyParams& params) const {
+  if (StrategyFactory builtin = builtinFactory(name, params)) return builtin;
+  const Registered* s = registered_->find(name);
+  if (!s)
+    throw Error(ErrorCode::InvalidArgument, "unknown search strategy '" + name + "' (known: " + joined(names()) + ")");
+  checkParamNames(name, params, s->defaults);
+  ParamStrategyFactory factory = s->factory;
   Json p = params;
   return [factory, p] { return factory(p); };
+}
+
+StrategyFactory queryStrategyFactory(const std::string& name, const StrategyParams& params) {
+  if (StrategyFactory builtin = builtinFactory(name, params)) return builtin;
+  throw Error(ErrorCode::InvalidArgument, "unknown built-in search strategy '" + name + "' (known: " +
+                                              joined({std::begin(kBuiltinStrategies), std::end(kBuiltinStrategies)}) +
+                                              "; a plugin's strategy needs the engine's registry)");
+}
+
+void PluginHost::addQueryStrategy(const std::string& name, ParamStrategyFactory factory, Json defaults) {
+  if (!registries_.strategies)
+    throw Error(ErrorCode::PluginError, "this host takes no query strategies", "plugin '" + name_ + "'");
+  if (name.empty() || !factory) throw Error(ErrorCode::PluginError, "a query strategy needs a name and a factory");
+  QueryStrategyRegistry& strategies = *registries_.strategies;
+  if (strategies.contains(name))
+    throw Error(ErrorCode::PluginError, "query strategy '" + name + "' is already registered or built in");
+  auto held = std::make_shared<std::pair<ParamStrategyFactory, Json>>(std::move(factory), std::move(defaults));
+  stage(
+      "strategy:" + name,
+      [&strategies, name, held] { strategies.add(name, std::move(held->first), std::move(held->second)); },
+      [&strategies, name] { strategies.remove(name); });
+}
+
+const QueryStrategyRegistry& PluginHost::queryStrategies() const {
+  if (!registries_.strategies)
+    throw Error(ErrorCode::PluginError, "this host has no query strategies", "plugin '" + name_ + "'");
+  return *registries_.strategies;
 }
 
 }  // namespace nas

@@ -20,6 +20,9 @@
 
 namespace nas {
 
+template <class T>
+class NamedRegistry;
+
 // The only randomness of a search: seeded per run, never a global generator. A standard
 // engine, for the std distributions the strategies draw with; the data pipeline's nas::Rng
 // (data/Rng.h) is a different, one-word generator.
@@ -95,19 +98,36 @@ class RegularizedEvolution final : public QueryStrategy {
 using StrategyParams = Json;
 using ParamStrategyFactory = std::function<std::unique_ptr<QueryStrategy>(const StrategyParams&)>;
 
-// Strategies added at run time (plugins, through PluginHost::addQueryStrategy). `defaults`
+// The query strategies of one Engine (engine/Engine.h): the built-in "random" and
+// "evolution", and those plugins add through PluginHost::addQueryStrategy. `defaults`
 // documents every parameter with its default; a factory gets the user's overrides only and
-// must reject unknown names. Throws PluginError for a duplicate or built-in name. Process-
-// wide and thread-safe: plugins are loaded once per process and never unloaded.
-void registerQueryStrategy(const std::string& name, ParamStrategyFactory factory, Json defaults = Json::object());
-// The defaults a strategy documents (an empty object for random; evolution's population
-// and sample). NotFound lists the known names.
-Json queryStrategyDefaults(const std::string& name);
+// must reject unknown names. Not synchronised: filled while plugins load, read after.
+class QueryStrategyRegistry {
+ public:
+  QueryStrategyRegistry();
+  ~QueryStrategyRegistry();
+  QueryStrategyRegistry(QueryStrategyRegistry&&) noexcept;
+  QueryStrategyRegistry& operator=(QueryStrategyRegistry&&) noexcept;
+  // Throws PluginError for an empty name, a missing factory, or a built-in or taken name.
+  void add(const std::string& name, ParamStrategyFactory factory, Json defaults = Json::object());
+  bool remove(const std::string& name);  // a rollback; false when `name` is not a registered one
+  bool contains(const std::string& name) const;
+  // Built-in names first, then registered ones in registration order.
+  std::vector<std::string> names() const;
+  // The defaults a strategy documents (an empty object for random; evolution's population
+  // and sample). NotFound lists the known names.
+  Json defaults(const std::string& name) const;
+  // Builds a strategy by name; InvalidArgument lists known names. `params` overrides
+  // defaults; an unknown parameter is InvalidArgument.
+  StrategyFactory factory(const std::string& name, const StrategyParams& params = Json::object()) const;
 
-// Builds a strategy by name ("random", "evolution", or a registered one); InvalidArgument
-// lists known names. `params` overrides defaults; an unknown parameter is InvalidArgument.
+ private:
+  struct Registered;
+  std::unique_ptr<NamedRegistry<Registered>> registered_;
+};
+
+// A built-in strategy ("random", "evolution") by name, without an engine (tests, benches);
+// a plugin's strategy needs the engine's QueryStrategyRegistry.
 StrategyFactory queryStrategyFactory(const std::string& name, const StrategyParams& params = Json::object());
-// Built-in names first, then registered ones in registration order.
-std::vector<std::string> queryStrategyNames();
 
 }  // namespace nas

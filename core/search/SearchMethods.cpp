@@ -8,6 +8,8 @@
 
 namespace nas {
 
-void registerSearchMethods(MethodRegistry& registry) { registry.add(std::make_unique<TabularSearchMethod>()); }
+void registerSearchMethods(MethodRegistry& registry, const QueryStrategyRegistry& strategies) {
+  registry.add(std::make_unique<TabularSearchMethod>(strategies));
+}
 
 }  // namespace nas

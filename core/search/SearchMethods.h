@@ -5,7 +5,9 @@
 namespace nas {
 
 class MethodRegistry;
+class QueryStrategyRegistry;
 
-void registerSearchMethods(MethodRegistry& registry);
+// The search methods run the strategies of `strategies` (the engine's) by name.
+void registerSearchMethods(MethodRegistry& registry, const QueryStrategyRegistry& strategies);
 
 }  // namespace nas

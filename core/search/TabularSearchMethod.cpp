@@ -6,6 +6,7 @@
 #include "common/Error.h"
 #include "common/Paths.h"
 #include "search/Nb201ArchIds.h"
+#include "search/QueryStrategy.h"
 #include "search/TabularQuerySource.h"
 #include "search/TabularSearch.h"
 #include "store/Workspace.h"
@@ -95,7 +96,7 @@ ParamSchema TabularSearchMethod::schema() const {
                             "random: uniform cells; evolution: regularized evolution.");
   // The registry's names: built-ins plus those of the plugins loaded by then (the engine loads
   // them before anyone asks for a schema), so `--param strategy=agnet` validates.
-  strategy.choices = queryStrategyNames();
+  strategy.choices = strategies_.names();
   s.add(strategy);
   s.add(paramSpec("strategy_params", ParamType::String, "", "Strategy parameters",
                   "JSON object of the strategy's parameters, e.g. {\"k\": 8, \"pretrain_samples\": 960} for "
@@ -139,7 +140,7 @@ Json TabularSearchMethod::run(JobContext& ctx) const {
       strategyParamsText.empty() ? Json::object() : parseJson(strategyParamsText, "parameter 'strategy_params'");
   if (!strategyParams.is_object())
     throw Error(ErrorCode::InvalidArgument, "must be a JSON object", "parameter 'strategy_params'");
-  const StrategyFactory factory = queryStrategyFactory(strategyName, strategyParams);
+  const StrategyFactory factory = strategies_.factory(strategyName, strategyParams);
 
   Workspace& ws = ctx.workspace();
   const double scale = TabularQuerySource(table, metric).workspaceScale();

@@ -8,8 +8,13 @@
 
 namespace nas {
 
+class QueryStrategyRegistry;
+
 class TabularSearchMethod final : public Method {
  public:
+  // `strategies`: the engine's, read when the schema is asked for and when a job runs (all
+  // plugins are loaded by then); it must outlive the method.
+  explicit TabularSearchMethod(const QueryStrategyRegistry& strategies) : strategies_(strategies) {}
   // Queries are written to the workspace in batches of this size, one transaction each;
   // cancellation and progress are checked at the same points.
   static constexpr int kWriteBatch = 20;
@@ -22,6 +27,9 @@ class TabularSearchMethod final : public Method {
   std::vector<std::string> resultKinds() const override { return {kSearchSamplesKind}; }
   std::vector<std::string> titleParams() const override { return {"strategy"}; }
   Json run(JobContext& ctx) const override;
+
+ private:
+  const QueryStrategyRegistry& strategies_;
 };
 
 }  // namespace nas

@@ -9,6 +9,7 @@
 #include "common/Error.h"
 #include "train/MlInfo.h"
 #include "search/CachedQuerySource.h"
+#include "search/QueryStrategy.h"
 #include "store/Workspace.h"
 
 namespace nas::agnet {
@@ -68,7 +69,7 @@ Json AgnetMethod::run(JobContext& ctx) const {
   // Strategies: AG-Net built here (the job reads its rounds); the baselines by name.
   const bool isAgnet = strategyName == "agnet";
   const SearchConfig config = searchConfigFromParams(isAgnet ? agnetParams(p) : Json::object());
-  const StrategyFactory baseline = isAgnet ? StrategyFactory{} : queryStrategyFactory(strategyName);
+  const StrategyFactory baseline = isAgnet ? StrategyFactory{} : strategies_.factory(strategyName);
   AgnetStrategy* agnet = nullptr;  // the current seed's, owned by the runner
   const StrategyFactory factory = [&]() -> std::unique_ptr<QueryStrategy> {
     if (!isAgnet) return baseline();

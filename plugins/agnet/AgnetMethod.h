@@ -14,10 +14,17 @@
 // its checkpoint kept instead of querying them again.
 #include "jobs/Method.h"
 
+namespace nas {
+class QueryStrategyRegistry;
+}
+
 namespace nas::agnet {
 
 class AgnetMethod final : public Method {
  public:
+  // `strategies`: the engine's (PluginHost::queryStrategies()), with this plugin's "agnet";
+  // the schema lists them and the baselines run by name from them. It must outlive the method.
+  explicit AgnetMethod(const QueryStrategyRegistry& strategies) : strategies_(strategies) {}
   // Baselines have no rounds: their queries are written in batches of this size.
   static constexpr int kBaselineBatch = 16;
 
@@ -29,6 +36,9 @@ class AgnetMethod final : public Method {
   std::vector<std::string> resultKinds() const override { return {kSearchSamplesKind}; }
   std::vector<std::string> titleParams() const override { return {"strategy", "source"}; }
   Json run(JobContext& ctx) const override;
+
+ private:
+  const QueryStrategyRegistry& strategies_;
 };
 
 }  // namespace nas::agnet

@@ -65,7 +65,7 @@ ParamSchema AgnetMethod::schema() const {
   // The registry's names, including this plugin's "agnet" (registered before the method).
   s.add(withChoices(paramSpec("strategy", T::Choice, "agnet", "Strategy",
                               "agnet, or a baseline on the same source: evolution (regularized) or random"),
-                    queryStrategyNames()));
+                    strategies_.names()));
   s.add(paramSpec("table", T::Path, "", "Benchmark table",
                   "source=table: CSV with an 'arch' column of NAS-Bench-201 strings and numeric metric columns; "
                   "empty for the shipped CIFAR-10 table"));

@@ -9,12 +9,12 @@ NASSTUDIO_PLUGIN_EXPORT int nasstudio_plugin_api_version() { return nas::kPlugin
 
 NASSTUDIO_PLUGIN_EXPORT void nasstudio_plugin_register(nas::PluginHost* host) {
   const nas::Json defaults = nas::agnet::searchConfigDefaults();
-  // The strategy first: the job's schema lists the registry's strategies.
+  // The strategy and the method together: the job's schema lists the engine's strategies.
   host->addQueryStrategy(
       "agnet",
       [](const nas::Json& params) -> std::unique_ptr<nas::QueryStrategy> {
         return std::make_unique<nas::agnet::AgnetStrategy>(nas::agnet::searchConfigFromParams(params));
       },
       defaults);
-  host->addMethod(std::make_unique<nas::agnet::AgnetMethod>());
+  host->addMethod(std::make_unique<nas::agnet::AgnetMethod>(host->queryStrategies()));
 }

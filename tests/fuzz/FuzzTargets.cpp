@@ -17,6 +17,7 @@
 #include "jobs/JobService.h"
 #include "jobs/LatencySpace.h"
 #include "jobs/Method.h"
+#include "search/QueryStrategy.h"
 #include "search/SearchMethods.h"
 #include "search/TabularBenchmark.h"
 #include "searchspace/DartsGenotype.h"
@@ -129,9 +130,10 @@ void idxFile(const std::uint8_t* data, std::size_t size) {
 // A job spec as the CLI or the GUI hands it to JobService: resolved against the built-in
 // search methods' schemas.
 void jobSpec(const std::uint8_t* data, std::size_t size) {
+  static const QueryStrategyRegistry strategies;  // the built-in ones; outlives the methods
   static const MethodRegistry registry = [] {
     MethodRegistry r;
-    registerSearchMethods(r);
+    registerSearchMethods(r, strategies);
     return r;
   }();
   try {

@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include "common/Error.h"
+#include "engine/Engine.h"
 #include "export/ExportService.h"
 #include "store/Workspace.h"
 
@@ -171,18 +172,20 @@ void ExportDialog::start() {
   const QList<qint64> ids = ids_;
   worker_ = std::thread([this, ws, dest, format, force, toFolder, ids] {
     std::unique_ptr<nas::Workspace> workspace;
+    std::unique_ptr<nas::Engine> engine;  // this thread's: its exporters, the plugins' included
     for (qint64 id : ids) {
       if (stop_) break;
       QString line, tip;
       bool ok = false;
       try {  // nothing may leave this thread
         if (!workspace) workspace = nas::Workspace::openForReading(ws);
+        if (!engine) engine = std::make_unique<nas::Engine>();
         const nas::ArchitectureRecord arch = workspace->architecture(id);
         nas::ExportRequest req;
         req.format = format;
         req.force = force;
         req.out = toFolder ? nas::exportFileName(dest, arch, format) : dest;
-        const nas::ExportResult r = nas::exportArchitecture(*workspace, arch, req);
+        const nas::ExportResult r = nas::exportArchitecture(engine->exporters(), *workspace, arch, req);
         line = QStringLiteral("\u2713 arch %1 \u2192 ").arg(id) + formatSummary(r);
         QStringList paths;
         for (const auto& f : r.files) paths << QString::fromStdString(f);

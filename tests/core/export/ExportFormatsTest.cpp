@@ -121,12 +121,11 @@ std::vector<Case> cases() {
 class ExportFormats : public ::testing::TestWithParam<Case> {
  protected:
   void SetUp() override {
-    registerPluginExportersOnce();
     torch::set_num_threads(1);
     ws_ = Workspace::open(dir_ / "w.db");
     id_ = GetParam().setup(*ws_);
     arch_ = ws_->architecture(id_);
-    const ExportableNetwork net = exporterFor(arch_.space)->build(*ws_, arch_, 0);
+    const ExportableNetwork net = testExporters().forSpace(arch_.space).build(*ws_, arch_, 0);
     shape_ = net.graph.inputShape;
     classes_ = net.graph.classes;
     torch::manual_seed(99);
@@ -140,7 +139,7 @@ class ExportFormats : public ::testing::TestWithParam<Case> {
     ExportRequest r;
     r.format = f;
     r.out = dir_ / file;
-    ExportResult res = exportArchitecture(*ws_, arch_, r);
+    ExportResult res = exportArchitecture(testExporters(), *ws_, arch_, r);
     EXPECT_EQ(res.trainedWeights, GetParam().trained) << res.weights;
     EXPECT_TRUE(res.maxAbsDiff.has_value());
     EXPECT_LE(res.maxAbsDiff.value_or(1), kTolerance);
@@ -215,23 +214,29 @@ TEST_P(ExportFormats, PythonModuleComputesTheAppsOutputsWithPlainPyTorch) {
 INSTANTIATE_TEST_SUITE_P(Spaces, ExportFormats, ::testing::ValuesIn(cases()),
                          [](const ::testing::TestParamInfo<Case>& i) { return i.param.name; });
 
-// One Engine per window loads a plugin once per Engine; its exporter, process-wide, is then
-// already registered: the same class again is accepted, another class under the name is not.
-TEST(ExporterRegistry, APluginLoadedAgainKeepsItsExporterAndAClashIsRefused) {
-  registerPluginExportersOnce();
+// Exporters belong to an engine: one per window loads a plugin once per engine, each into its
+// own registry. Within one registry a second exporter under a taken name is refused.
+TEST(ExporterRegistry, EachEngineHasItsOwnAndAClashIsRefused) {
   MethodRegistry methods;
-  PluginHost again(methods, "sgnas");
-  again.addExporter(sgnas::makeSgnasExporter());
-  EXPECT_EQ(again.stagedCount(), 0u);
+  ExporterRegistry first, second;
+  for (ExporterRegistry* exporters : {&first, &second}) {
+    PluginHost host(Registries{methods, nullptr, nullptr, exporters}, "sgnas");
+    host.addExporter(sgnas::makeSgnasExporter());
+    EXPECT_EQ(host.stagedCount(), 1u);
+    host.commit();
+    EXPECT_EQ(exporters->forSpace("sgnas").name(), "sgnas");
+  }
   struct Impostor final : NetworkExporter {
     std::string name() const override { return "sgnas"; }
     bool handles(const std::string&) const override { return false; }
     Json encoding(const std::string&, const std::string&) const override { return nullptr; }
     ExportableNetwork build(const Workspace&, const ArchitectureRecord&, std::uint64_t) const override { return {}; }
   };
-  PluginHost other(methods, "impostor");
+  PluginHost other(Registries{methods, nullptr, nullptr, &first}, "impostor");
   EXPECT_THROW(other.addExporter(std::make_unique<Impostor>()), Error);
-  EXPECT_EQ(exporterFor("sgnas")->name(), "sgnas");
+  EXPECT_THROW(first.add(std::make_unique<Impostor>()), Error);
+  EXPECT_EQ(first.names(), (std::vector<std::string>{"nb201", "sgnas"}));
+  EXPECT_THROW(ExporterRegistry().forSpace("sgnas"), Error);  // a plugin may be missing
 }
 
 // RepNAS ships the merged form: the exported network must equal the multi-branch network it

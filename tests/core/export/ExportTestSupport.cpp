@@ -1,19 +1,20 @@
 #include "ExportTestSupport.h"
 
 #include <cstdio>
-#include <mutex>
 
 #include "RepnasExport.h"
 #include "SgnasExport.h"
 
 namespace nas::test {
 
-void registerPluginExportersOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    registerExporter(sgnas::makeSgnasExporter());
-    registerExporter(repnas::makeRepnasExporter());
-  });
+const ExporterRegistry& testExporters() {
+  static const ExporterRegistry exporters = [] {
+    ExporterRegistry r;
+    r.add(sgnas::makeSgnasExporter());
+    r.add(repnas::makeRepnasExporter());
+    return r;
+  }();
+  return exporters;
 }
 
 std::string readFileText(const std::string& path) {
@@ -73,7 +74,7 @@ std::string onnxRuntimeNode(std::string& why) {
 
 torch::Tensor appForward(const Workspace& ws, ArchId id, const torch::Tensor& x) {
   const ArchitectureRecord arch = ws.architecture(id);
-  return exporterFor(arch.space)->build(ws, arch, 0).forward(x);
+  return testExporters().forSpace(arch.space).build(ws, arch, 0).forward(x);
 }
 
 torch::Tensor pythonForward(const std::string& pyFile, const torch::Tensor& x, std::int64_t classes, std::string& log) {

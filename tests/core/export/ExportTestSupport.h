@@ -36,8 +36,9 @@ class TempDir {
   std::string path_;
 };
 
-// The SGNAS and RepNAS exporters, as their plugins register them in the app.
-void registerPluginExportersOnce();
+// The built-in exporter with the SGNAS and RepNAS ones, as their plugins register them with
+// the app's engine.
+const ExporterRegistry& testExporters();
 
 std::string readFileText(const std::string& path);
 void writeRaw(const std::string& path, const torch::Tensor& t);

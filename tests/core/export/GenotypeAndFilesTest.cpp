@@ -48,7 +48,7 @@ TEST(GenotypeJson, ExportImportExportIsLossless) {
   ExportRequest r;
   r.format = ExportFormat::Json;
   r.out = dir / "cell.json";
-  exportArchitecture(*w1, w1->architecture(id), r);
+  exportArchitecture(testExporters(), *w1, w1->architecture(id), r);
   const Json first = Json::parse(readFileText(r.out));
   EXPECT_EQ(first["space"], "nb201");
   EXPECT_EQ(first["string"], kCell);
@@ -59,17 +59,17 @@ TEST(GenotypeJson, ExportImportExportIsLossless) {
 
   auto w2 = Workspace::open(dir / "two.db");
   w2->upsertArchitecture("nb201", "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", 0, 0);  // ids differ
-  const GenotypeImport imp = importGenotypeFile(*w2, r.out);
+  const GenotypeImport imp = importGenotypeFile(testExporters(), *w2, r.out);
   EXPECT_TRUE(imp.architectureAdded);
   EXPECT_EQ(imp.evaluationsAdded, 4);
   const ArchitectureRecord a2 = w2->architecture(imp.archId);
   EXPECT_EQ(a2.flops, 1.2e8);
   EXPECT_EQ(a2.params, 830426);
   r.out = dir / "again.json";
-  exportArchitecture(*w2, a2, r);
+  exportArchitecture(testExporters(), *w2, a2, r);
   EXPECT_EQ(Json::parse(readFileText(r.out)), first);  // lossless, provenance included
 
-  const GenotypeImport again = importGenotypeFile(*w2, dir / "cell.json");
+  const GenotypeImport again = importGenotypeFile(testExporters(), *w2, dir / "cell.json");
   EXPECT_FALSE(again.architectureAdded);
   EXPECT_EQ(again.evaluationsAdded, 0);
   EXPECT_FALSE(again.importJob.has_value());
@@ -81,7 +81,7 @@ TEST(GenotypeJson, RefusesBadDocumentsNamingTheField) {
   auto refuse = [&](const std::string& text, const std::string& expected) {
     std::ofstream(dir / "bad.json") << text;
     try {
-      importGenotypeFile(*ws, dir / "bad.json");
+      importGenotypeFile(testExporters(), *ws, dir / "bad.json");
       ADD_FAILURE() << "accepted " << text;
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();

@@ -115,14 +115,15 @@ class Recorder final : public QueryStrategy {
 };
 
 TEST(StrategyRegistry, RegisteredStrategyIsBuiltByNameWithParams) {
-  registerQueryStrategy(
+  QueryStrategyRegistry strategies;
+  strategies.add(
       "test-recorder", [](const Json& p) { return std::make_unique<Recorder>(p.value("tag", 7)); },
       Json{{"tag", 7}});
-  const auto names = queryStrategyNames();
+  const auto names = strategies.names();
   EXPECT_EQ(names.front(), "random");
   EXPECT_NE(std::find(names.begin(), names.end(), "test-recorder"), names.end());
-  EXPECT_EQ(queryStrategyDefaults("test-recorder").at("tag"), 7);
-  auto s = queryStrategyFactory("test-recorder", Json{{"tag", 3}})();
+  EXPECT_EQ(strategies.defaults("test-recorder").at("tag"), 7);
+  auto s = strategies.factory("test-recorder", Json{{"tag", 3}})();
   auto* rec = dynamic_cast<Recorder*>(s.get());
   ASSERT_NE(rec, nullptr);
   EXPECT_EQ(rec->tag, 3);
@@ -130,28 +131,31 @@ TEST(StrategyRegistry, RegisteredStrategyIsBuiltByNameWithParams) {
                    makeSearchObjectives(test::shippedTable(), kMetric, {"flops", 100.0}));
   EXPECT_EQ(rec->mode, SearchObjectives::Mode::Limit);
 
-  EXPECT_THROW(queryStrategyFactory("test-recorder", Json{{"colour", 1}}), Error);
-  EXPECT_THROW(queryStrategyFactory("evolution", Json{{"population", "many"}}), Error);
-  EXPECT_THROW(registerQueryStrategy("test-recorder", [](const Json&) { return std::make_unique<Recorder>(0); }),
-               Error);
-  EXPECT_THROW(registerQueryStrategy("random", [](const Json&) { return std::make_unique<Recorder>(0); }), Error);
+  EXPECT_THROW(strategies.factory("test-recorder", Json{{"colour", 1}}), Error);
+  EXPECT_THROW(strategies.factory("evolution", Json{{"population", "many"}}), Error);
+  EXPECT_THROW(strategies.add("test-recorder", [](const Json&) { return std::make_unique<Recorder>(0); }), Error);
+  EXPECT_THROW(strategies.add("random", [](const Json&) { return std::make_unique<Recorder>(0); }), Error);
   try {
-    queryStrategyFactory("annealing");
+    strategies.factory("annealing");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("test-recorder"), std::string::npos) << e.what();
   }
+  // Another registry (another engine) knows only the built-ins, as does the engine-less lookup.
+  EXPECT_FALSE(QueryStrategyRegistry().contains("test-recorder"));
+  EXPECT_THROW(queryStrategyFactory("test-recorder"), Error);
 }
 
 TEST(StrategyRegistry, PluginHostFeedsTheRegistry) {
   MethodRegistry methods;
-  PluginHost host(methods, "test");
+  QueryStrategyRegistry strategies;
+  PluginHost host(Registries{methods, nullptr, &strategies}, "test");
   host.addQueryStrategy("test-host", [](const Json&) { return std::make_unique<Recorder>(1); });
-  auto names = queryStrategyNames();
-  EXPECT_EQ(std::find(names.begin(), names.end(), "test-host"), names.end());  // staged until the commit
+  EXPECT_FALSE(strategies.contains("test-host"));  // staged until the commit
   host.commit();
-  names = queryStrategyNames();
-  EXPECT_NE(std::find(names.begin(), names.end(), "test-host"), names.end());
+  EXPECT_TRUE(strategies.contains("test-host"));
+  PluginHost methodsOnly(methods, "methods-only");
+  EXPECT_THROW(methodsOnly.addQueryStrategy("x", [](const Json&) { return std::make_unique<Recorder>(1); }), Error);
 }
 
 }  // namespace

@@ -26,13 +26,14 @@ class RecordingSink final : public ProgressSink {
 
 struct Fixture {
   test::ScratchDir dir;
+  QueryStrategyRegistry strategies;  // before the methods, which refer to it
   MethodRegistry registry;
   std::unique_ptr<Workspace> ws;
   JobId job = 0;
   const Method* method = nullptr;
 
   Fixture() {
-    registerSearchMethods(registry);
+    registerSearchMethods(registry, strategies);
     method = &registry.get("tabular-search");
     ws = Workspace::open(dir.path("w.nasdb"));
     job = ws->createJob("tabular-search", "{}");

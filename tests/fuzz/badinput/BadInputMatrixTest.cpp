@@ -24,6 +24,7 @@
 #include "jobs/JobService.h"
 #include "jobs/LatencySpace.h"
 #include "jobs/Method.h"
+#include "search/QueryStrategy.h"
 #include "search/SearchMethods.h"
 #include "search/TabularBenchmark.h"
 #include "searchspace/DartsGenotype.h"
@@ -67,9 +68,10 @@ struct Case {
 };
 
 const MethodRegistry& registry() {
+  static const QueryStrategyRegistry strategies;  // the built-in ones; outlives the methods
   static const MethodRegistry r = [] {
     MethodRegistry m;
-    registerSearchMethods(m);
+    registerSearchMethods(m, strategies);
     return m;
   }();
   return r;

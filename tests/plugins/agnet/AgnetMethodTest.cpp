@@ -26,18 +26,19 @@ namespace {
 
 const std::string& syntheticTablePath() { return test::syntheticNb201TablePath(); }
 
-// The plugin registers the strategy when loaded; here the test does (the schema lists it).
-void registerAgnetStrategy() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    for (const auto& n : queryStrategyNames())
-      if (n == "agnet") return;
-    registerQueryStrategy(
+// The plugin registers the strategy with the engine's registry when loaded; here the test
+// does, with a registry of its own (the schema lists it).
+const QueryStrategyRegistry& strategiesWithAgnet() {
+  static const QueryStrategyRegistry strategies = [] {
+    QueryStrategyRegistry r;
+    r.add(
         "agnet", [](const Json& p) -> std::unique_ptr<QueryStrategy> {
           return std::make_unique<AgnetStrategy>(searchConfigFromParams(p));
         },
         searchConfigDefaults());
-  });
+    return r;
+  }();
+  return strategies;
 }
 
 class Sink final : public ProgressSink {
@@ -63,9 +64,8 @@ Json tiny(Json extra = Json::object()) {
 struct Fixture {
   std::filesystem::path dir;
   std::unique_ptr<Workspace> ws;
-  AgnetMethod method;
+  AgnetMethod method{strategiesWithAgnet()};
   Fixture() {
-    registerAgnetStrategy();
     std::random_device rd;
     dir = std::filesystem::temp_directory_path() / ("agnet-method-" + std::to_string(rd()));
     std::filesystem::create_directories(dir);
@@ -295,8 +295,7 @@ TEST(AgnetMethod, SupernetAndScratchSourcesRunThroughTheJob) {
 }
 
 TEST(AgnetMethod, SchemaHasEveryHyperParameterWithThePapersDefault) {
-  registerAgnetStrategy();
-  const ParamSchema s = AgnetMethod().schema();
+  const ParamSchema s = AgnetMethod(strategiesWithAgnet()).schema();
   const Json defaults = searchConfigDefaults();
   for (const auto& [key, value] : defaults.items()) {
     const ParamSpec* spec = s.find(key);

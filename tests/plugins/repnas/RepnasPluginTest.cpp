@@ -9,6 +9,8 @@
 #include "common/Json.h"
 #include "jobs/LatencySpace.h"
 #include "jobs/Method.h"
+#include "export/Exporter.h"
+#include "plugin/PluginApi.h"
 #include "plugin/PluginLoader.h"
 
 namespace nas::repnas {
@@ -29,15 +31,20 @@ TEST(RepnasPlugin, LoaderRegistersTheDbbSpace) {
   fs::copy_file(NAS_REPNAS_PLUGIN, dir / fs::path(NAS_REPNAS_PLUGIN).filename());
   MethodRegistry methods;
   LatencySpaceRegistry spaces;
-  const auto infos = loadPlugins({dir.string()}, methods, &spaces);
+  ExporterRegistry exporters;
+  const auto infos = loadPlugins({dir.string()}, Registries{methods, &spaces, nullptr, &exporters});
   ASSERT_EQ(1u, infos.size());
   EXPECT_TRUE(infos[0].loaded) << infos[0].error;
   EXPECT_EQ(std::vector<std::string>{"dbb"}, spaces.names());
   EXPECT_FALSE(spaces.get("dbb").entries().empty());
-  // A host without a latency registry still loads it (nothing to add).
-  MethodRegistry methodsOnly;
-  const auto again = loadPlugins({dir.string()}, methodsOnly);
+  EXPECT_EQ(exporters.names(), (std::vector<std::string>{"nb201", "repnas"}));
+  // A host without a latency registry still loads it (nothing to add), into registries of
+  // its own (a second engine in the process).
+  MethodRegistry otherMethods;
+  ExporterRegistry otherExporters;
+  const auto again = loadPlugins({dir.string()}, Registries{otherMethods, nullptr, nullptr, &otherExporters});
   EXPECT_TRUE(again[0].loaded) << again[0].error;
+  EXPECT_TRUE(otherExporters.contains("repnas"));
   fs::remove_all(dir);
 }
 
