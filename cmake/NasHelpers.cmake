@@ -43,3 +43,32 @@ function(nas_use_torch target)
   target_compile_options(${target} PUBLIC ${TORCH_CXX_FLAGS_LIST})
   nas_reuse_torch_pch(${target})
 endfunction()
+
+# nas_plugin_test_suite(<plugin> [DEFINITIONS <NAME=value>...]): the test executable
+# test_<plugin> of a plugin, from its tests/plugins/<plugin>/CMakeLists.txt (added by
+# plugins/CMakeLists.txt, after the plugin's library nas_<plugin>): every *.cpp of that folder
+# linked with nas_<plugin> and GoogleTest, registered with CTest test by test, labelled
+# numerical (plugin tests train). Compile definitions: NAS_CLI_PATH (the CLI tests drive the
+# real executable, which loads the plugin from the build tree), NAS_<PLUGIN>_PLUGIN (the
+# module's file), NAS_SOURCE_DIR, and the DEFINITIONS given. No sources: nothing is added.
+function(nas_plugin_test_suite plugin)
+  cmake_parse_arguments(ARG "" "" "DEFINITIONS" ${ARGN})
+  include(GoogleTest)
+  file(GLOB sources CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.cpp")
+  if(NOT sources)
+    return()
+  endif()
+  set(t test_${plugin})
+  string(TOUPPER "${plugin}" upper)
+  add_executable(${t} ${sources})
+  target_link_libraries(${t} PRIVATE nas_${plugin} GTest::gtest GTest::gtest_main)
+  nas_reuse_torch_pch(${t})
+  nas_set_warnings(${t})
+  add_dependencies(${t} ${plugin} nasstudio-cli)
+  target_compile_definitions(${t} PRIVATE NAS_CLI_PATH="$<TARGET_FILE:nasstudio-cli>"
+                                          NAS_${upper}_PLUGIN="$<TARGET_FILE:${plugin}>"
+                                          NAS_SOURCE_DIR="${PROJECT_SOURCE_DIR}" ${ARG_DEFINITIONS})
+  target_include_directories(${t} PRIVATE "${PROJECT_SOURCE_DIR}/tests")
+  gtest_discover_tests(${t} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${NAS_NUMERICAL_LABEL}
+                       ENVIRONMENT "NASSTUDIO_RESOURCES=${PROJECT_SOURCE_DIR}/resources")
+endfunction()
