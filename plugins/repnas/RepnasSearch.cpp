@@ -10,6 +10,7 @@
 #include "data/Batcher.h"
 #include "eval/TorchTiming.h"
 #include "train/CosineSchedule.h"
+#include "train/EpochCheckpoint.h"
 
 namespace nas::repnas {
 namespace {
@@ -28,13 +29,6 @@ torch::Tensor logisticNoise(const torch::Tensor& like) {
   // g1 - g2 with g = -log(-log(u)), u ~ U(0, 1): the difference of two Gumbels.
   const auto gumbel = [&] { return -torch::log(-torch::log(torch::rand_like(like).clamp(1e-12, 1.0 - 1e-7))); };
   return gumbel() - gumbel();
-}
-
-template <typename T>
-std::string saveToBytes(const T& value) {
-  std::ostringstream out(std::ios::binary);
-  torch::save(value, out);
-  return out.str();
 }
 
 }  // namespace
@@ -155,12 +149,11 @@ void RepnasTrainer::train(const ImageDataset& train, const ImageDataset* test, c
   // gradient (zero_grad zeroes, it does not undefine), so SGD still applies weight decay and
   // momentum to it; without this, a resumed run (fresh, undefined gradients) would skip those
   // updates until each branch is drawn again and drift from an uninterrupted run.
-  for (auto& param : net_->parameters())
-    if (!param.grad().defined()) param.mutable_grad() = torch::zeros_like(param);
+  defineZeroGrads(net_->parameters());
   while (epoch_ < o_.totalEpochs()) {
     // Every epoch draws its noise (gates, dropout) from a generator seeded by (seed, epoch), so
     // a job resumed at an epoch boundary draws what an uninterrupted run draws.
-    torch::manual_seed(o_.seed * 1000003u + static_cast<std::uint64_t>(epoch_) + 1u);
+    seedEpoch(o_.seed, epoch_);
     const RepnasPhase phase = phaseOf(epoch_);
     if (phase == RepnasPhase::Fixed && !fixed_) {  // fixed_mask(): top-K(alpha), BN statistics reset
       fixed_ = topKArch(space_, alphas_, k_);
@@ -219,49 +212,24 @@ void RepnasTrainer::train(const ImageDataset& train, const ImageDataset* test, c
 }
 
 std::string RepnasTrainer::saveState() const {
-  torch::serialize::OutputArchive a;
-  a.write("format", c10::IValue(std::int64_t{1}));
-  a.write("epoch", c10::IValue(static_cast<std::int64_t>(epoch_)));
-  a.write("fixed", c10::IValue(fixed_ ? repnasArchToString(*fixed_) : std::string()));
-  a.write("alphas", alphas_.detach().clone());
-  a.write("net", bytesToTensor(moduleToBytes(*net_)));
-  a.write("sgd", bytesToTensor(saveToBytes(*sgd_)));
-  a.write("adam", bytesToTensor(saveToBytes(*adam_)));
-  std::ostringstream out(std::ios::binary);
-  a.save_to(out);
-  return out.str();
+  EpochCheckpointWriter w(epoch_);
+  w.text("fixed", fixed_ ? repnasArchToString(*fixed_) : std::string());
+  w.tensor("alphas", alphas_);
+  w.module("net", *net_);
+  w.optimizer("sgd", *sgd_);
+  w.optimizer("adam", *adam_);
+  return w.bytes();
 }
 
 void RepnasTrainer::loadState(const std::string& bytes) {
-  const char* ctx = "repnas checkpoint";
-  try {
-    torch::serialize::InputArchive a;
-    std::istringstream in(bytes, std::ios::binary);
-    a.load_from(in);
-    c10::IValue format, epoch, fixed;
-    if (!a.try_read("format", format) || !format.isInt() || format.toInt() != 1)
-      throw Error(ErrorCode::CorruptData, "not a supported checkpoint format", ctx);
-    if (!a.try_read("epoch", epoch) || !epoch.isInt() || !a.try_read("fixed", fixed) || !fixed.isString())
-      throw Error(ErrorCode::CorruptData, "lacks its epoch", ctx);
-    torch::Tensor alphas, net, sgd, adam;
-    a.read("alphas", alphas);
-    a.read("net", net);
-    a.read("sgd", sgd);
-    a.read("adam", adam);
-    if (!alphas.sizes().equals(alphas_.sizes())) throw Error(ErrorCode::CorruptData, "taken for another space", ctx);
-    moduleFromBytes(*net_, tensorToBytes(net), ctx);
-    {
-      torch::NoGradGuard noGrad;
-      alphas_.copy_(alphas);
-    }
-    std::istringstream s1(tensorToBytes(sgd), std::ios::binary), s2(tensorToBytes(adam), std::ios::binary);
-    torch::load(*sgd_, s1);
-    torch::load(*adam_, s2);
-    epoch_ = static_cast<int>(epoch.toInt());
-    if (!fixed.toStringRef().empty()) fixed_ = parseRepnasArch(space_, fixed.toStringRef());
-  } catch (const c10::Error& e) {
-    throw Error(ErrorCode::CorruptData, std::string("unreadable: ") + e.what_without_backtrace(), ctx);
-  }
+  EpochCheckpointReader r(bytes, "repnas checkpoint");
+  const std::string fixed = r.text("fixed");
+  r.tensorInto("alphas", alphas_);
+  r.module("net", *net_);
+  r.optimizer("sgd", *sgd_);
+  r.optimizer("adam", *adam_);
+  epoch_ = r.epochsDone();
+  if (!fixed.empty()) fixed_ = parseRepnasArch(space_, fixed);
 }
 
 double accuracyOf(const std::function<torch::Tensor(const torch::Tensor&)>& forward, const ImageDataset& test,
