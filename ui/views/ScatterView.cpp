@@ -3,11 +3,11 @@
 #include <QLabel>
 #include <QSplitter>
 #include <QSet>
-#include <QToolTip>
 #include <QVBoxLayout>
 #include <algorithm>
 
 #include "views/ScatterControls.h"
+#include "views/ScatterMouse.h"
 #include "views/ScatterPlot.h"
 #include "views/ScatterSelectionList.h"
 #include "store/Workspace.h"
@@ -23,7 +23,7 @@ ScatterView::ScatterView(QWidget* parent) : QWidget(parent) {
 
   auto* split = new QSplitter(Qt::Horizontal, this);
   plot_ = new ScatterPlot(split);
-  plot_->installEventFilter(this);
+  mouse_ = new ScatterMouse(plot_, [this](int i) { return tooltipFor(i); }, this);
 
   selectionList_ = new ScatterSelectionList(split);
   split->addWidget(plot_);
@@ -61,13 +61,9 @@ ScatterView::ScatterView(QWidget* parent) : QWidget(parent) {
   connect(controls_, &ScatterControls::resetZoomClicked, this, &ScatterView::resetZoom);
   connect(selectionList_, &ScatterSelectionList::clearClicked, this, &ScatterView::clearSelection);
   connect(selectionList_, &ScatterSelectionList::activated, this, &ScatterView::archActivated);
-  connect(plot_, &QCustomPlot::mouseMove, this, &ScatterView::onMouseMove);
-  connect(plot_, &QCustomPlot::mousePress, this, &ScatterView::onMousePress);
-  connect(plot_, &QCustomPlot::mouseRelease, this, &ScatterView::onMouseRelease);
-  connect(plot_, &QCustomPlot::mouseWheel, this, [this] { plot_->setUserZoomed(true); });
-  connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this] { resetZoom(); });
-  connect(plot_->selectionRect(), &QCPSelectionRect::accepted, this,
-          [this](const QRect& rect, QMouseEvent*) { onRubberBand(rect); });
+  connect(mouse_, &ScatterMouse::pointActivated, this, &ScatterView::archActivated);
+  connect(mouse_, &ScatterMouse::rectPicked, this, &ScatterView::setSelection);
+  connect(mouse_, &ScatterMouse::errorOccurred, this, &ScatterView::errorOccurred);
   syncDirectionButtons();
   updateStatus();
   updateSelectionList();
@@ -313,74 +309,9 @@ QString ScatterView::tooltipFor(int i) const {
   return ScatterSource::plainTooltip(p, label_ ? label_(p.id) : QString(), xName_, yName_, cName_);
 }
 
-void ScatterView::onMouseMove(QMouseEvent* event) {
-  try {
-    if (event->buttons() != Qt::NoButton) {
-      QToolTip::hideText();
-      return;
-    }
-    const int i = pointAt(event->position());
-    if (i == plot_->hovered()) return;
-    plot_->setHovered(i);
-    if (i < 0)
-      QToolTip::hideText();
-    else
-      QToolTip::showText(event->globalPosition().toPoint(), tooltipFor(i), plot_);
-  } catch (const std::exception& e) {
-    emit errorOccurred(QString::fromUtf8(e.what()));
-  }
-}
-
-void ScatterView::onMousePress(QMouseEvent* event) {
-  pressPos_ = event->pos();
-  pressed_ = event->button() == Qt::LeftButton;
-}
-
-void ScatterView::onMouseRelease(QMouseEvent* event) {
-  try {
-    if (!pressed_) return;
-    pressed_ = false;
-    const QPoint d = event->pos() - pressPos_;
-    if (d.manhattanLength() > 3) {
-      if (!selectTool_ && !shiftSelecting_) plot_->setUserZoomed(true);  // the user dragged the view
-      return;
-    }
-    const int i = pointAt(event->position());
-    if (i >= 0) emit archActivated(points()[i].id);
-  } catch (const std::exception& e) {
-    emit errorOccurred(QString::fromUtf8(e.what()));
-  }
-}
-
-void ScatterView::onRubberBand(const QRect& rect) {
-  try {
-    if (shiftSelecting_) {
-      shiftSelecting_ = false;
-      if (!selectTool_) plot_->setSelectionRectMode(QCP::srmNone);
-    }
-    if (rect.normalized().width() < 3 && rect.normalized().height() < 3) return;
-    setSelection(pointsIn(rect.normalized()));
-  } catch (const std::exception& e) {
-    emit errorOccurred(QString::fromUtf8(e.what()));
-  }
-}
-
-bool ScatterView::eventFilter(QObject* watched, QEvent* event) {
-  if (watched == plot_ && event->type() == QEvent::MouseButtonPress) {
-    auto* me = static_cast<QMouseEvent*>(event);
-    if (!selectTool_ && me->button() == Qt::LeftButton && (me->modifiers() & Qt::ShiftModifier)) {
-      shiftSelecting_ = true;
-      plot_->setSelectionRectMode(QCP::srmCustom);
-    }
-  }
-  if (watched == plot_ && event->type() == QEvent::Leave && plot_->hovered() >= 0) plot_->setHovered(-1);
-  return QWidget::eventFilter(watched, event);
-}
-
 void ScatterView::setSelectionTool(bool on) {
-  selectTool_ = on;
+  mouse_->setSelectTool(on);
   controls_->setSelectToolChecked(on);
-  plot_->setSelectionRectMode(on ? QCP::srmCustom : QCP::srmNone);
 }
 
 void ScatterView::setSelection(const QList<qint64>& ids) {

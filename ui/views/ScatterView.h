@@ -6,8 +6,9 @@
 // Also fed by plain points (setPoints) for views whose points do not come from the workspace.
 //
 // This class is the panel: the metric pickers, direction buttons, Pareto checkbox, selection
-// list and status line, and the mouse handling. The drawing (built for 100k points) is
-// ScatterPlot's; the workspace's points, hover texts and labels are ScatterSource's.
+// list and status line. The drawing (built for 100k points) is ScatterPlot's; the mouse
+// (hover, click, pan, rubber band) ScatterMouse's; the workspace's points, hover texts and
+// labels are ScatterSource's (read on a thread by ScatterLoader when asked to).
 
 #include <QList>
 #include <QRectF>
@@ -23,7 +24,6 @@
 class QCustomPlot;
 class QLabel;
 class QToolButton;
-class QMouseEvent;
 
 namespace nas {
 class Workspace;
@@ -33,6 +33,7 @@ namespace nas::ui {
 
 class ScatterControls;
 class ScatterLoader;
+class ScatterMouse;
 class ScatterPlot;
 class ScatterSelectionList;
 
@@ -117,18 +118,11 @@ class ScatterView : public QWidget {
   void errorOccurred(const QString& message);
   void pointsLoaded(int count);
 
- protected:
-  bool eventFilter(QObject* watched, QEvent* event) override;
-
  private:
   void fillPickers();
   void load();
   void rebuildPlot(bool keepRange);
   void updateStatus();
-  void onMouseMove(QMouseEvent* event);
-  void onMousePress(QMouseEvent* event);
-  void onMouseRelease(QMouseEvent* event);
-  void onRubberBand(const QRect& rect);
   void updateSelectionList();
   QString tooltipFor(int index) const;
   void syncDirectionButtons();
@@ -143,13 +137,10 @@ class ScatterView : public QWidget {
   std::function<QString(qint64)> label_;
   std::function<QString(qint64)> tooltip_;
   QList<qint64> selection_;
-  bool shiftSelecting_ = false;
-  bool selectTool_ = false;
-  QPoint pressPos_;
-  bool pressed_ = false;
 
   ScatterControls* controls_;
   ScatterPlot* plot_;
+  ScatterMouse* mouse_;
   QLabel* status_;
   ScatterSelectionList* selectionList_;
 };
