@@ -8,12 +8,13 @@
 #include <QLabel>
 #include <QSlider>
 #include <QTableWidget>
-#include <QTimer>
 #include <QVBoxLayout>
 #include <tuple>
 
 #include "common/Error.h"
+#include "grids/FrameChartsArea.h"
 #include "store/Workspace.h"
+#include "widgets/VisibleReload.h"
 #include "views/CellGraphView.h"
 #include "views/HeatGridView.h"
 
@@ -71,6 +72,7 @@ HeatMapsPanel::HeatMapsPanel(QWidget* parent) : QWidget(parent) {
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
   table_->hide();
+  charts_ = new FrameChartsArea(this);
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
@@ -78,15 +80,11 @@ HeatMapsPanel::HeatMapsPanel(QWidget* parent) : QWidget(parent) {
   layout->addLayout(gridLayout_, 1);
   layout->addLayout(graphLayout_, 1);
   layout->addWidget(table_);
+  layout->addWidget(charts_);
   layout->addWidget(problems_);
   layout->addStretch(0);
 
-  reloadTimer_ = new QTimer(this);
-  reloadTimer_->setSingleShot(true);
-  reloadTimer_->setInterval(kReloadMs);
-  connect(reloadTimer_, &QTimer::timeout, this, [this] {
-    if (stale_) scheduleReload();
-  });
+  reloader_ = new VisibleReload(this, kReloadMs, [this] { reload(); });
   connect(jobPicker_, &QComboBox::activated, this, [this](int index) {
     const qint64 id = jobPicker_->itemData(index).toLongLong();
     if (id <= 0) return;
@@ -116,7 +114,6 @@ void HeatMapsPanel::setWorkspace(nas::Workspace* ws) {
     clearFrame(tr("Open a workspace."));
     return;
   }
-  stale_ = true;
   scheduleReload();
 }
 
@@ -129,8 +126,8 @@ void HeatMapsPanel::refreshJobs() {
   if (jobs.empty()) {
     job_ = 0;
     run_ = {};
-    clearFrame(tr("No job in this workspace has written heat grids yet. DARTS, EnTranNAS, RepNAS and NAS-LID jobs "
-                  "write one frame per epoch."));
+    clearFrame(tr("No job in this workspace has written heat grids or result drawings yet. DARTS, EnTranNAS, RepNAS "
+                  "and NAS-LID jobs write one frame per epoch or split."));
     return;
   }
   // Follow the newest job unless the user chose one that is still listed.
@@ -140,7 +137,7 @@ void HeatMapsPanel::refreshJobs() {
 }
 
 void HeatMapsPanel::reload() {
-  stale_ = false;
+  reloader_->done();
   if (!ws_) return;
   try {
     refreshJobs();
@@ -150,20 +147,9 @@ void HeatMapsPanel::reload() {
   }
 }
 
-void HeatMapsPanel::scheduleReload() {
-  stale_ = true;
-  if (!ws_ || !isVisible()) return;      // on showing the tab
-  if (reloadTimer_->isActive()) return;  // coalesced
-  reload();
-  reloadTimer_->start();
-}
+void HeatMapsPanel::scheduleReload() { reloader_->request(); }
 
 void HeatMapsPanel::onJobsPolled() { scheduleReload(); }
-
-void HeatMapsPanel::showEvent(QShowEvent* event) {
-  QWidget::showEvent(event);
-  if (stale_) QMetaObject::invokeMethod(this, [this] { scheduleReload(); }, Qt::QueuedConnection);
-}
 
 bool HeatMapsPanel::openJob(qint64 id) {
   if (!ws_) return false;
@@ -252,6 +238,7 @@ void HeatMapsPanel::showFrame(int index) {
   } else {
     table_->hide();
   }
+  charts_->setFrame(f);
 }
 
 void HeatMapsPanel::clearFrame(const QString& message) {
@@ -260,6 +247,7 @@ void HeatMapsPanel::clearFrame(const QString& message) {
   qDeleteAll(graphViews_);
   graphViews_.clear();
   table_->hide();
+  charts_->clear();
   frameSlider_->setEnabled(false);
   frameLabel_->clear();
   message_->setText(message);

@@ -8,7 +8,8 @@
 //     ├─ one HeatGridView per grid of the frame
 //     ├─ one CellGraphView per drawing of the frame (a block before / after merging, the
 //     │   derived normal and reduction cells)
-//     └─ the frame's table (accuracy and latency of both forms, say)
+//     ├─ the frame's table (accuracy and latency of both forms, say)
+//     └─ its result drawings: curves, scatters, trees (FrameChartsArea)
 //   live: the main window forwards the watcher's polls; a change reloads at most every 1.5 s
 //   and only while the tab is visible (it catches up when shown).
 #include <QWidget>
@@ -21,7 +22,6 @@ class QGridLayout;
 class QLabel;
 class QSlider;
 class QTableWidget;
-class QTimer;
 
 namespace nas {
 class Workspace;
@@ -29,7 +29,10 @@ class Workspace;
 
 namespace nas::ui {
 
+class VisibleReload;
+
 class CellGraphView;
+class FrameChartsArea;
 class HeatGridView;
 
 class HeatMapsPanel : public QWidget {
@@ -52,14 +55,12 @@ class HeatMapsPanel : public QWidget {
   QList<HeatGridView*> gridViews() const { return gridViews_; }
   QList<CellGraphView*> graphViews() const { return graphViews_; }
   QTableWidget* table() const { return table_; }
+  FrameChartsArea* charts() const { return charts_; }
 
  public Q_SLOTS:
   void reload();          // re-reads the job list and the shown job now
   void scheduleReload();  // coalesced; while hidden, on showing
   void onJobsPolled();    // something in the workspace's jobs changed
-
- protected:
-  void showEvent(QShowEvent* event) override;
 
  private:
   void refreshJobs();
@@ -69,7 +70,6 @@ class HeatMapsPanel : public QWidget {
   qint64 job_ = 0;
   bool userPicked_ = false;
   nas::GridRun run_;
-  bool stale_ = false;
 
   QComboBox* jobPicker_ = nullptr;
   QSlider* frameSlider_ = nullptr;
@@ -83,7 +83,8 @@ class HeatMapsPanel : public QWidget {
   QList<HeatGridView*> gridViews_;
   QList<CellGraphView*> graphViews_;
   QTableWidget* table_ = nullptr;
-  QTimer* reloadTimer_ = nullptr;
+  FrameChartsArea* charts_ = nullptr;
+  VisibleReload* reloader_ = nullptr;  // reload when visible, at most every so often
 };
 
 }  // namespace nas::ui

@@ -5,10 +5,8 @@
 #include <QHBoxLayout>
 #include <QHash>
 #include <QLabel>
-#include <QShowEvent>
 #include <QSlider>
 #include <QSplitter>
-#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -16,6 +14,7 @@
 #include "common/Error.h"
 #include "views/ScatterView.h"
 #include "widgets/Plural.h"
+#include "widgets/VisibleReload.h"
 
 namespace nas::ui {
 
@@ -131,12 +130,7 @@ SearchProgressPanel::SearchProgressPanel(QWidget* parent) : QWidget(parent) {
   problems_->hide();
   root->addWidget(problems_);
 
-  reloadTimer_ = new QTimer(this);
-  reloadTimer_->setSingleShot(true);
-  reloadTimer_->setInterval(kReloadIntervalMs);
-  connect(reloadTimer_, &QTimer::timeout, this, [this] {
-    if (stale_) scheduleReload();
-  });
+  reloader_ = new VisibleReload(this, kReloadIntervalMs, [this] { reload(); });
 
   connect(jobPicker_, &QComboBox::activated, this, [this](int index) {
     const qint64 id = jobPicker_->itemData(index).toLongLong();
@@ -241,7 +235,7 @@ bool SearchProgressPanel::openJob(qint64 id) {
 }
 
 void SearchProgressPanel::reload() {
-  stale_ = false;
+  reloader_->done();
   if (!ws_ || job_ <= 0) return;
   loadError_.clear();
   try {
@@ -267,13 +261,7 @@ void SearchProgressPanel::reload() {
   }
 }
 
-void SearchProgressPanel::scheduleReload() {
-  stale_ = true;
-  if (!ws_ || !isVisible()) return;      // on showing the tab
-  if (reloadTimer_->isActive()) return;  // coalesced
-  reload();
-  reloadTimer_->start();
-}
+void SearchProgressPanel::scheduleReload() { reloader_->request(); }
 
 void SearchProgressPanel::onJobsPolled(const std::vector<nas::JobRecord>& jobs) {
   try {
@@ -295,11 +283,6 @@ void SearchProgressPanel::onJobsPolled(const std::vector<nas::JobRecord>& jobs) 
 
 void SearchProgressPanel::onMetricsPolled(const std::vector<nas::Workspace::MetricRow>& rows) {
   if (std::any_of(rows.begin(), rows.end(), [this](const auto& r) { return r.job == job_; })) scheduleReload();
-}
-
-void SearchProgressPanel::showEvent(QShowEvent* event) {
-  QWidget::showEvent(event);
-  if (stale_) QMetaObject::invokeMethod(this, [this] { scheduleReload(); }, Qt::QueuedConnection);
 }
 
 void SearchProgressPanel::setColourSource(ColourSource source) {

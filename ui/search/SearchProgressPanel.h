@@ -25,9 +25,10 @@
 class QComboBox;
 class QLabel;
 class QSlider;
-class QTimer;
 
 namespace nas::ui {
+
+class VisibleReload;
 
 class ScatterView;
 
@@ -72,9 +73,6 @@ class SearchProgressPanel : public QWidget {
  Q_SIGNALS:
   void archActivated(qint64 archId);
 
- protected:
-  void showEvent(QShowEvent* event) override;
-
  private:
   void showRun();      // rebuilds both views from run_
   void showLatent();   // the latent map for the slider's round
@@ -91,7 +89,6 @@ class SearchProgressPanel : public QWidget {
   double jobUpdatedAt_ = 0;  // of the shown job, from the last poll
   QString jobsKey_;          // ids and statuses of the listed jobs
   QString loadError_;        // why the last reload failed, empty when it did not
-  bool stale_ = false;
   int reloads_ = 0;
 
   QComboBox* jobPicker_ = nullptr;
@@ -105,7 +102,7 @@ class SearchProgressPanel : public QWidget {
   QLabel* problems_ = nullptr;
   ScatterView* latent_ = nullptr;
   ScatterView* pareto_ = nullptr;
-  QTimer* reloadTimer_ = nullptr;
+  VisibleReload* reloader_ = nullptr;  // reload when visible, at most every so often
 };
 
 }  // namespace nas::ui
