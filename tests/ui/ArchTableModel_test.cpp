@@ -92,7 +92,7 @@ TEST(ArchTableModel, FetchesLazilyInPages) {
   model.setMetric(QStringLiteral("test_accuracy"));
   EXPECT_EQ(model.totalCount(), kArchs - kArchs / 10);
   EXPECT_EQ(model.rowCount(), 0);
-  EXPECT_EQ(model.headerData(ArchTableModel::ColMetric, Qt::Horizontal).toString(), QStringLiteral("test_accuracy"));
+  EXPECT_EQ(model.headerData(ArchTableModel::ColMetric, Qt::Horizontal).toString(), QStringLiteral("test_accuracy (%)"));
 }
 
 TEST(ArchTableModel, SortsThroughSql) {

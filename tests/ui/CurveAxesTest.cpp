@@ -38,9 +38,9 @@ TEST(CurveAxes, ASinglePointGetsASensibleRangeAndNoNegativeStep) {
   EXPECT_GT(x.lower, -1.0) << x.lower;  // no tick at -1, -2, ...
   EXPECT_TRUE(x.contains(1.0));
   const QCPRange y = g->valueAxis()->range();
-  EXPECT_TRUE(y.contains(0.35));
-  EXPECT_GE(y.size(), 0.02) << y.lower << ".." << y.upper;  // not 0.350-0.355
-  EXPECT_LE(y.size(), 1.0) << y.lower << ".." << y.upper;   // not -4..4
+  EXPECT_TRUE(y.contains(35.0));                           // the fraction 0.35 shown in percent
+  EXPECT_GE(y.size(), 2.0) << y.lower << ".." << y.upper;  // not 35.0-35.5
+  EXPECT_LE(y.size(), 100.0) << y.lower << ".." << y.upper;
   EXPECT_GE(y.lower, 0.0);                                   // an accuracy is not negative
 }
 

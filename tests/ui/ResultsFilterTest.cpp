@@ -60,7 +60,7 @@ TEST(ResultsFilter, DatasetAndJobFilterTheScatterAndTheTable) {
 
   tab.setDatasetFilter(QStringLiteral("fashion-mnist"));
   ASSERT_TRUE(waitFor([&] { return ids(scatter) == std::vector<qint64>{a}; }, 5000)) << scatter->points().size();
-  EXPECT_DOUBLE_EQ(scatter->points().front().y, 0.85);  // its Fashion-MNIST value, not the CIFAR-10 one
+  EXPECT_DOUBLE_EQ(scatter->points().front().y, 85.0);  // its Fashion-MNIST value (in percent), not the CIFAR-10 one
   tab.table()->model()->fetchMore({});
   EXPECT_EQ(tab.table()->model()->rowCount(), 1);
 

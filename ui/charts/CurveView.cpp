@@ -106,7 +106,7 @@ CurveView::CurveView(QWidget* parent) : QWidget(parent) {
   plot_->axisRect()->setRangeZoomAxes({plot_->xAxis, plot_->xAxis2}, {plot_->yAxis, plot_->yAxis2});
   plot_->xAxis->setLabel(tr("step"));
   plot_->yAxis->setLabel(tr("value"));
-  plot_->yAxis2->setLabel(tr("accuracy"));
+  plot_->yAxis2->setLabel(tr("accuracy (%)"));
   plot_->xAxis2->setVisible(true);
   plot_->xAxis2->setTicks(false);
   plot_->xAxis2->setTickLabels(false);
@@ -258,6 +258,10 @@ CurveView::Curve& CurveView::curveFor(qint64 job, const QString& series) {
 }
 
 void CurveView::addPoint(Curve& c, double key, double value) {
+  // Accuracy in percent, as every view shows it (models/MetricDisplay.h), decided on the
+  // series' first point: a fraction is scaled, a series already in percent is not.
+  if (c.scale == 0) c.scale = isAccuracyLike(c.series) && value >= 0.0 && value <= 1.0 ? 100.0 : 1.0;
+  value *= c.scale;
   auto data = c.graph->data();
   // A resumed job repeats steps from its checkpoint, and a history load may overlap the
   // poller's rows: a step at or before the last one replaces everything from there on.
@@ -371,7 +375,8 @@ void CurveView::restyle() {
       g->setPen(pen);
       const bool onRight = twoAxes && isAccuracyLike(it->series);
       g->setValueAxis(onRight ? plot_->yAxis2 : plot_->yAxis);
-      if (!onRight && !leftNames.contains(it->series)) leftNames << it->series;
+      const QString title = it->scale == 100.0 ? it->series + QStringLiteral(" (%)") : it->series;
+      if (!onRight && !leftNames.contains(title)) leftNames << title;
       const QString jobLabel = jobLabels_.value(job, QStringLiteral("#%1").arg(job));
       g->setName(singleJob ? it->series : QStringLiteral("%1  %2").arg(jobLabel, it->series));
       g->setVisible(true);
@@ -384,7 +389,7 @@ void CurveView::restyle() {
   plot_->yAxis2->setVisible(twoAxes);
   plot_->yAxis2->setTickLabels(twoAxes);
   plot_->yAxis->setLabel(leftNames.size() == 1 ? leftNames.first() : tr("value"));
-  plot_->yAxis2->setLabel(tr("accuracy"));
+  plot_->yAxis2->setLabel(tr("accuracy (%)"));
   plot_->legend->setVisible(plot_->legend->itemCount() > 0);
   plot_->legend->setWrap(singleJob ? 6 : 3);
 }

@@ -80,6 +80,7 @@ class CurveView : public QWidget {
     qint64 job = 0;
     QString series;
     QCPGraph* graph = nullptr;
+    double scale = 0;  // 100: an accuracy stored as a fraction, shown in percent; 0: no point yet
   };
   using Key = QPair<qint64, QString>;
 

@@ -16,6 +16,7 @@
 
 #include "forms/ParamForm.h"
 #include "jobs/Method.h"
+#include "jobs/RunTimeEstimate.h"
 
 namespace nas::ui {
 
@@ -58,6 +59,10 @@ NewJobDialog::NewJobDialog(const nas::MethodRegistry& registry, QWidget* parent)
   message_->setWordWrap(true);
   message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   message_->hide();
+  estimate_ = new QLabel(this);
+  estimate_->setObjectName(QStringLiteral("runTimeEstimate"));
+  estimate_->setWordWrap(true);
+  estimate_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   auto* scroll = new QScrollArea(this);
   scroll->setWidgetResizable(true);
   scroll->setFrameShape(QFrame::NoFrame);
@@ -77,7 +82,8 @@ NewJobDialog::NewJobDialog(const nas::MethodRegistry& registry, QWidget* parent)
   specView_->setReadOnly(true);
   specView_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
   specView_->setMaximumHeight(150);
-  specView_->setToolTip(tr("The spec submitted to the workspace; `nasstudio-cli submit` accepts the same JSON."));
+  specView_->setToolTip(tr("The spec submitted to the workspace; `nasstudio-cli run METHOD -p key=value ...` takes "
+                           "the same parameters."));
   specView_->hide();
   connect(specToggle_, &QToolButton::toggled, this, [this](bool on) {
     specToggle_->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
@@ -97,6 +103,7 @@ NewJobDialog::NewJobDialog(const nas::MethodRegistry& registry, QWidget* parent)
   rl->addSpacing(4);
   rl->addWidget(scroll, 1);
   rl->addWidget(message_);
+  rl->addWidget(estimate_);
   rl->addWidget(specToggle_);
   rl->addWidget(specView_);
 
@@ -205,9 +212,26 @@ void NewJobDialog::updateState() {
   }
   message_->setVisible(!error.isEmpty() || !refused.isEmpty());
   startButton_->setEnabled(!s.is_null());
+  const nas::Method* m = s.is_null() ? nullptr : registry_.find(methodName().toStdString());
+  if (m) {
+    const nas::RunTimeEstimate e = nas::estimateRunTime(*m, s.at("params"), pastJobs_);
+    const QString basis = QString::fromStdString(e.basis).toHtmlEscaped();
+    estimate_->setText(e.seconds ? tr("<b>Estimated run time: %1</b> <span style='color:#6b7684'>(%2)</span>")
+                                       .arg(QString::fromStdString(nas::roughDuration(*e.seconds)), basis)
+                                 : tr("<b>Estimated run time: unknown</b> <span style='color:#6b7684'>(%1)</span>")
+                                       .arg(basis));
+  }
+  estimate_->setVisible(m != nullptr);
   specView_->setPlainText(s.is_null() ? tr("(invalid: %1)").arg(form_->errorText())
                                       : QString::fromStdString(s.dump(2)));
 }
+
+void NewJobDialog::setPastJobs(std::vector<nas::JobRecord> jobs) {
+  pastJobs_ = std::move(jobs);
+  updateState();
+}
+
+QString NewJobDialog::estimateText() const { return estimate_->isVisibleTo(this) ? estimate_->text() : QString(); }
 
 void NewJobDialog::accept() {
   const nas::Json s = spec();

@@ -5,8 +5,10 @@
 // used for each method are remembered (QSettings "newJob/<method>").
 
 #include <QDialog>
+#include <vector>
 
 #include "common/Json.h"
+#include "store/Records.h"
 
 class QLabel;
 class QListWidget;
@@ -34,6 +36,10 @@ class NewJobDialog : public QDialog {
   ParamForm* form() const { return form_; }
   // {"method": name, "params": {...resolved...}}; null while the form is invalid.
   nas::Json spec() const;
+  // The workspace's jobs: finished ones of the chosen method calibrate the run-time estimate
+  // shown under the form (jobs/RunTimeEstimate.h).
+  void setPastJobs(std::vector<nas::JobRecord> jobs);
+  QString estimateText() const;
 
   void accept() override;
 
@@ -47,6 +53,8 @@ class NewJobDialog : public QDialog {
   QLabel* description_ = nullptr;
   ParamForm* form_ = nullptr;
   QLabel* message_ = nullptr;
+  QLabel* estimate_ = nullptr;
+  std::vector<nas::JobRecord> pastJobs_;
   QPlainTextEdit* specView_ = nullptr;
   QToolButton* specToggle_ = nullptr;
   QPushButton* startButton_ = nullptr;

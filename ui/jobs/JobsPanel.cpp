@@ -16,6 +16,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTextOption>
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -23,6 +24,7 @@
 
 #include "common/Json.h"
 #include "models/JobListModel.h"
+#include "models/MetricDisplay.h"
 #include "widgets/Plural.h"
 #include "widgets/ProgressBarDelegate.h"
 
@@ -44,8 +46,15 @@ QString valueHtml(const nas::Json& v) {
 QString objectTable(const nas::Json& obj) {
   QString html = QStringLiteral("<table cellspacing='0' cellpadding='2'>");
   for (auto it = obj.begin(); it != obj.end(); ++it) {
+    const QString key = QString::fromStdString(it.key());
+    QString value = valueHtml(it.value());
+    // Accuracy in percent, as every view shows it (a stored fraction only).
+    if (isAccuracyMetric(key) && it.value().is_number()) {
+      const double v = it.value().get<double>();
+      if (v >= 0.0 && v <= 1.0) value = QLocale().toString(100.0 * v, 'f', 2) + QStringLiteral(" %");
+    }
     html += QStringLiteral("<tr><td style='color:#6b7684; padding-right:14px'>%1</td><td>%2</td></tr>")
-                .arg(QString::fromStdString(it.key()).toHtmlEscaped(), valueHtml(it.value()));
+                .arg(key.toHtmlEscaped(), value);
   }
   return html + QStringLiteral("</table>");
 }
@@ -87,13 +96,15 @@ JobsPanel::JobsPanel(JobListModel* model, QWidget* parent) : QWidget(parent), mo
   h->setHighlightSections(false);
   h->setStretchLastSection(true);
   h->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-  h->resizeSection(JobListModel::IdColumn, 56);
-  h->resizeSection(JobListModel::MethodColumn, 130);
-  h->resizeSection(JobListModel::StatusColumn, 115);
-  h->resizeSection(JobListModel::ProgressColumn, 230);
-  h->resizeSection(JobListModel::ElapsedColumn, 70);
-  h->resizeSection(JobListModel::StartedColumn, 130);
-  h->resizeSection(JobListModel::FinishedColumn, 130);
+  // Narrow enough that ID..Started fit beside the details at 1024 px; Finished, Error and Worker
+  // follow (the error is in full in the details).
+  h->resizeSection(JobListModel::IdColumn, 44);
+  h->resizeSection(JobListModel::MethodColumn, 110);
+  h->resizeSection(JobListModel::StatusColumn, 96);
+  h->resizeSection(JobListModel::ProgressColumn, 160);
+  h->resizeSection(JobListModel::ElapsedColumn, 92);
+  h->resizeSection(JobListModel::StartedColumn, 104);
+  h->resizeSection(JobListModel::FinishedColumn, 104);
   table_->viewport()->installEventFilter(this);
 
   emptyHint_ = new QLabel(table_->viewport());
@@ -108,11 +119,17 @@ JobsPanel::JobsPanel(JobListModel* model, QWidget* parent) : QWidget(parent), mo
   details_->setObjectName(QStringLiteral("jobDetails"));
   details_->setFrameShape(QFrame::NoFrame);
   details_->setOpenLinks(false);
+  // A path or an architecture string has no spaces to break at: break it anywhere rather than
+  // push the pane's text out sideways (issue 21).
+  details_->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+  details_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   logView_ = new QPlainTextEdit(this);
   logView_->setObjectName(QStringLiteral("jobLog"));
   logView_->setReadOnly(true);
   logView_->setFrameShape(QFrame::NoFrame);
-  logView_->setLineWrapMode(QPlainTextEdit::NoWrap);
+  // Log lines (errors, paths) wrap at the pane's width: the pane is narrow beside the table.
+  logView_->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+  logView_->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
   logView_->setMaximumBlockCount(kMaxLogLines);
   QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
   mono.setPointSizeF(std::max(8.0, font().pointSizeF() - 1));
@@ -126,9 +143,11 @@ JobsPanel::JobsPanel(JobListModel* model, QWidget* parent) : QWidget(parent), mo
   splitter_->setObjectName(QStringLiteral("jobsSplitter"));
   splitter_->addWidget(table_);
   splitter_->addWidget(detailTabs_);
-  splitter_->setStretchFactor(0, 3);
-  splitter_->setStretchFactor(1, 1);
-  splitter_->setSizes({900, 380});
+  // The details get 3/8 and at least 320 px: parameters and results are read there in full.
+  splitter_->setStretchFactor(0, 5);
+  splitter_->setStretchFactor(1, 3);
+  detailTabs_->setMinimumWidth(320);
+  splitter_->setSizes({625, 375});
   splitter_->setChildrenCollapsible(false);
   layout->addWidget(splitter_, 1);
 
@@ -286,7 +305,8 @@ void JobsPanel::refreshDetails() {
                  : QStringLiteral("—");
   };
   html += QStringLiteral("<p style='color:#8a93a0; margin-top:8px'>%1 %2 · %3 %4%5</p>")
-              .arg(tr("Created"), when(r->createdAt), tr("started"), when(r->startedAt),
+              .arg(tr("Created"), when(r->createdAt),
+                   r->attempts > 1 ? tr("run %1 started").arg(r->attempts) : tr("started"), when(r->startedAt),
                    !r->worker.empty() ? QStringLiteral(" · worker %1").arg(QString::fromStdString(r->worker))
                    : r->pid > 0       ? QStringLiteral(" · pid %1").arg(r->pid)
                                       : QString());

@@ -7,13 +7,22 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QThread>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
 
+#include "common/CancelToken.h"
 #include "common/Error.h"
+#include "common/ProgressSink.h"
+#include "jobs/LatencySpace.h"
+#include "search/LatencyValidation.h"
 #include "search/Stats.h"
 #include "store/Workspace.h"
 #include "views/ScatterView.h"
@@ -34,6 +43,24 @@ QTableWidgetItem* numberItem(double v, int decimals) {
   it->setData(Qt::UserRole, v);
   return it;
 }
+// Progress of a validation on its thread, handed to the view on the GUI thread.
+class PostingSink final : public nas::ProgressSink {
+ public:
+  explicit PostingSink(QLabel* label) : label_(label) {}
+  void progress(double fraction, const std::string& stage) override {
+    const QString text = QObject::tr("Validating: %1 % (%2)")
+                             .arg(static_cast<int>(fraction * 100))
+                             .arg(QString::fromStdString(stage));
+    QMetaObject::invokeMethod(
+        label_.data(), [l = label_, text] { if (l) l->setText(text); }, Qt::QueuedConnection);
+  }
+  void metric(const std::string&, int64_t, double) override {}
+  void log(const std::string&) override {}
+
+ private:
+  QPointer<QLabel> label_;
+};
+
 }  // namespace
 
 LatencyView::LatencyView(QWidget* parent) : QWidget(parent) {
@@ -71,10 +98,35 @@ LatencyView::LatencyView(QWidget* parent) : QWidget(parent) {
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   summary_->setWordWrap(true);  // a long summary must not set the window's minimum width
 
+  samples_ = new QSpinBox(this);
+  samples_->setObjectName(QStringLiteral("latencyValidationSamples"));
+  samples_->setRange(4, 500);
+  samples_->setValue(20);
+  samples_->setSuffix(tr(" networks"));
+  samples_->setToolTip(tr("Random networks measured end to end and compared with the table's prediction; a third "
+                          "as many more fit the correction"));
+  validate_ = new QPushButton(tr("Validate"), this);
+  validate_->setObjectName(QStringLiteral("latencyValidate"));
+  validate_->setToolTip(tr("Measure whole networks of the selected space on this machine, with the selected "
+                           "profile's threads and batch, and compare them with the lookup table"));
+  validationStatus_ = new QLabel(this);
+  validationStatus_->setObjectName(QStringLiteral("latencyValidationStatus"));
+  validationStatus_->setWordWrap(true);
+  connect(validate_, &QPushButton::clicked, this, [this] {
+    if (validationRunning()) {
+      cancelValidation();
+      return;
+    }
+    QString why;
+    if (!startValidation(samples_->value(), &why)) validationStatus_->setText(why);
+  });
+
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel(tr("Space:"), this));
   top->addWidget(space_);
   top->addWidget(summary_, 1);
+  top->addWidget(samples_);
+  top->addWidget(validate_);
   auto* left = new QWidget(this);
   auto* leftLayout = new QVBoxLayout(left);
   leftLayout->setContentsMargins(0, 0, 0, 0);
@@ -83,6 +135,7 @@ LatencyView::LatencyView(QWidget* parent) : QWidget(parent) {
   auto* validationTitle = new QLabel(tr("Validation: whole networks measured end to end"), left);
   validationTitle->setWordWrap(true);
   leftLayout->addWidget(validationTitle);
+  leftLayout->addWidget(validationStatus_);
   leftLayout->addWidget(validation_, 2);
   auto* split = new QSplitter(Qt::Horizontal, this);
   split->addWidget(left);
@@ -111,10 +164,134 @@ LatencyView::LatencyView(QWidget* parent) : QWidget(parent) {
     if (i >= 0) space_->setCurrentIndex(i);
     showValidation();
   });
-  connect(space_, &QComboBox::currentTextChanged, this, [this] { showValidation(); });
+  connect(space_, &QComboBox::currentTextChanged, this, [this] {
+    showValidation();
+    updateValidateButton();
+  });
+  // A validation or profile written by another process (the CLI, a worker) shows while the tab
+  // is open, without a restart: a cheap signature of the workspace's latency rows, every 2 s.
+  poll_ = new QTimer(this);
+  poll_->setInterval(2000);
+  connect(poll_, &QTimer::timeout, this, &LatencyView::pollWorkspace);
+  poll_->start();
+  updateValidateButton();
+}
+
+LatencyView::~LatencyView() {
+  if (validationThread_) {
+    validationCancel_->cancel();
+    validationThread_->wait();
+  }
+}
+
+void LatencyView::setSpacesProvider(SpacesProvider provider) {
+  spaces_ = std::move(provider);
+  updateValidateButton();
+}
+
+void LatencyView::updateValidateButton() {
+  if (validationRunning()) {
+    validate_->setText(tr("Cancel validation"));
+    validate_->setEnabled(true);
+    return;
+  }
+  validate_->setText(tr("Validate"));
+  const bool ready = spaces_ && ws_ && !selectedProfile().isEmpty() && !space_->currentText().isEmpty();
+  validate_->setEnabled(ready);
+  samples_->setEnabled(ready);
+}
+
+void LatencyView::cancelValidation() {
+  if (validationCancel_) validationCancel_->cancel();
+}
+
+bool LatencyView::startValidation(int samples, QString* why) {
+  auto refuse = [why](const QString& text) {
+    if (why) *why = text;
+    return false;
+  };
+  if (validationRunning()) return refuse(tr("A validation is running already."));
+  if (!spaces_) return refuse(tr("No latency spaces are loaded."));
+  if (!ws_) return refuse(tr("No workspace is open."));
+  const QString profile = selectedProfile(), space = space_->currentText();
+  if (profile.isEmpty() || space.isEmpty()) return refuse(tr("Select a device profile and a space first."));
+  const nas::LatencySpace* latencySpace = nullptr;
+  try {
+    latencySpace = &spaces_().get(space.toStdString());
+  } catch (const std::exception& e) {
+    return refuse(QString::fromStdString(nas::toError(e).what()));
+  }
+  const std::string path = ws_->path(), profileName = profile.toStdString();
+  nas::LatencyValidationOptions o;
+  o.samples = samples;
+  o.calibration = std::max(2, samples / 3);
+  o.rounds = 3;
+  validationCancel_ = std::make_shared<nas::CancelToken>();
+  auto cancel = validationCancel_;
+  auto result = std::make_shared<QString>();
+  auto ok = std::make_shared<bool>(false);
+  QPointer<QLabel> status = validationStatus_;
+  // Its own connection to the file: the view's Workspace belongs to the GUI thread. No
+  // exception leaves the thread; the outcome is handed over when it has finished.
+  validationThread_ = QThread::create([=] {
+    try {
+      auto ws = nas::Workspace::open(path);
+      const nas::DeviceProfileRecord p = ws->deviceProfile(profileName);
+      PostingSink sink(status.data());
+      const nas::LatencyValidationResult r = nas::validateLatency(*ws, p, *latencySpace, o, sink, *cancel);
+      *ok = true;
+      *result = tr("Validated %1 networks in %2 s: MAPE %3 %, Kendall tau %4")
+                    .arg(r.samples)
+                    .arg(r.seconds, 0, 'f', 0)
+                    .arg(r.mape, 0, 'f', 1)
+                    .arg(r.kendallTau, 0, 'f', 2);
+    } catch (const std::exception& e) {
+      *result = tr("Validation stopped: %1").arg(QString::fromStdString(nas::toError(e).what()));
+    }
+  });
+  connect(validationThread_, &QThread::finished, this, [this, result, ok] {
+    validationThread_->deleteLater();
+    validationThread_ = nullptr;
+    validationCancel_.reset();
+    validationStatus_->setText(*result);
+    refresh();
+    updateValidateButton();
+    Q_EMIT validationFinished(*ok, *result);
+  });
+  validationStatus_->setText(tr("Validating %1 networks of %2 with profile %3…").arg(samples).arg(space, profile));
+  validationThread_->start();
+  updateValidateButton();
+  return true;
+}
+
+QString LatencyView::workspaceSignature() const {
+  if (!ws_) return {};
+  QString sig;
+  try {
+    for (const auto& p : ws_->deviceProfiles()) {
+      sig += QString::fromStdString(p.name) + QLatin1Char(':');
+      for (const auto& s : ws_->latencySpaces(p.id))
+        sig += QString::fromStdString(s) + QLatin1Char('=') +
+               QString::number(ws_->latencyValidations(p.id, s).size()) + QLatin1Char(',');
+      sig += QLatin1Char(';');
+    }
+  } catch (const std::exception&) {
+    return signature_;  // unreadable now (a writer holds the file): try again next time
+  }
+  return sig;
+}
+
+void LatencyView::pollWorkspace() {
+  if (!isVisible() || !ws_ || validationRunning()) return;
+  const QString sig = workspaceSignature();
+  if (sig != signature_) refresh();
 }
 
 void LatencyView::setWorkspace(nas::Workspace* workspace) {
+  if (validationThread_) {
+    validationCancel_->cancel();
+    validationThread_->wait();
+  }
   ws_ = workspace;
   refresh();
 }
@@ -156,6 +333,8 @@ void LatencyView::refresh() {
     if (profiles_->item(r, 0)->text() == keep) row = r;
   if (profiles_->rowCount() > 0) profiles_->selectRow(row);
   else emit profiles_->itemSelectionChanged();
+  signature_ = workspaceSignature();
+  updateValidateButton();
 }
 
 QString LatencyView::summaryText() const { return summary_->text(); }
@@ -222,7 +401,8 @@ void LatencyView::showValidation() {
                           .arg(mape, 0, 'f', 2)
                           .arg(nas::kendallTau(pred, meas), 0, 'f', 3));
   } else if (!profile.isEmpty()) {
-    summary_->setText(tr("No validation yet: run `nasstudio-cli latency validate --space %1 --profile %2`")
+    summary_->setText(tr("No validation yet: click Validate, or run `nasstudio-cli latency validate --space %1 "
+                         "--profile %2`")
                           .arg(space.isEmpty() ? QStringLiteral("nb201") : space, profile));
   } else {
     summary_->setText(tr("No device profile: run `nasstudio-cli latency profile --space nb201`"));

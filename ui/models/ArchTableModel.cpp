@@ -1,4 +1,5 @@
 #include "models/ArchTableModel.h"
+#include "models/MetricDisplay.h"
 
 #include <QFontDatabase>
 #include <QLocale>
@@ -141,7 +142,11 @@ QVariant ArchTableModel::data(const QModelIndex& index, int role) const {
         case ColParams:
           return loc.toString(r.params / 1e6, 'f', 3);
         case ColMetric:
-          return std::isnan(r.value) ? QStringLiteral("\u2013") : loc.toString(r.value, 'g', 6);
+          if (std::isnan(r.value)) return QStringLiteral("\u2013");
+          // Accuracy in percent, as every view shows it (MetricDisplay.h); a fraction only, so a
+          // table already in percent is not scaled twice.
+          if (isAccuracyMetric(metric_) && r.value >= 0.0 && r.value <= 1.0) return loc.toString(100.0 * r.value, 'f', 2);
+          return loc.toString(r.value, 'g', 6);
       }
       break;
     case Qt::ToolTipRole:
@@ -184,15 +189,19 @@ QVariant ArchTableModel::headerData(int section, Qt::Orientation orientation, in
       case ColArch:
         return tr("architecture");
       case ColFlops:
-        return tr("FLOPs (M)");
+        return tr("FLOPs (M, ref.)");
       case ColParams:
         return tr("params (M)");
       case ColMetric:
-        return metric_.isEmpty() ? tr("metric") : metric_;
+        return metric_.isEmpty() ? tr("metric") : metricTitle(metric_);
       default:
         break;
     }
   }
+  if (role == Qt::ToolTipRole && section == ColFlops)
+    return tr("FLOPs of the space's reference network (%1), whatever input a job trained it on; a job's own "
+              "figure at its input size is in its result")
+        .arg(referenceCostNote(space_.isEmpty() ? QStringLiteral("nb201") : space_));
   if (role == Qt::ToolTipRole && section == ColMetric)
     return tr("Best value of %1 over the architecture's evaluations").arg(metric_.isEmpty() ? tr("the metric") : metric_);
   return {};

@@ -250,7 +250,14 @@ double JobListModel::elapsedSeconds(const Entry& e) const {
   return std::max(0.0, end - r.startedAt);
 }
 
-QString JobListModel::elapsedText(const Entry& e) const { return durationText(elapsedSeconds(e)); }
+// The workspace keeps the start of the current (or last) run only: a resume is a new run and
+// restarts the clock. Rather than show a total it cannot know, the column says which run it
+// times once there was more than one (issue 21).
+QString JobListModel::elapsedText(const Entry& e) const {
+  const QString d = durationText(elapsedSeconds(e));
+  if (d.isEmpty() || e.record.attempts < 2) return d;
+  return tr("%1 (run %2)").arg(d).arg(e.record.attempts);
+}
 
 int JobListModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : rows_.size(); }
 
@@ -325,8 +332,15 @@ QVariant JobListModel::data(const QModelIndex& index, int role) const {
                                 : tr("Run by worker %1 (attempt %2)").arg(QString::fromStdString(r.worker)).arg(r.attempts);
       case ProgressColumn: return stageOf(e);
       case StartedColumn:
-        return r.startedAt > 0 ? QLocale().toString(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(r.startedAt)))
-                               : QString();
+      case ElapsedColumn: {
+        if (r.startedAt <= 0) return QString();
+        const QString when = QLocale().toString(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(r.startedAt)));
+        return r.attempts > 1 ? tr("Run %1 of this job started %2; a resume starts a new run, earlier runs are "
+                                   "not counted here")
+                                    .arg(r.attempts)
+                                    .arg(when)
+                              : tr("Started %1").arg(when);
+      }
       case FinishedColumn:
         return r.finishedAt > 0 ? QLocale().toString(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(r.finishedAt)))
                                 : QString();
@@ -344,8 +358,8 @@ QVariant JobListModel::headerData(int section, Qt::Orientation orientation, int 
       case MethodColumn: return tr("Method");
       case StatusColumn: return tr("Status");
       case ProgressColumn: return tr("Progress");
-      case ElapsedColumn: return tr("Elapsed");
-      case StartedColumn: return tr("Started");
+      case ElapsedColumn: return tr("Run time");
+      case StartedColumn: return tr("Run started");
       case FinishedColumn: return tr("Finished");
       case ErrorColumn: return tr("Error");
       case WorkerColumn: return tr("Worker");
@@ -356,6 +370,8 @@ QVariant JobListModel::headerData(int section, Qt::Orientation orientation, int 
     if (section == IdColumn || section == ElapsedColumn) return int(Qt::AlignRight | Qt::AlignVCenter);
     return int(Qt::AlignLeft | Qt::AlignVCenter);
   }
+  if (role == Qt::ToolTipRole && (section == ElapsedColumn || section == StartedColumn))
+    return tr("Of the current or last run: a resumed job starts a new run (\"run 2\"), and its clock starts again");
   return {};
 }
 

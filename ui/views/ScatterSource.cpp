@@ -6,6 +6,7 @@
 #include <map>
 
 #include "common/Error.h"
+#include "models/MetricDisplay.h"
 #include "store/Workspace.h"
 
 namespace nas::ui {
@@ -15,9 +16,10 @@ QString tr(const char* s) { return QCoreApplication::translate("ScatterView", s)
 }  // namespace
 
 QString ScatterSource::axisTitle(const QString& metric) {
-  if (metric == QLatin1String("flops")) return tr("FLOPs (M)");
+  // The stored costs are each space's reference network (NB201: 3x32x32), not a job's input.
+  if (metric == QLatin1String("flops")) return tr("FLOPs (M, reference input)");
   if (metric == QLatin1String("params")) return tr("params (M)");
-  return metric;
+  return metricTitle(metric);  // accuracy in percent, as every view shows it
 }
 
 bool ScatterSource::largerIsBetter(const QString& metric) {
@@ -74,8 +76,15 @@ std::vector<ScatterPoint> ScatterSource::loadFrom(nas::Workspace& ws, const QStr
   std::vector<ScatterPoint> points;
   const auto raw = ws.archPoints(x.toStdString(), y.toStdString(), color.toStdString(), f.space.toStdString(),
                                  nas::EvalScope{f.dataset.toStdString(), f.job}, f.like.toStdString());
-  auto scale = [](const QString& m) { return m == QLatin1String("flops") || m == QLatin1String("params") ? 1e-6 : 1.0; };
-  const double sx = scale(x), sy = scale(y), sc = scale(color);
+  // Costs in millions; accuracy stored as fractions in percent (MetricDisplay.h).
+  auto scale = [&raw](const QString& m, double nas::Workspace::ArchPoint::*member) {
+    if (m == QLatin1String("flops") || m == QLatin1String("params")) return 1e-6;
+    std::vector<double> values;
+    values.reserve(raw.size());
+    for (const auto& p : raw) values.push_back(p.*member);
+    return percentFactor(m, values);
+  };
+  const double sx = scale(x, &nas::Workspace::ArchPoint::x), sy = scale(y, &nas::Workspace::ArchPoint::y), sc = scale(color, &nas::Workspace::ArchPoint::c);
   points.reserve(raw.size());
   for (const auto& p : raw) points.push_back({p.id, p.x * sx, p.y * sy, color.isEmpty() ? NAN : p.c * sc});
   return points;
@@ -156,7 +165,8 @@ QString ScatterSource::tooltip(qint64 id) const {
     head = QStringLiteral("<b>#%1</b> %2<br><span style='font-family:monospace'>%3</span>")
                .arg(id)
                .arg(QString::fromStdString(a.space).toHtmlEscaped(), QString::fromStdString(a.canonical).toHtmlEscaped());
-    row(tr("FLOPs (M)"), formatValue(a.flops / 1e6));
+    const QString reference = referenceCostNote(QString::fromStdString(a.space));
+    row(tr("FLOPs (M, %1)").arg(reference), formatValue(a.flops / 1e6));
     row(tr("params (M)"), formatValue(a.params / 1e6));
     // The best value per metric and dataset, as the views plot them.
     std::map<std::pair<std::string, std::string>, double> best;
@@ -165,10 +175,12 @@ QString ScatterSource::tooltip(qint64 id) const {
       auto it = best.find(key);
       if (it == best.end() || e.value > it->second) best[key] = e.value;
     }
-    for (const auto& [key, v] : best)
-      row(QString::fromStdString(key.first) +
-              (key.second.empty() ? QString() : QStringLiteral(" (%1)").arg(QString::fromStdString(key.second))),
-          formatValue(v));
+    for (const auto& [key, v] : best) {
+      const QString metric = QString::fromStdString(key.first);
+      const double factor = percentFactor(metric, std::initializer_list<double>{v});
+      row(metric + (key.second.empty() ? QString() : QStringLiteral(" (%1)").arg(QString::fromStdString(key.second))),
+          factor == 100.0 ? formatValue(v * 100.0) + QStringLiteral(" %") : formatValue(v));
+    }
   } catch (const std::exception& e) {
     row(tr("error"), QString::fromUtf8(e.what()).toHtmlEscaped());
   }
