@@ -217,6 +217,7 @@ void JobActions::newJob() {
   }
   try {
     NewJobDialog dialog(c_.engine().methods(), c_.window);
+    dialog.setPastJobs(c_.workspace()->jobs());  // finished jobs calibrate the run-time estimate
     if (dialog.exec() != QDialog::Accepted) return;
     QString error;
     const qint64 id = submitAndStart(dialog.spec(), &error);
