@@ -6,23 +6,20 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
-#include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
-#include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
-#include <QTabWidget>
-#include <QTableView>
 
 #include "app/AboutDialog.h"
+#include "app/CentralTabs.h"
+#include "app/JobCurves.h"
 #include "app/MainMenus.h"
 #include "app/Resources.h"
 #include "app/ResultsTab.h"
 #include "app/WorkspaceFiles.h"
 #include "app/WorkspaceSession.h"
+#include "app/WindowSettings.h"
 #include "charts/CurveView.h"
 #include "common/Error.h"
 #include "common/Paths.h"
@@ -39,8 +36,6 @@
 namespace nas::ui {
 
 namespace {
-
-constexpr int kStateVersion = 1;
 
 QString errorText(const std::exception& e) { return QString::fromUtf8(nas::toError(e).what()); }
 
@@ -66,7 +61,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   context.engine = [this]() -> nas::Engine& { return engine(); };
   context.reportError = [this](const QString& title, const QString& msg) { reportError(title, msg); };
   context.showStatus = [this](const QString& msg, int ms) { statusBar()->showMessage(msg, ms); };
-  context.showCurves = [this] { showPage(curves_); };
+  context.showCurves = [this] { tabs_->showPage(curves_); };
   context.pollSoon = [this] { session_->pollSoon(); };
   jobActions_ = new JobActions(std::move(context), this);
 
@@ -92,11 +87,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   jobActions_->wire();
   connect(jobsPanel_, &JobsPanel::selectionChanged, this, &MainWindow::onSelectionChanged);
-  connect(jobsPanel_, &JobsPanel::jobActivated, this, [this](qint64) { showPage(curves_); });
+  connect(jobsPanel_, &JobsPanel::jobActivated, this, [this](qint64) { tabs_->showPage(curves_); });
   // A job that ends may have evaluated architectures the views already list (new evaluations
   // do not change the architecture count the poller watches).
   connect(jobModel_, &JobListModel::statusChanged, this, [this](qint64 id, JobDisplayStatus, JobDisplayStatus to) {
-    updateCurveOutcome(id);
+    updateJobCurveOutcome(*jobModel_, *curves_, id);  // no longer "waiting for its first points"
     if (to == JobDisplayStatus::Done || to == JobDisplayStatus::Failed || to == JobDisplayStatus::Cancelled) {
       results_->refresh();
       generate_->refreshJobs();  // a finished job may have a trained generator now
@@ -104,7 +99,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     }
   });
 
-  readSettings();
+  restoreWindowLayout(this, jobsPanel_);
   updateTitle();
 }
 
@@ -120,56 +115,33 @@ ArchitectureView* MainWindow::architectureView() const { return results_->view()
 // ---------------------------------------------------------------------------------- setup
 
 void MainWindow::createTabs() {
-  tabs_ = new QTabWidget(this);
-  tabs_->setObjectName(QStringLiteral("centralTabs"));
-  tabs_->setDocumentMode(true);
-  tabs_->setMovable(true);
+  tabs_ = new CentralTabs(this);
   curves_ = new CurveView(tabs_);
-  addPage(curves_, icon("series"), tr("Curves"));
+  tabs_->addPage(curves_, icon("series"), tr("Curves"));
   results_ = new ResultsTab(tabs_);
-  addPage(results_, icon("fit"), tr("Search Results"));
+  tabs_->addPage(results_, icon("fit"), tr("Search Results"));
   connect(results_, &ResultsTab::message, this, [this](const QString& msg) { statusBar()->showMessage(msg, 8000); });
   // Live generation: sliders over a job's trained generator (Ctrl+3). The registry (plugins)
   // is loaded only when a generator is first opened.
   generate_ = new GeneratePanel(tabs_);
   generate_->setRegistryProvider([this]() -> const nas::MethodRegistry& { return engine().methods(); });
-  addPage(generate_, icon("generate"), tr("Generate"));
+  tabs_->addPage(generate_, icon("generate"), tr("Generate"));
   // Latency on this machine (issue 6): device profiles and predicted vs measured.
   latency_ = new LatencyView(tabs_);
-  addPage(latency_, QIcon(), tr("Latency"));
+  tabs_->addPage(latency_, QIcon(), tr("Latency"));
   // Search progress (issue 5): a search job's latent map by round and its Pareto front. A
   // click opens the architecture in the Search Results tab, as its scatter's clicks do.
   search_ = new SearchProgressPanel(tabs_);
-  addPage(search_, QIcon(), tr("Search Progress"));
+  tabs_->addPage(search_, QIcon(), tr("Search Progress"));
   connect(search_, &SearchProgressPanel::archActivated, this, [this](qint64 id) {
     results_->showArchitecture(id);
-    showPage(results_);
+    tabs_->showPage(results_);
   });
   // Architecture weights as heat maps, epoch by epoch, for any job whose samples carry grids
   // (DARTS/EnTranNAS edges x ops, RepNAS layers x branches, NAS-LID similarities).
   heatMaps_ = new HeatMapsPanel(tabs_);
-  addPage(heatMaps_, QIcon(), tr("Heat Maps"));
+  tabs_->addPage(heatMaps_, QIcon(), tr("Heat Maps"));
   setCentralWidget(tabs_);
-}
-
-// Each page sits in a scroll area: a page taller or wider than a small screen leaves (issue
-// 21) scrolls inside the window instead of setting the window's minimum size, and showing it
-// never resizes the window.
-int MainWindow::addPage(QWidget* page, const QIcon& icon, const QString& title) {
-  auto* scroll = new QScrollArea(tabs_);
-  scroll->setObjectName(page->objectName() + QStringLiteral("Page"));
-  scroll->setFrameShape(QFrame::NoFrame);
-  scroll->setWidgetResizable(true);
-  scroll->setWidget(page);
-  return tabs_->addTab(scroll, icon, title);
-}
-
-void MainWindow::showPage(QWidget* page) {
-  for (int i = 0; i < tabs_->count(); ++i)
-    if (tabs_->widget(i) == page || tabs_->widget(i)->isAncestorOf(page)) {
-      tabs_->setCurrentIndex(i);
-      return;
-    }
 }
 
 void MainWindow::createActions() {
@@ -352,28 +324,8 @@ void MainWindow::refreshNow() {
 }
 
 void MainWindow::onSelectionChanged(const QList<qint64>& ids) {
-  for (qint64 id : ids) {
-    if (const nas::JobRecord* r = jobModel_->job(id))
-      curves_->setJobLabel(id, QStringLiteral("#%1 %2").arg(id).arg(QString::fromStdString(nas::jobTitle(*r))));
-  }
-  for (qint64 id : ids) updateCurveOutcome(id);
-  curves_->setJobs(ids);
+  showJobCurves(*jobModel_, *curves_, ids);
   jobActions_->update();
-}
-
-// A job that stopped is no longer "waiting for its first points" in Curves.
-void MainWindow::updateCurveOutcome(qint64 id) {
-  const nas::JobRecord* r = jobModel_->job(id);
-  if (!r) return;
-  using O = CurveView::Outcome;
-  O outcome = O::Running;
-  switch (jobModel_->displayStatus(id)) {
-    case JobDisplayStatus::Done: outcome = O::Done; break;
-    case JobDisplayStatus::Failed: outcome = O::Failed; break;
-    case JobDisplayStatus::Cancelled: outcome = O::Cancelled; break;
-    default: break;  // queued, running, or interrupted (it may be resumed)
-  }
-  curves_->setJobOutcome(id, outcome, QString::fromStdString(r->error));
 }
 
 // --------------------------------------------------------------------------- close / help
@@ -408,31 +360,9 @@ void MainWindow::reportError(const QString& title, const QString& message) {
 
 // ------------------------------------------------------------------------------- settings
 
-void MainWindow::readSettings() {
-  QSettings s;
-  const QByteArray geometry = s.value(QStringLiteral("window/geometry")).toByteArray();
-  const QRect avail = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
-  if (geometry.isEmpty() || !restoreGeometry(geometry)) {
-    const QSize size(std::min(1440, avail.width() * 9 / 10), std::min(900, avail.height() * 9 / 10));
-    resize(size);
-    move(avail.center() - QPoint(size.width() / 2, size.height() / 2));
-  } else if (!isMaximized() && (width() > avail.width() || height() > avail.height())) {
-    // Saved on a larger screen (or grown by a page): never open larger than this screen.
-    resize(size().boundedTo(avail.size()));
-    move(avail.topLeft());
-  }
-  restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
-  jobsPanel_->splitter()->restoreState(s.value(QStringLiteral("window/jobsSplitter")).toByteArray());
-  jobsPanel_->table()->horizontalHeader()->restoreState(s.value(QStringLiteral("window/jobsHeader")).toByteArray());
-}
-
 void MainWindow::writeSettings() {
-  QSettings s;
-  s.setValue(QStringLiteral("window/geometry"), saveGeometry());
-  s.setValue(QStringLiteral("window/state"), saveState(kStateVersion));
-  s.setValue(QStringLiteral("window/jobsSplitter"), jobsPanel_->splitter()->saveState());
-  s.setValue(QStringLiteral("window/jobsHeader"), jobsPanel_->table()->horizontalHeader()->saveState());
-  if (workspace()) s.setValue(QStringLiteral("workspace/last"), workspacePath());
+  saveWindowLayout(this, jobsPanel_);
+  if (workspace()) QSettings().setValue(QStringLiteral("workspace/last"), workspacePath());
 }
 
 }  // namespace nas::ui

@@ -2,8 +2,9 @@
 // The main window: one open workspace, the Jobs dock (table, details, log), a central tab area
 // (metric curves and the architecture views), a status bar (workspace, running jobs) and the
 // menus. It composes the pieces and owns their lifetimes; the job actions live in JobActions,
-// the Search Results tab in ResultsTab, the workspace file dialogs and recent list in
-// WorkspaceFiles:
+// the open workspace and its watcher in WorkspaceSession, the Search Results tab in
+// ResultsTab, the tab area in CentralTabs, the Curves tab's job labels in JobCurves, the saved
+// layout in WindowSettings, the workspace file dialogs and recent list in WorkspaceFiles:
 //
 //   nas::Workspace (GUI thread) ── JobService rules ──> JobController (N `worker` processes)
 //                                                              │ write progress, metrics, logs
@@ -22,11 +23,11 @@
 #include <QStringList>
 #include <memory>
 
+#include "app/CentralTabs.h"
 #include "app/JobActions.h"
 #include "common/Json.h"
 
 class QAction;
-class QIcon;
 class QDockWidget;
 class QLabel;
 class QTabWidget;
@@ -108,16 +109,12 @@ class MainWindow : public QMainWindow {
 
  private:
   void createTabs();
-  int addPage(QWidget* page, const QIcon& icon, const QString& title);
-  void showPage(QWidget* page);
   void createActions();
   void createMenus();
   void createDocks();
   void createStatusBar();
   void updateTitle();
   void onSelectionChanged(const QList<qint64>& ids);
-  void updateCurveOutcome(qint64 id);
-  void readSettings();
   void writeSettings();
   void reportError(const QString& title, const QString& message);
 
@@ -129,7 +126,7 @@ class MainWindow : public QMainWindow {
   JobActions* jobActions_ = nullptr;
   JobsPanel* jobsPanel_ = nullptr;
   CurveView* curves_ = nullptr;
-  QTabWidget* tabs_ = nullptr;
+  CentralTabs* tabs_ = nullptr;
   QDockWidget* jobsDock_ = nullptr;
   QLabel* workspaceLabel_ = nullptr;
   QLabel* readOnlyLabel_ = nullptr;  // "Read-only" while a workspace is open for browsing only
