@@ -114,6 +114,28 @@ GraphForm DartsCell::graph(bool reduction) const {
   return g;
 }
 
+GraphForm DartsGenotype::graph() const {
+  GraphForm g = normal.graph(false);
+  const GraphForm r = reduce.graph(true);
+  // Only the cell's inputs and output need the cell's name: the intermediate nodes 0..3 sit
+  // between them, and a shorter label keeps the drawing compact.
+  const auto named = [](GraphNode n, const char* cell) {
+    if (n.role != "intermediate") n.label = std::string(cell) + " " + n.label;
+    return n;
+  };
+  for (GraphNode& n : g.nodes) n = named(n, "normal");
+  for (GraphNode n : r.nodes) {
+    n.id += kReduceNodeOffset;
+    g.nodes.push_back(named(n, "reduce"));
+  }
+  for (GraphEdge e : r.edges) {
+    e.from += kReduceNodeOffset;
+    e.to += kReduceNodeOffset;
+    g.edges.push_back(e);
+  }
+  return g;
+}
+
 namespace {
 
 void appendPair(std::string& out, const DartsConnection& c) {

@@ -89,6 +89,12 @@ struct DartsGenotype {
   static DartsGenotype parse(std::string_view text);
   std::string toString() const;
   bool standard() const { return normal.standard() && reduce.standard(); }
+  // Both cells in one drawing, as two separate graphs: the normal cell's nodes keep their ids
+  // (0..6), the reduction cell's are offset by kReduceNodeOffset; each cell's inputs and output
+  // carry its name ("normal c_{k}", "reduce c_{k-2}", ...), and two genotypes' graphs compare
+  // edge by edge within each cell.
+  static constexpr int kReduceNodeOffset = 100;
+  GraphForm graph() const;
   bool operator==(const DartsGenotype& o) const { return normal == o.normal && reduce == o.reduce; }
   bool operator!=(const DartsGenotype& o) const { return !(*this == o); }
 };

@@ -19,6 +19,10 @@ struct GraphEdge {
   std::string op;     // machine name of the operation ("nor_conv_3x3")
   std::string label;  // short human label ("conv 3x3")
   bool active = true; // false for edges that carry nothing (op `none`)
+  // How strongly a search holds this edge, in [0, 1] (an architecture weight: softmax or DST
+  // weight); negative: unweighted. Views draw a weighted edge's width by it.
+  double weight = -1;
+  bool weighted() const { return weight >= 0; }
 };
 
 struct GraphForm {

@@ -36,8 +36,11 @@ Json graphFormToJson(const GraphForm& g) {
   Json nodes = Json::array();
   for (const auto& n : g.nodes) nodes.push_back({{"id", n.id}, {"label", n.label}, {"role", n.role}});
   Json edges = Json::array();
-  for (const auto& e : g.edges)
-    edges.push_back({{"from", e.from}, {"to", e.to}, {"op", e.op}, {"label", e.label}, {"active", e.active}});
+  for (const auto& e : g.edges) {
+    Json edge{{"from", e.from}, {"to", e.to}, {"op", e.op}, {"label", e.label}, {"active", e.active}};
+    if (e.weighted()) edge["weight"] = e.weight;  // absent: unweighted (older readers ignore it)
+    edges.push_back(std::move(edge));
+  }
   return {{"space", g.space}, {"nodes", nodes}, {"edges", edges}};
 }
 
@@ -58,6 +61,12 @@ GraphForm graphFormFromJson(const Json& j) {
     edge.op = field<std::string>(e, "op", "graph edge");
     edge.label = field<std::string>(e, "label", "graph edge");
     edge.active = field<bool>(e, "active", "graph edge");
+    if (e.contains("weight")) {
+      const double w = field<double>(e, "weight", "graph edge");
+      if (!(w >= 0 && w <= 1))  // NaN fails too
+        throw Error(ErrorCode::ParseError, "field 'weight' must be within [0, 1], got " + std::to_string(w), "graph edge");
+      edge.weight = w;
+    }
     g.edges.push_back(edge);
   }
   return g;

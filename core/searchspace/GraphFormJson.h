@@ -1,7 +1,8 @@
 #pragma once
 // GraphForm as JSON, for the CLI's --json output and live generators (which hand their
 // architecture's drawing to generic views without knowing the search space):
-//   {"space": "...", "nodes": [{"id", "label", "role"}], "edges": [{"from", "to", "op", "label", "active"}]}
+//   {"space": "...", "nodes": [{"id", "label", "role"}], "edges": [{"from", "to", "op", "label", "active"[, "weight"]}]}
+// "weight" (optional, in [0, 1]): how strongly a search holds the edge; views draw width by it.
 #include "common/Json.h"
 #include "searchspace/GraphForm.h"
 

@@ -126,6 +126,24 @@ TEST(DartsGenotype, GraphHasTwoInputsFourNodesAndAConcatOutput) {
   EXPECT_EQ(6, g.edges.back().to);
 }
 
+TEST(DartsGenotype, GenotypeGraphHoldsBothCellsApartAndNamed) {
+  const DartsGenotype v2 = dartsV2Genotype();
+  const GraphForm g = v2.graph();
+  ASSERT_EQ(14u, g.nodes.size());
+  ASSERT_EQ(24u, g.edges.size());
+  EXPECT_EQ("normal c_{k-2}", g.nodes[0].label);
+  EXPECT_EQ("0", g.nodes[2].label);
+  EXPECT_EQ(DartsGenotype::kReduceNodeOffset + 6, g.nodes[13].id);
+  EXPECT_EQ("reduce c_{k}", g.nodes[13].label);
+  // No edge joins the two cells; the reduction cell's edges are its own graph's, shifted.
+  const GraphForm r = v2.reduce.graph(true);
+  for (size_t i = 0; i < 12; ++i) {
+    EXPECT_LT(g.edges[i].to, DartsGenotype::kReduceNodeOffset);
+    EXPECT_EQ(r.edges[i].from + DartsGenotype::kReduceNodeOffset, g.edges[12 + i].from);
+    EXPECT_EQ(r.edges[i].label, g.edges[12 + i].label);
+  }
+}
+
 TEST(DartsCost, PublishedParameterCount) {
   // DARTS' train.py logs "param size = 3.349342MB" for DARTS V2 at C=36, 20 layers.
   const DartsCostCounts c = dartsCost(dartsV2Genotype());
