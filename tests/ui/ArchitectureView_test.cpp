@@ -2,11 +2,14 @@
 // a workspace, the macro strip and export.
 #include <gtest/gtest.h>
 
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
 #include "common/Error.h"
+#include "searchspace/DartsGenotype.h"
 #include "searchspace/Nb201Cell.h"
 #include "store/Workspace.h"
 #include "views/ArchitectureView.h"
@@ -125,4 +128,45 @@ TEST(ArchitectureView, ShowsArchitecturesFromTheWorkspace) {
   QString error;
   EXPECT_TRUE(view.exportPng(dir.filePath(QStringLiteral("a.png")), 1.0, &error)) << error.toStdString();
   EXPECT_TRUE(view.exportSvg(dir.filePath(QStringLiteral("a.svg")), &error)) << error.toStdString();
+}
+
+TEST(ArchitectureView, DartsGenotypesDrawBothCellsAndCompareEdgeByEdge) {
+  const nas::DartsGenotype v2 = nas::dartsV2Genotype();
+  const auto d = ArchitectureView::describe("darts", QString::fromStdString(v2.toString()));
+  EXPECT_EQ(d.graph.nodes.size(), 14u);  // normal and reduction cell, 7 nodes each
+  EXPECT_EQ(d.graph.edges.size(), 24u);
+  EXPECT_EQ(d.params, 3349342);  // DARTS' CIFAR-10 evaluation network
+  EXPECT_THROW(ArchitectureView::describe("darts", "Genotype(normal=[('conv', 0)])"), nas::Error);
+
+  // A second genotype differing in one normal and one reduction edge.
+  nas::DartsGenotype other = v2;
+  other.normal.nodes[0][0].op = nas::DartsOp::SepConv5x5;
+  other.reduce.nodes[3][1].op = nas::DartsOp::AvgPool3x3;
+  QTemporaryDir dir;
+  auto ws = nas::Workspace::open(dir.filePath(QStringLiteral("w.nasw")).toStdString());
+  const auto a = ws->upsertArchitecture("darts", v2.toString(), 1e6, 1000);
+  const auto b = ws->upsertArchitecture("darts", other.toString(), 1e6, 1000);
+  ArchitectureView view;
+  view.resize(1200, 700);
+  view.setWorkspace(ws.get());
+  QSignalSpy errors(&view, &ArchitectureView::errorOccurred);
+  view.showArchitecture(a);
+  EXPECT_EQ(view.cellView()->nodeItemCount(), 14);
+  view.compareArchitectures(a, b);
+  EXPECT_EQ(errors.count(), 0);
+  ASSERT_TRUE(view.isComparing());
+  ASSERT_EQ(view.differences().size(), 2);
+  const auto& d0 = view.differences()[0];
+  EXPECT_EQ(d0.from, 0);
+  EXPECT_EQ(d0.to, 2);
+  EXPECT_EQ(d0.opA, QStringLiteral("sep_conv_3x3"));
+  EXPECT_EQ(d0.opB, QStringLiteral("sep_conv_5x5"));
+  const auto& d1 = view.differences()[1];  // reduction cell: node 5's input from c_{k-1}
+  EXPECT_EQ(d1.from, nas::DartsGenotype::kReduceNodeOffset + 1);
+  EXPECT_EQ(d1.to, nas::DartsGenotype::kReduceNodeOffset + 5);
+  EXPECT_EQ(d1.opB, QStringLiteral("avg_pool_3x3"));
+  EXPECT_EQ(highlighted(view.compareCellView()).size(), 2);
+  view.copyString();
+  EXPECT_EQ(QGuiApplication::clipboard()->text(),
+            QString::fromStdString(v2.toString() + "\n" + other.toString()));
 }

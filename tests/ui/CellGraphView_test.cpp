@@ -11,6 +11,7 @@
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QtTest/QTest>
+#include <map>
 
 #include "common/Error.h"
 #include "searchspace/Nb201Cell.h"
@@ -70,6 +71,36 @@ TEST(GraphLayout, RejectsEdgesToMissingNodes) {
   g.nodes = {{0, "a", "input"}};
   g.edges = {{0, 7, "skip_connect", "skip", true}};
   EXPECT_THROW(GraphLayout::layout(g), nas::Error);
+}
+
+// Labels come from workspaces and plugins: DOT syntax inside them must stay text.
+TEST(GraphLayout, HostileLabelsStayLabels) {
+  nas::GraphForm g;
+  g.nodes = {{0, "in\"}; evil -> x [label=\"", "input"}, {1, "a\\b\nc", "intermediate"}, {2, "]{}", "output"}};
+  g.edges = {{0, 1, "skip_connect", "q\"uote", true}, {1, 2, "x\"]; n0 -> n2 [id=e0", "", true}};
+  const auto geo = GraphLayout::layout(g);
+  ASSERT_EQ(geo.nodes.size(), 3);
+  ASSERT_EQ(geo.edges.size(), 2);  // no edge smuggled in by a label
+  EXPECT_EQ(geo.edges[0].edgeIndex, 0);
+  EXPECT_EQ(geo.edges[1].edgeIndex, 1);
+  EXPECT_EQ(geo.edges[1].from, 1);
+  EXPECT_EQ(geo.nodes[0].label, QString::fromUtf8("in\"}; evil -> x [label=\""));
+  EXPECT_GT(geo.edges[0].labelSize.width(), 10.0);
+}
+
+// Graphviz is a separate program (licence): without it, the error says what to install.
+TEST(GraphLayout, MissingDotProgramGivesAClearError) {
+  qputenv("NAS_DOT", "/nonexistent/dot");
+  nas::GraphForm g;
+  g.nodes = {{0, "only-here-so-the-cache-misses", "input"}};
+  try {
+    GraphLayout::layout(g);
+    ADD_FAILURE() << "expected an error";
+  } catch (const nas::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/dot"), std::string::npos) << e.what();
+  }
+  qunsetenv("NAS_DOT");
+  EXPECT_EQ(GraphLayout::layout(g).nodes.size(), 1);
 }
 
 TEST(OpPalette, KnownOpsHaveDistinctColoursAndUnknownOpsAreStable) {
@@ -144,4 +175,43 @@ TEST(CellGraphView, ExportsSvgAndPng) {
   ASSERT_FALSE(image.isNull());
   EXPECT_GT(image.width(), 300);
   EXPECT_FALSE(view.exportPng(dir.filePath(QStringLiteral("missing/dir/cell.png"))));
+}
+
+TEST(CellGraphView, WeightedEdgesAreDrawnAsWideAsTheirWeightAndTheLegendSaysSo) {
+  nas::GraphForm g = Nb201Cell::parse(kOptimum).graph();
+  const std::vector<double> weights{0.0, 0.1, 0.25, 0.5, 0.75, 1.0};
+  for (size_t i = 0; i < g.edges.size(); ++i) g.edges[i].weight = weights[i];
+  CellGraphView view;
+  view.setGraph(g);
+  std::map<int, double> width;
+  int legends = 0;
+  for (QGraphicsItem* it : view.scene()->items()) {
+    if (it->data(CellGraphView::kRoleKey).toString() == QLatin1String("edge"))
+      width[it->data(CellGraphView::kIndexKey).toInt()] = static_cast<QGraphicsPathItem*>(it)->pen().widthF();
+    if (it->data(CellGraphView::kRoleKey).toString() == QLatin1String("legend")) ++legends;
+  }
+  ASSERT_EQ(6u, width.size());
+  for (int i = 1; i < 6; ++i) EXPECT_GT(width[i], width[i - 1]) << "edge " << i;
+  EXPECT_GE(width[5] / width[1], 3.0);  // visibly thicker, not a hair
+  EXPECT_DOUBLE_EQ(width[3], CellGraphView::edgeWidth(g.edges[3]));
+  // Unweighted edges keep the plain width whatever their op, and no width legend appears.
+  nas::GraphForm plain = Nb201Cell::parse(kOptimum).graph();
+  CellGraphView other;
+  other.setGraph(plain);
+  int plainLegends = 0;
+  for (QGraphicsItem* it : other.scene()->items()) {
+    if (it->data(CellGraphView::kRoleKey).toString() == QLatin1String("edge")) {
+      EXPECT_DOUBLE_EQ(CellGraphView::edgeWidth(plain.edges[0]), static_cast<QGraphicsPathItem*>(it)->pen().widthF());
+    }
+    if (it->data(CellGraphView::kRoleKey).toString() == QLatin1String("legend")) ++plainLegends;
+  }
+  EXPECT_EQ(legends, plainLegends + 1);  // the width legend
+  // The context menu saves the drawing.
+  ASSERT_NE(nullptr, view.saveSvgAction());
+  ASSERT_NE(nullptr, view.savePngAction());
+  QTemporaryDir dir;
+  QString error;
+  ASSERT_TRUE(view.exportSvg(dir.filePath(QStringLiteral("w.svg")), &error)) << error.toStdString();
+  QSvgRenderer svg(dir.filePath(QStringLiteral("w.svg")));
+  EXPECT_TRUE(svg.isValid());
 }

@@ -1,6 +1,8 @@
 #include "views/ArchitectureView.h"
 
 #include <QCheckBox>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -19,6 +21,7 @@
 #include <exception>
 
 #include "common/Error.h"
+#include "searchspace/DartsGenotype.h"
 #include "searchspace/Nb201Cell.h"
 #include "store/Workspace.h"
 #include "views/CellGraphView.h"
@@ -47,8 +50,24 @@ ArchDescription describeNb201(const QString& space, const QString& canonical) {
   return d;
 }
 
+// DARTS genotypes (the darts/entrannas searches store them under space "darts"): both cells in
+// one drawing; costs of DARTS' CIFAR-10 evaluation network (C=36, 20 cells), the published
+// figures' size (a workspace record's own figures replace them).
+ArchDescription describeDarts(const QString& space, const QString& canonical) {
+  ArchDescription d;
+  d.space = space;
+  d.canonical = canonical;
+  const nas::DartsGenotype g = nas::DartsGenotype::parse(canonical.toStdString());
+  d.graph = g.graph();
+  const nas::DartsCostCounts cost = nas::dartsCost(g);
+  d.flops = cost.flops;
+  d.params = cost.params;
+  return d;
+}
+
 QMap<QString, ArchDescriber>& registry() {
-  static QMap<QString, ArchDescriber> r{{QStringLiteral("nb201"), describeNb201}};
+  static QMap<QString, ArchDescriber> r{{QStringLiteral("nb201"), describeNb201},
+                                        {QStringLiteral("darts"), describeDarts}};
   return r;
 }
 
@@ -136,12 +155,15 @@ ArchitectureView::ArchitectureView(QWidget* parent) : QWidget(parent) {
   auto* zin = button(tr("Zoom +"), tr("Zoom in (wheel, Ctrl++)"));
   auto* zout = button(tr("Zoom \u2212"), tr("Zoom out (wheel, Ctrl+-)"));
   auto* exp = button(tr("Export\u2026"), tr("Save the cell drawing as SVG or PNG"));
+  copy_ = button(tr("Copy String"), tr("Copy the architecture string (DARTS notation, NB201 cell string, ...) to the "
+                                      "clipboard; right-click \u201cExport This Architecture\u2026\u201d saves it as genotype JSON"));
   bar->addWidget(heading_, 1);
   bar->addWidget(showNone_);
   bar->addWidget(fit);
   bar->addWidget(zin);
   bar->addWidget(zout);
   bar->addWidget(exp);
+  bar->addWidget(copy_);
   root->addLayout(bar);
 
   auto* main = new QSplitter(Qt::Horizontal, this);
@@ -194,6 +216,7 @@ ArchitectureView::ArchitectureView(QWidget* parent) : QWidget(parent) {
     if (comparing_) cellB_->zoomOut();
   });
   connect(exp, &QToolButton::clicked, this, &ArchitectureView::exportWithDialog);
+  connect(copy_, &QToolButton::clicked, this, &ArchitectureView::copyString);
   refreshInfo();
 }
 
@@ -445,6 +468,12 @@ bool ArchitectureView::exportPng(const QString& path, double scale, QString* err
     return false;
   }
   return true;
+}
+
+void ArchitectureView::copyString() {
+  QString text = a_.canonical;
+  if (comparing_) text += QLatin1Char('\n') + b_.canonical;
+  if (!text.trimmed().isEmpty()) QGuiApplication::clipboard()->setText(text);
 }
 
 void ArchitectureView::exportWithDialog() {

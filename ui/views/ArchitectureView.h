@@ -2,7 +2,8 @@
 // One architecture (cell graph, macro strip, canonical string, cost, known evaluations), or two
 // side by side with the differing edges marked and listed ("edge 1→3: conv3x3 → skip").
 // Fed either by workspace ids or by ArchDescription data; search spaces register a describer
-// that turns (space, canonical) into a graph and macro blocks (NAS-Bench-201 is built in).
+// that turns (space, canonical) into a graph and macro blocks (NAS-Bench-201 and DARTS are built
+// in; a DARTS genotype draws its normal and reduction cells side by side in one graph).
 
 #include <QString>
 #include <QVector>
@@ -90,6 +91,7 @@ class ArchitectureView : public QWidget {
   void stopComparing();
   void setShowNoneEdges(bool dashed);
   void exportWithDialog();
+  void copyString();  // the shown architecture's string (both, one per line, when comparing)
 
  signals:
   void errorOccurred(const QString& message);
@@ -110,6 +112,7 @@ class ArchitectureView : public QWidget {
   bool comparing_ = false;
   QVector<EdgeDiff> diffs_;
 
+  QToolButton* copy_;
   QCheckBox* showNone_;
   QLabel* heading_;
   QSplitter* cells_;

@@ -1,12 +1,17 @@
 #include "views/CellGraphView.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QContextMenuEvent>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QGraphicsPathItem>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 #include <QImage>
 #include <QKeyEvent>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPainter>
 #include <QPainterPath>
 #include <QSvgGenerator>
@@ -29,6 +34,11 @@ const QColor kOutputFill(0xE6, 0xF2, 0xEA);
 const QColor kHalo(0xF0, 0xE4, 0x42, 190);  // Okabe-Ito yellow
 const double kEdgeWidth = 1.8;
 const double kEdgeWidthHighlighted = 3.4;
+// A weighted edge (GraphEdge::weight in [0, 1]) is drawn from kWeightWidthMin (weight 0) to
+// kWeightWidthMax (weight 1) wide: thin enough at 0 to stay visible, thick enough at 1 to stand
+// out in a 14-edge DARTS cell.
+const double kWeightWidthMin = 0.7;
+const double kWeightWidthMax = 7.0;
 
 // Pixel sizes: scene units are points of the Graphviz layout, and exports to images or SVG must
 // not depend on the paint device's DPI.
@@ -60,6 +70,11 @@ QPolygonF arrowHead(QPointF from, QPointF tip, double length, double halfWidth) 
 
 }  // namespace
 
+double CellGraphView::edgeWidth(const nas::GraphEdge& edge) {
+  if (!edge.weighted()) return kEdgeWidth;
+  return kWeightWidthMin + std::clamp(edge.weight, 0.0, 1.0) * (kWeightWidthMax - kWeightWidthMin);
+}
+
 CellGraphView::CellGraphView(QWidget* parent) : QGraphicsView(parent), scene_(new QGraphicsScene(this)) {
   setScene(scene_);
   setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
@@ -69,7 +84,41 @@ CellGraphView::CellGraphView(QWidget* parent) : QGraphicsView(parent), scene_(ne
   setBackgroundBrush(Qt::white);
   setFrameShape(QFrame::NoFrame);
   setFocusPolicy(Qt::StrongFocus);
-  setToolTip(tr("Wheel or Ctrl +/- to zoom, drag to pan, double-click to fit"));
+  setToolTip(tr("Wheel or Ctrl +/- to zoom, drag to pan, double-click to fit, right-click to save"));
+  saveSvg_ = new QAction(tr("Save Drawing as SVG\u2026"), this);
+  savePng_ = new QAction(tr("Save Drawing as PNG\u2026"), this);
+  connect(saveSvg_, &QAction::triggered, this, [this] { saveWithDialog(true); });
+  connect(savePng_, &QAction::triggered, this, [this] { saveWithDialog(false); });
+}
+
+void CellGraphView::saveWithDialog(bool svg) {
+  if (graph_.nodes.empty()) return;
+  QString name = title_.isEmpty() ? QStringLiteral("cell") : title_;
+  for (QChar& c : name)
+    if (!c.isLetterOrNumber() && c != QLatin1Char('-')) c = QLatin1Char('_');
+  const QString path = QFileDialog::getSaveFileName(
+      this, svg ? tr("Save drawing as SVG") : tr("Save drawing as PNG"), name + (svg ? ".svg" : ".png"),
+      svg ? tr("SVG image (*.svg)") : tr("PNG image (*.png)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (!(svg ? exportSvg(path, &error) : exportPng(path, 2.0, &error)))
+    QMessageBox::warning(this, tr("Save drawing"), error);
+}
+
+void CellGraphView::contextMenuEvent(QContextMenuEvent* event) {
+  QMenu menu(this);
+  saveSvg_->setEnabled(!graph_.nodes.empty());
+  savePng_->setEnabled(!graph_.nodes.empty());
+  menu.addAction(saveSvg_);
+  menu.addAction(savePng_);
+  for (QWidget* w = parentWidget(); w; w = w->parentWidget())
+    if (w->contextMenuPolicy() == Qt::ActionsContextMenu && !w->actions().isEmpty()) {
+      menu.addSeparator();
+      menu.addActions(w->actions());
+      break;
+    }
+  menu.exec(event->globalPos());
+  event->accept();
 }
 
 void CellGraphView::setGraph(const nas::GraphForm& graph) {
@@ -147,6 +196,7 @@ void CellGraphView::rebuild() {
   const QFont labelFontBold = sceneFont(11, true);
   // Edges first, so that nodes sit on top of their ends.
   std::map<QString, OpStyle> used;  // legend entries, sorted by label
+  bool anyWeighted = false;
   for (const LayoutEdge& le : geometry_.edges) {
     const nas::GraphEdge& ge = graph_.edges[le.edgeIndex];
     const QString op = QString::fromStdString(ge.op);
@@ -159,11 +209,14 @@ void CellGraphView::rebuild() {
     auto* edge = new QGraphicsPathItem(path);
     edge->setData(kRoleKey, QStringLiteral("edge"));
     edge->setData(kIndexKey, le.edgeIndex);
-    QPen pen(style.color, hi ? kEdgeWidthHighlighted : kEdgeWidth);
+    const double width = edgeWidth(ge);
+    anyWeighted = anyWeighted || ge.weighted();
+    QPen pen(style.color, hi ? std::max(width, kEdgeWidthHighlighted) : width);
     if (inactive) pen.setStyle(Qt::DashLine);
     pen.setCapStyle(Qt::RoundCap);
     edge->setPen(pen);
-    edge->setToolTip(QStringLiteral("%1 \u2192 %2: %3").arg(ge.from).arg(ge.to).arg(op));
+    edge->setToolTip(ge.weighted() ? QStringLiteral("%1 \u2192 %2: %3, weight %4").arg(ge.from).arg(ge.to).arg(op).arg(ge.weight, 0, 'f', 3)
+                                   : QStringLiteral("%1 \u2192 %2: %3").arg(ge.from).arg(ge.to).arg(op));
     edge->setZValue(1);
     scene_->addItem(edge);
     if (hi) {
@@ -174,7 +227,9 @@ void CellGraphView::rebuild() {
     if (le.hasArrow || !le.path.isEmpty()) {
       const QPointF tip = le.hasArrow ? le.arrowTip : le.path.last();
       const QPointF from = le.hasArrow ? le.path.last() : le.path.value(le.path.size() - 2, tip);
-      const double len = hi ? 11 : 9, half = hi ? 5 : 4;
+      // Arrow heads grow with thick weighted edges so the line does not swallow them.
+      const double grow = std::max(0.0, width - kEdgeWidth);
+      const double len = (hi ? 11 : 9) + grow, half = (hi ? 5 : 4) + grow / 2;
       auto* head = new QGraphicsPolygonItem(arrowHead(from, tip, len, half), edge);
       head->setPen(Qt::NoPen);
       head->setBrush(style.color);
@@ -253,6 +308,23 @@ void CellGraphView::rebuild() {
       scene_->addItem(group);
       rowHeight = std::max(rowHeight, text->boundingRect().height());
       x += w;
+    }
+    if (anyWeighted) {  // what the widths mean: a thin and a thick sample line
+      y += rowHeight + 6;
+      auto* group = new QGraphicsRectItem();
+      group->setPen(Qt::NoPen);
+      group->setData(kRoleKey, QStringLiteral("legend"));
+      auto* thin = new QGraphicsLineItem(0, 7, 22, 7, group);
+      thin->setPen(QPen(QColor(0x55, 0x55, 0x55), kWeightWidthMin + 0.1 * (kWeightWidthMax - kWeightWidthMin)));
+      auto* thick = new QGraphicsLineItem(0, 21, 22, 21, group);
+      thick->setPen(QPen(QColor(0x55, 0x55, 0x55), kWeightWidthMax));
+      auto* text = new QGraphicsSimpleTextItem(tr("line width = edge weight (0.1 \u2026 1)"), group);
+      text->setFont(legendFont);
+      text->setBrush(QColor(0x30, 0x30, 0x30));
+      text->setPos(27, 14 - text->boundingRect().height() / 2);
+      group->setPos(content.left(), y);
+      scene_->addItem(group);
+      rowHeight = 28;
     }
     content = content.united(QRectF(content.left(), content.bottom(), 1, y + rowHeight - content.bottom()));
   }
