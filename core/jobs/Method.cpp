@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/Error.h"
+#include "jobs/WorkspaceSink.h"
 #include "store/Workspace.h"
 
 namespace nas {
@@ -15,7 +16,15 @@ constexpr const char* kCheckpointName = "latest";
 JobContext::JobContext(Workspace& ws, JobId id, Json params, ProgressSink& sink, CancelToken cancel)
     : ws_(ws), id_(id), params_(std::move(params)), sink_(sink), cancel_(std::move(cancel)) {}
 
-void JobContext::saveCheckpoint(const std::string& bytes) { ws_.putArtifact(id_, kCheckpointKind, kCheckpointName, bytes); }
+void JobContext::saveCheckpoint(const std::string& bytes) {
+  // The metric points and log lines the job's sink still buffers were reported before this
+  // state: they are committed together with it, else a kill before the sink's next flush
+  // would lose them for good (a run resumed from here does not compute them again).
+  ws_.transaction([&] {
+    if (auto* buffered = dynamic_cast<WorkspaceSink*>(&sink_)) buffered->flush();
+    ws_.putArtifact(id_, kCheckpointKind, kCheckpointName, bytes);
+  });
+}
 
 std::optional<std::string> JobContext::loadCheckpoint() const { return ws_.artifact(id_, kCheckpointKind, kCheckpointName); }
 

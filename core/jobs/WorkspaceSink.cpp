@@ -11,7 +11,9 @@ constexpr size_t kMaxBuffered = 500;
 }
 
 WorkspaceSink::WorkspaceSink(Workspace& ws, JobId job, ProgressSink* forward, std::chrono::milliseconds flushInterval)
-    : ws_(ws), job_(job), forward_(forward), interval_(flushInterval), lastFlush_(std::chrono::steady_clock::now()) {}
+    : ws_(ws), job_(job), forward_(forward), interval_(flushInterval), lastFlush_(std::chrono::steady_clock::now()) {
+  for (const MetricPoint& p : ws_.metrics(job_)) stored_.emplace(p.series, p.step);
+}
 
 WorkspaceSink::~WorkspaceSink() {
   // A destructor must not throw: a failed final flush is logged; the runner flushes
@@ -36,6 +38,7 @@ void WorkspaceSink::progress(double fraction, const std::string& stage) {
 }
 
 void WorkspaceSink::metric(const std::string& series, int64_t step, double value) {
+  if (!stored_.empty() && stored_.count({series, step})) return;  // an earlier run of this job wrote it
   buffer_.push_back(MetricPoint{series, step, value});
   if (forward_) forward_->metric(series, step, value);
   if (due()) flush();

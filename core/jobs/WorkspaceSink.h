@@ -4,8 +4,17 @@
 // transaction every `flushInterval` or `maxBuffered` rows, and progress rows are throttled, so
 // a training loop reporting every batch costs a few transactions per second, not hundreds.
 // Forwards everything to an optional second sink (a terminal bar, a trace on stdout).
+//
+// Resume (issue 19): a resumed run computes again every point after its checkpoint, and some
+// of those were already written before the kill. The points a job had when this sink was made
+// (series, step) are not written again, so a series keeps one point per step. Points still
+// buffered when a checkpoint is saved are written with it (JobContext::saveCheckpoint calls
+// flush() inside the checkpoint's transaction), so none is lost either.
 
 #include <chrono>
+#include <set>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "common/ProgressSink.h"
@@ -36,6 +45,7 @@ class WorkspaceSink final : public ProgressSink {
   std::chrono::milliseconds interval_;
   std::chrono::steady_clock::time_point lastFlush_;
   std::vector<MetricPoint> buffer_;
+  std::set<std::pair<std::string, std::int64_t>> stored_;  // (series, step) of earlier runs
   std::vector<JobLogLine> logBuffer_;
   double fraction_ = 0;
   std::string stage_;
