@@ -13,6 +13,7 @@
 #include "Commands.h"
 #include "JobOutput.h"
 #include "common/Error.h"
+#include "common/InputFile.h"
 #include "common/Paths.h"
 #include "engine/Engine.h"
 #include "jobs/JobRunner.h"
@@ -154,11 +155,7 @@ void addExportImport(CLI::App* latency, CliState& state) {
   im->add_flag("--json", i->json, "print one JSON object");
   im->callback([&state, i] {
     state.action = [i] {
-      std::ifstream in(i->file, std::ios::binary);
-      if (!in) throw Error(ErrorCode::NotFound, "cannot open the file", i->file);
-      std::stringstream text;
-      text << in.rdbuf();
-      const Json doc = parseJson(text.str(), i->file);
+      const Json doc = parseJson(readInputFile(i->file, kMaxImportJsonBytes, "a device profile JSON"), i->file);
       auto ws = Workspace::open(workspaceOr(i->workspace));
       const DeviceProfileRecord p = importDeviceProfile(*ws, doc, i->rename);
       const auto entries = ws->latencyEntries(p.id).size();

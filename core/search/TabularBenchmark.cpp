@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/Error.h"
+#include "common/InputFile.h"
 
 namespace nas {
 
@@ -51,6 +52,7 @@ TabularBenchmark TabularBenchmark::load(const std::string& path, const Options& 
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error(ErrorCode::NotFound, "benchmark table not found", path);
   if (fs::is_directory(path, ec)) throw Error(ErrorCode::IoError, "is a folder, not a CSV file", path);
+  checkInputFile(path, kMaxTableBytes, "a benchmark CSV");  // no device, pipe or endless file
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::IoError, "cannot open benchmark table for reading", path);
   if (!options.space.empty() && options.space != "nb201")
