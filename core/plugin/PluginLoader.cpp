@@ -10,6 +10,7 @@
 #include "common/Log.h"
 #include "jobs/LatencySpace.h"
 #include "jobs/Method.h"
+#include "plugin/ElfCheck.h"
 #include "plugin/PluginApi.h"
 
 namespace fs = std::filesystem;
@@ -88,6 +89,10 @@ std::string pluginNameOf(const fs::path& file) {
 void loadOne(PluginInfo& info, const Registries& registries) {
   if (worldWritable(info.path)) {
     info.error = "refused: the file is writable by every user (chmod o-w it)";
+    return;
+  }
+  if (std::string why = elfModuleProblem(info.path); !why.empty()) {  // before dlopen maps it
+    info.error = "refused: " + why;
     return;
   }
   // RTLD_NODELETE keeps the code mapped after dlclose-less shutdown; methods registered by
