@@ -2,6 +2,7 @@
 // GUI starts (`worker`, which claims queued jobs of a workspace). Result commands take --json and then print exactly one JSON object
 // on stdout; errors go to stderr with a non-zero exit code (see CliSupport.h).
 
+#include <csignal>
 #include <memory>
 
 #include "CliSupport.h"
@@ -13,6 +14,9 @@
 
 int main(int argc, char** argv) {
   nas::preferPassiveOpenMpWait(argv);  // before any torch work; may re-execute this process
+  // Past a file size limit (ulimit -f) a write fails with EFBIG, which the workspace reports
+  // as "no space left", instead of SIGXFSZ killing the process mid-transaction without a word.
+  std::signal(SIGXFSZ, SIG_IGN);
   using namespace nas::cli;
   CLI::App app{"NAS Studio command line: architectures, training, searches and jobs in a workspace.\n"
                "Exit codes: 0 ok, 1 error, 2 job failed, 3 job cancelled, 64 usage.",
@@ -38,6 +42,15 @@ int main(int argc, char** argv) {
   addExportCommand(app, state);
   addImportCommand(app, state);
 
+  // CLI11 answers an unknown command with "A subcommand is required", which names nothing.
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string given = argv[1];
+    const auto known = app.get_subcommands([&given](const CLI::App* sub) { return sub->check_name(given); });
+    if (known.empty()) {
+      printError("unknown command '" + given.substr(0, 200) + "' (nasstudio-cli --help lists the commands)");
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

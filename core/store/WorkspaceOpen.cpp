@@ -29,6 +29,10 @@ void prepareFile(const std::string& path, Workspace::Mode mode) {
   const auto st = fs::status(path, ec);
   if (fs::exists(st)) {
     if (fs::is_directory(st)) throw Error(ErrorCode::InvalidArgument, "is a folder, not a workspace file", path);
+    // /dev/null would "work" as an always-empty workspace and lose every write (issue 19).
+    if (!fs::is_regular_file(st))
+      throw Error(ErrorCode::InvalidArgument, "is not a regular file (a device, pipe or socket), not a workspace file",
+                  path);
     // Raw byte checks only when no connection of this process holds the file (see OpenFiles.h).
     if (!store::heldOpenByThisProcess(path)) store::checkSqliteFile(path);
     return;
