@@ -7,8 +7,15 @@
 // works in the background as it does in use. Baselines, same run, same window:
 //   repaint only: the panel marked dirty and repainted, no generator call;
 //   generate only: GeneratorSession::generate() for the same targets, no widgets.
+// Moves come as a drag delivers them: one every --interval-ms (default 16.7, 60 Hz), the GUI
+// thread idle in between as in use; --interval-ms 0 fires them back to back (a worst case in
+// which the GUI thread never sleeps, so on a loaded machine the scheduler treats it like the
+// training threads). Each pass is measured both ways when --interval-ms is not given.
+// Load: run it with a training job in the background (`nasstudio-cli run train ...` at normal
+// priority) to see the GUI thread competing for the cores; say `uptime` with the figures.
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QThread>
 #include <QProcess>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -72,12 +79,14 @@ int main(int argc, char** argv) {
   QString wsPath;
   qint64 job = 0;
   int moves = 300;
+  std::vector<double> intervals{16.7, 0.0};
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--workspace") && i + 1 < argc) wsPath = QString::fromLocal8Bit(argv[++i]);
     else if (!std::strcmp(argv[i], "--job") && i + 1 < argc) job = std::atoll(argv[++i]);
     else if (!std::strcmp(argv[i], "--moves") && i + 1 < argc) moves = std::max(10, std::atoi(argv[++i]));
+    else if (!std::strcmp(argv[i], "--interval-ms") && i + 1 < argc) intervals = {std::max(0.0, std::atof(argv[++i]))};
     else {
-      std::fprintf(stderr, "usage: bench_ui_generate [--workspace FILE --job ID] [--moves N]\n");
+      std::fprintf(stderr, "usage: bench_ui_generate [--workspace FILE --job ID] [--moves N] [--interval-ms MS]\n");
       return 64;
     }
   }
@@ -118,7 +127,7 @@ int main(int argc, char** argv) {
       if (pos > nas::ui::ConstraintSlider::kSteps || pos < 0) dir = -dir, pos += 2 * dir;
       positions.push_back(pos);
     }
-    std::vector<double> moveMs, repaintMs, generateMs, generateInPanelMs;
+    std::vector<double> repaintMs, generateMs;
     auto untilPainted = [&](long before) {
       // The update requests are posted events; processing them paints synchronously.
       for (int spin = 0; strip->paintCount() == before && spin < 1000; ++spin) app.processEvents();
@@ -130,13 +139,35 @@ int main(int argc, char** argv) {
     }
 
     QElapsedTimer t;
-    for (int pos : positions) {
+    // The GUI thread waits for the next move as it waits for the next mouse event: idle,
+    // in the event loop, until the move's time has come.
+    auto idleUntil = [&](const QElapsedTimer& clock, double ms) {
+      while (static_cast<double>(clock.nsecsElapsed()) / 1e6 < ms) {
+        const double left = ms - static_cast<double>(clock.nsecsElapsed()) / 1e6;
+        if (left > 1.0) QThread::usleep(static_cast<unsigned long>((left - 0.5) * 1000));
+        app.processEvents();
+      }
+    };
+    std::vector<std::vector<double>> moveRuns, generateRuns;
+    for (double interval : intervals) {
+      std::vector<double> moveMs, generateInPanelMs;
+      QElapsedTimer pace;
+      pace.start();
+      for (size_t i = 0; i < positions.size(); ++i) {
+        if (interval > 0) idleUntil(pace, interval * static_cast<double>(i + 1));
+        const long before = strip->paintCount();
+        t.start();
+        slider->setValue(positions[i]);
+        untilPainted(before);
+        moveMs.push_back(static_cast<double>(t.nsecsElapsed()) / 1e6);
+        generateInPanelMs.push_back(panel.lastGenerateMs());
+      }
+      moveRuns.push_back(moveMs);
+      generateRuns.push_back(generateInPanelMs);
+      // Back where the warm-up left the slider, so each pass makes the same moves.
       const long before = strip->paintCount();
-      t.start();
-      slider->setValue(pos);
+      slider->setValue(positions[9]);
       untilPainted(before);
-      moveMs.push_back(static_cast<double>(t.nsecsElapsed()) / 1e6);
-      generateInPanelMs.push_back(panel.lastGenerateMs());
     }
     const long movesPainted = strip->paintCount();
 
@@ -163,12 +194,22 @@ int main(int argc, char** argv) {
                 static_cast<int>(strip->layers().size()), qPrintable(QApplication::platformName()), panel.width(),
                 panel.height(), static_cast<long long>(movesPainted), moves);
     std::printf("%-34s %6s %9s %9s %9s %9s\n", "milliseconds", "n", "p50", "p99", "max", "mean");
-    row("slider move -> repaint finished", moveMs);
-    row("  of which generate() in the panel", generateInPanelMs);
+    bool met = true;
+    for (size_t k = 0; k < intervals.size(); ++k) {
+      char name[64];
+      std::snprintf(name, sizeof name, intervals[k] > 0 ? "moves every %.1f ms:" : "moves back to back:", intervals[k]);
+      std::printf("%s\n", name);
+      row("  slider move -> repaint finished", moveRuns[k]);
+      row("  of which generate() in the panel", generateRuns[k]);
+      const Stats m = stats(moveRuns[k]);
+      std::printf("  target p99 < 16 ms: %s (p99 %.3f ms)\n", m.p99 < 16.0 ? "met" : "NOT met", m.p99);
+      met = met && m.p99 < 16.0;
+    }
     row("baseline: repaint only", repaintMs);
     row("baseline: generate() only", generateMs);
-    const Stats m = stats(moveMs);
-    std::printf("target p99 < 16 ms: %s (p99 %.3f ms)\n", m.p99 < 16.0 ? "met" : "NOT met", m.p99);
+    const Stats g = stats(generateMs);
+    std::printf("target generate() p99 < 2 ms: %s (p99 %.3f ms)\n", g.p99 < 2.0 ? "met" : "NOT met", g.p99);
+    (void)met;
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
