@@ -21,7 +21,10 @@
 #include <exception>
 
 #include "common/Error.h"
+#include "jobs/Method.h"
+#include "models/MetricDisplay.h"
 #include "searchspace/DartsGenotype.h"
+#include "searchspace/GraphFormJson.h"
 #include "searchspace/Nb201Cell.h"
 #include "store/Workspace.h"
 #include "views/CellGraphView.h"
@@ -69,6 +72,18 @@ QMap<QString, ArchDescriber>& registry() {
   static QMap<QString, ArchDescriber> r{{QStringLiteral("nb201"), describeNb201},
                                         {QStringLiteral("darts"), describeDarts}};
   return r;
+}
+
+// A space the GUI has no describer for (a plugin's): the graph a method of the engine gives.
+bool describeFromMethods(const nas::MethodRegistry& methods, const QString& space, const QString& canonical,
+                         ArchDescription& d) {
+  for (const nas::Method* m : methods.all()) {
+    const auto j = m->describeArchitecture(space.toStdString(), canonical.toStdString());
+    if (!j) continue;
+    d.graph = nas::graphFormFromJson(j->at("graph"));
+    return true;
+  }
+  return false;
 }
 
 QString opText(const QString& op) {
@@ -237,6 +252,7 @@ ArchDescription ArchitectureView::load(qint64 id) const {
   ArchDescription d;
   try {
     d = describe(QString::fromStdString(rec.space), QString::fromStdString(rec.canonical));
+    if (d.graph.nodes.empty() && methods_) describeFromMethods(methods_(), d.space, d.canonical, d);
   } catch (const std::exception& e) {
     // A string the space cannot parse still shows its text and evaluations.
     d = ArchDescription{};
@@ -361,18 +377,24 @@ QString ArchitectureView::infoHtml(const ArchDescription& a, const QString& head
   canon.replace(QLatin1String("|"), QLatin1String("|<wbr>"));
   h += QStringLiteral("<p style='margin:2px 0; font-family:monospace'>%1</p>").arg(canon);
   if (!std::isnan(a.flops))
-    h += QStringLiteral("<p style='margin:2px 0'>%1 M FLOPs &middot; %2 M params</p>")
+    h += QStringLiteral("<p style='margin:2px 0'>%1 M FLOPs &middot; %2 M params<br><span style='color:#666'>%3</span></p>")
              .arg(a.flops / 1e6, 0, 'f', 2)
-             .arg(a.params / 1e6, 0, 'f', 3);
+             .arg(a.params / 1e6, 0, 'f', 3)
+             .arg(referenceCostNote(a.space).toHtmlEscaped());
   if (!a.evaluations.empty()) {
     // One short block per evaluation rather than a four-column table: the info panel is often
     // narrow (beside a cell view), and table headers then wrap mid-word.
-    for (const auto& e : a.evaluations)
+    for (const auto& e : a.evaluations) {
+      // Accuracy in percent, as every view shows it (models/MetricDisplay.h).
+      const QString metric = QString::fromStdString(e.metric);
+      const QString value = isAccuracyMetric(metric) && e.value >= 0.0 && e.value <= 1.0
+                                ? QString::number(100.0 * e.value, 'f', 2) + QStringLiteral(" %")
+                                : QString::number(e.value, 'g', 6);
       h += QStringLiteral("<p style='margin:4px 0 0 0'><b>%1</b> &nbsp;%2<br>"
                           "<span style='color:#666'>%3 &middot; %4</span></p>")
-               .arg(QString::fromStdString(e.metric).toHtmlEscaped())
-               .arg(e.value, 0, 'g', 6)
+               .arg(metric.toHtmlEscaped(), value)
                .arg(QString::fromStdString(e.dataset).toHtmlEscaped(), QString::fromStdString(e.source).toHtmlEscaped());
+    }
   } else if (a.id > 0) {
     h += QStringLiteral("<p style='margin:2px 0; color:#777'>%1</p>").arg(tr("No evaluations yet"));
   }

@@ -24,6 +24,7 @@ class QTextBrowser;
 class QToolButton;
 
 namespace nas {
+class MethodRegistry;
 class Workspace;
 }
 
@@ -64,6 +65,10 @@ class ArchitectureView : public QWidget {
   static void registerSpace(const QString& space, ArchDescriber describer);
   // Uses the registered describer; an unknown space gives a description without a graph.
   static ArchDescription describe(const QString& space, const QString& canonical);
+  // Stored architectures of a space without a describer (a plugin's, such as SGNAS's chains)
+  // are drawn from the graph a method of these provides (Method::describeArchitecture).
+  using MethodsProvider = std::function<const nas::MethodRegistry&()>;
+  void setMethodsProvider(MethodsProvider provider) { methods_ = std::move(provider); }
 
   void setWorkspace(nas::Workspace* workspace);  // not owned; may be null
   nas::Workspace* workspace() const { return workspace_; }
@@ -108,6 +113,7 @@ class ArchitectureView : public QWidget {
   void fail(const QString& message);
 
   nas::Workspace* workspace_ = nullptr;
+  MethodsProvider methods_;
   ArchDescription a_, b_;
   bool comparing_ = false;
   QVector<EdgeDiff> diffs_;
