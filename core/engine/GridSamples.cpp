@@ -75,10 +75,25 @@ GridFrame parseFrame(const SampleRecord& record, const Json& p) {
     }
   }
   if (auto it = p.find("table"); it != p.end()) f.table = parseTable(*it);
+  // Each drawing kind: an array of objects, parsed by engine/ChartSamples.
+  const auto each = [&p](const char* key, auto&& parse) {
+    auto it = p.find(key);
+    if (it == p.end()) return;
+    if (!it->is_array()) throw Error(ErrorCode::ParseError, std::string("\"") + key + "\" must be an array");
+    for (const Json& c : *it) parse(c);
+  };
+  each("curves", [&f](const Json& c) { f.curves.push_back(parseCurveChart(c)); });
+  each("trees", [&f](const Json& c) { f.trees.push_back(parseTreeChart(c)); });
+  each("scatters", [&f](const Json& c) { f.scatters.push_back(parseScatterChart(c)); });
   return f;
 }
 
 }  // namespace
+
+const std::vector<std::string>& frameKeys() {
+  static const std::vector<std::string> keys{"grids", "graphs", "curves", "trees", "scatters"};
+  return keys;
+}
 
 Json heatGridToJson(const HeatGrid& grid) {
   Json values = Json::array();
@@ -143,7 +158,9 @@ GridRun readGridRun(const std::vector<SampleRecord>& records) {
     const std::string context = "sample #" + std::to_string(r.id) + " (round " + std::to_string(r.round) + ")";
     try {
       const Json p = parseJson(r.payloadJson, context);
-      if (!p.is_object() || (!p.contains("grids") && !p.contains("graphs"))) continue;
+      if (!p.is_object() ||
+          std::none_of(frameKeys().begin(), frameKeys().end(), [&p](const std::string& k) { return p.contains(k); }))
+        continue;
       if (run.job == 0) run.job = r.jobId;
       run.frames.push_back(parseFrame(r, p));
     } catch (const Error& e) {
@@ -165,9 +182,10 @@ GridRun loadGridRun(const Workspace& ws, JobId job) {
 }
 
 std::vector<JobRecord> gridJobs(const Workspace& ws) {
-  std::vector<JobId> ids = ws.jobsWithSampleKey("grids");
-  for (JobId id : ws.jobsWithSampleKey("graphs"))
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  std::vector<JobId> ids;
+  for (const std::string& key : frameKeys())
+    for (JobId id : ws.jobsWithSampleKey(key))
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
   std::sort(ids.rbegin(), ids.rend());
   std::vector<JobRecord> jobs;
   for (JobId id : ids) jobs.push_back(ws.job(id));

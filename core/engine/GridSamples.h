@@ -4,8 +4,8 @@
 // branches), NAS-LID similarity matrices (ops x ops). Methods write them into their samples;
 // this reader knows no method, so any plugin's grids are drawn without GUI changes.
 //
-// Payload contract (SampleRecord::payloadJson, an object), every key optional except "grids"
-// or "graphs" (a sample with neither is not a frame):
+// Payload contract (SampleRecord::payloadJson, an object), every key optional, but a sample
+// with none of "grids", "graphs", "curves", "trees", "scatters" is not a frame:
 //   "grids":  [{"name": "normal", "title": "Normal cell: edge weights",
 //               "rows": ["0→2", ...], "columns": ["none", ...],
 //               "values": [[row 0 ...], ...],           rows x columns numbers (null = no value)
@@ -16,6 +16,8 @@
 //             too (its keys come sorted: JSON objects keep no order)
 //   "table":  {"header": ["", "multi-branch", ...], "rows": [["accuracy", "0.87", ...], ...]}
 //   "label":  "epoch 3 (search)"                        the frame's caption; else "round N"
+//   "curves", "trees", "scatters": result drawings (named series over an x axis, trees of
+//             labelled nodes, point sets), contract in engine/ChartSamples.h
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "common/Json.h"
+#include "engine/ChartSamples.h"
 #include "searchspace/GraphForm.h"
 #include "store/Records.h"
 
@@ -51,7 +54,13 @@ struct GridFrame {
   std::vector<HeatGrid> grids;
   std::vector<std::pair<std::string, GraphForm>> graphs;  // title, drawing
   std::optional<GridTable> table;
+  std::vector<CurveChart> curves;
+  std::vector<TreeChart> trees;
+  std::vector<ScatterChart> scatters;
 };
+
+// The payload keys that make a sample a frame.
+const std::vector<std::string>& frameKeys();
 
 struct GridRun {
   JobId job = 0;
@@ -67,8 +76,8 @@ Json heatGridToJson(const HeatGrid& grid);
 // does not match, a non-number value, min >= max).
 HeatGrid parseHeatGrid(const Json& j);
 
-// The frames among `records`; samples without "grids" and "graphs" are not frames and are
-// left out silently, malformed frames are listed in `problems`.
+// The frames among `records`; samples without any frame key are not frames and are left out
+// silently, malformed frames are listed in `problems` (never thrown).
 GridRun readGridRun(const std::vector<SampleRecord>& records);
 // Throws Error (NotFound for a missing job, store errors).
 GridRun loadGridRun(const Workspace& ws, JobId job);
