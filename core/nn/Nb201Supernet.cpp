@@ -75,9 +75,12 @@ Nb201SupernetImpl::Nb201SupernetImpl(const Nb201MacroConfig& macro, const BnOpti
 }
 
 template <typename CellFn>
-torch::Tensor Nb201SupernetImpl::run(const torch::Tensor& input, CellFn&& cellForward) {
+torch::Tensor Nb201SupernetImpl::run(const torch::Tensor& input, CellFn&& cellForward, const BlockHook* onBlock) {
   torch::Tensor x = stem_bn_(stem_conv_(input));
-  for (const auto& [reduction, index] : order_) x = reduction ? reductions_[index](x) : cellForward(cells_[index], x);
+  for (const auto& [reduction, index] : order_) {
+    x = reduction ? reductions_[index](x) : cellForward(cells_[index], x);
+    if (onBlock) (*onBlock)(x);
+  }
   x = torch::relu(last_bn_(x));
   x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
   return classifier_(x);
@@ -85,6 +88,16 @@ torch::Tensor Nb201SupernetImpl::run(const torch::Tensor& input, CellFn&& cellFo
 
 torch::Tensor Nb201SupernetImpl::forward(const torch::Tensor& x, const Nb201Cell& cell) {
   return run(x, [&](Nb201SearchCell& c, const torch::Tensor& h) { return c->forward(h, cell); });
+}
+
+torch::Tensor Nb201SupernetImpl::forward(const torch::Tensor& x, const Nb201Cell& cell, const BlockHook& onBlock) {
+  return run(x, [&](Nb201SearchCell& c, const torch::Tensor& h) { return c->forward(h, cell); }, &onBlock);
+}
+
+std::vector<std::string> Nb201SupernetImpl::blockNames() const {
+  std::vector<std::string> names;
+  for (const auto& [reduction, index] : order_) names.push_back((reduction ? "reduction" : "cell") + std::to_string(index));
+  return names;
 }
 
 torch::Tensor Nb201SupernetImpl::forward(const torch::Tensor& x, const torch::Tensor& weights) {

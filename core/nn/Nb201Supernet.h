@@ -9,6 +9,10 @@
 //     relaxations, EnTranNAS, NAS-LID), so sparse weights cost only what they use.
 // All 15 cells are distinct modules (no sharing across positions), as in the benchmark.
 // Parameter names match Nb201Network's, so copyWeightsTo() hands a sub-network its weights.
+// A block hook sees every block's output (the 3N cells and 2 reduction blocks, in depth order)
+// as soon as it exists: NAS-LID computes its LID profiles from them without holding them all.
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "nn/Nb201Network.h"
@@ -33,9 +37,17 @@ class Nb201SupernetImpl : public torch::nn::Module {
  public:
   explicit Nb201SupernetImpl(const Nb201MacroConfig& macro, const BnOptions& bn = {});
 
+  using BlockHook = std::function<void(const torch::Tensor&)>;
+
   torch::Tensor forward(const torch::Tensor& x, const Nb201Cell& cell);
+  // The same single path, handing each block's output to `onBlock` and keeping none of them.
+  torch::Tensor forward(const torch::Tensor& x, const Nb201Cell& cell, const BlockHook& onBlock);
   // weights: float [6, 5], any device, may require grad (its gradient flows).
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& weights);
+
+  int numBlocks() const { return static_cast<int>(order_.size()); }
+  // Block names in depth order for plots: "cell0", "reduction0", "cell1", ...
+  std::vector<std::string> blockNames() const;
 
   // Copies the weights `net` needs (its cell's ops, stem, blocks, head) from this supernet.
   void copyWeightsTo(Nb201NetworkImpl& net) const;
@@ -43,7 +55,7 @@ class Nb201SupernetImpl : public torch::nn::Module {
 
  private:
   template <typename CellFn>
-  torch::Tensor run(const torch::Tensor& input, CellFn&& cellForward);
+  torch::Tensor run(const torch::Tensor& input, CellFn&& cellForward, const BlockHook* onBlock = nullptr);
 
   Nb201MacroConfig macro_;
   torch::nn::Conv2d stem_conv_{nullptr};

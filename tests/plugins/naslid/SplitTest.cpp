@@ -220,9 +220,29 @@ TEST(SplitLoop, ProbesLeaveTheSupernetUnchanged) {
   EXPECT_TRUE(sameWeights(moduleToBytes(*net), before, macro));
   for (const auto& p : net->parameters()) EXPECT_FALSE(p.grad().defined());
   std::vector<torch::Tensor> blocks;
-  net->forward(batches[0].x, Nb201Cell::fromIndex(100), &blocks);
+  net->forward(batches[0].x, Nb201Cell::fromIndex(100), [&](const torch::Tensor& b) { blocks.push_back(b); });
   EXPECT_EQ(static_cast<int>(blocks.size()), net->numBlocks());
   EXPECT_EQ(net->numBlocks(), 5);
+}
+
+// Core's supernet block hook (which replaced NAS-LID's own copy of the supernet) hands out every
+// block in depth order, and the logits do not depend on whether anyone listens.
+TEST(SplitLoop, BlockHookSeesEveryBlockAndChangesNothing) {
+  torch::set_num_threads(1);
+  const QueryData data = tinyData();
+  const Nb201MacroConfig macro = nb201MacroFor(data.train, 4, 1);
+  torch::manual_seed(7);
+  NaslidNet net(macro);
+  net->eval();
+  const torch::Tensor x = torch::randn({8, 1, 16, 16});
+  const Nb201Cell cell = Nb201Cell::fromIndex(4321);
+  std::vector<torch::Tensor> blocks;
+  const torch::Tensor hooked = net->forward(x, cell, [&](const torch::Tensor& b) { blocks.push_back(b); });
+  const torch::Tensor plain = net->forward(x, cell);
+  EXPECT_TRUE(torch::equal(hooked, plain));
+  ASSERT_EQ(static_cast<int>(blocks.size()), net->numBlocks());
+  EXPECT_EQ(blocks[1].size(1), 2 * blocks[0].size(1));  // reduction0 doubles the channels
+  EXPECT_EQ(net->blockNames(), (std::vector<std::string>{"cell0", "reduction0", "cell1", "reduction1", "cell2"}));
 }
 
 }  // namespace
