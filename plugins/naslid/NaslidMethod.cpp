@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 
+#include "ResultDrawings.h"
 #include "SplitStudy.h"
 #include "TruthMethod.h"
 #include "TruthSample.h"
@@ -130,6 +131,39 @@ SampleRecord nodeSample(JobId job, const SplitNode& n) {
   return r;
 }
 
+// Rank scatters of the newest earlier naslid job of every other criterion in `ws` that scored
+// exactly these cells (same truth), so the last job of a comparison shows all criteria side by
+// side. Samples that do not parse are skipped: they are another job's, not this job's error.
+std::vector<Json> otherCriteriaScatters(const Workspace& ws, JobId self, const std::string& criterion,
+                                        const std::vector<std::string>& archs) {
+  std::map<std::string, Json> newest;  // criterion -> scatter; jobs come newest first
+  for (JobId job : ws.jobsWithSampleKey("rank_points")) {
+    if (job == self) continue;
+    for (const SampleRecord& r : ws.samples(job)) {
+      try {
+        const Json p = parseJson(r.payloadJson, "sample");
+        if (!p.is_object() || p.value("kind", "") != "naslid_result") continue;
+        const std::string c = p.value("criterion", "");
+        if (c == criterion || newest.count(c)) continue;
+        std::vector<double> scores, truth;
+        std::vector<std::string> theirs;
+        for (const Json& pt : p.at("rank_points")) {
+          theirs.push_back(pt.at("arch").get<std::string>());
+          scores.push_back(pt.at("score").get<double>());
+          truth.push_back(pt.at("truth").get<double>());
+        }
+        if (theirs == archs) newest[c] = rankScatter(c + " (job #" + std::to_string(job) + ")", scores, truth, archs);
+      } catch (const std::exception&) {
+        continue;
+      }
+    }
+  }
+  std::vector<Json> out;
+  for (const char* c : {"none", "lid", "gradient", "random"})
+    if (newest.count(c)) out.push_back(newest[c]);
+  return out;
+}
+
 }  // namespace
 
 Json NaslidMethod::run(JobContext& ctx) const {
@@ -223,10 +257,24 @@ Json NaslidMethod::run(JobContext& ctx) const {
                       {"truth", truth.values[i]},
                       {"leaf", report.tree.leafFor(truth.cells[i])}});
   const Json treeJson = report.tree.toJson();
+  // The generic drawings (engine/ChartSamples.h) for the Heat Maps tab.
+  std::vector<std::string> archs;
+  for (const auto& c : truth.cells) archs.push_back(c.toString());
+  Json scatters = Json::array();
+  for (Json& other : otherCriteriaScatters(ws, ctx.jobId(), criterionName(o.criterion), archs))
+    scatters.push_back(std::move(other));
+  scatters.push_back(rankScatter(std::string(criterionName(o.criterion)) + " (this job)", scores, truth.values, archs));
   SampleRecord last;
   last.jobId = ctx.jobId();
   last.round = static_cast<int>(report.tree.nodes.size());
   last.payloadJson = Json{{"kind", "naslid_result"},
+                          {"label", std::string("result: ") + criterionName(o.criterion) + " split, " +
+                                        std::to_string(report.tree.leaves().size()) + " sub-supernets"},
+                          {"curves", profileCurves(report.tree, probeNet->blockNames())},
+                          {"trees", Json::array({splitTreeChart(report.tree, "Split hierarchy (" +
+                                                                                 std::string(criterionName(o.criterion)) +
+                                                                                 ")")})},
+                          {"scatters", scatters},
                           {"criterion", criterionName(o.criterion)},
                           {"split_tree", treeJson},
                           {"lid_profiles", prof},

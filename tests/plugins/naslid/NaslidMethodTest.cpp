@@ -11,6 +11,7 @@
 #include "TruthMethod.h"
 #include "cli/CliRunner.h"
 #include "common/Error.h"
+#include "engine/GridSamples.h"
 #include "store/Workspace.h"
 
 namespace nas::naslid {
@@ -128,6 +129,24 @@ TEST(NaslidMethod, TruthThenStudyResumesAndWritesItsPayloads) {
   }
   EXPECT_TRUE(grids);
   EXPECT_TRUE(profiles);
+  // The result frame reads through the generic reader: LID curves over the 5 blocks for the
+  // root's split edge (one series per op), the tree with 2 leaves listing their ops, and the
+  // rank scatter of this job's criterion.
+  const GridRun run = loadGridRun(*ws, id);
+  EXPECT_TRUE(run.problems.empty());
+  ASSERT_FALSE(run.frames.empty());
+  const GridFrame& result = run.frames.back();
+  ASSERT_EQ(result.curves.size(), 1u);
+  EXPECT_EQ(result.curves[0].xTicks.size(), 5u);
+  ASSERT_EQ(result.curves[0].series.size(), 5u);
+  EXPECT_EQ(result.curves[0].series[0].y.size(), 5u);
+  ASSERT_EQ(result.trees.size(), 1u);
+  ASSERT_EQ(result.trees[0].root.children.size(), 2u);
+  EXPECT_NE(result.trees[0].root.children[0].detail.find("→"), std::string::npos);
+  EXPECT_NE(result.trees[0].root.detail.find("splits edge"), std::string::npos);
+  ASSERT_EQ(result.scatters.size(), 1u);
+  EXPECT_EQ(result.scatters[0].series[0].x.size(), 5u);
+  EXPECT_TRUE(result.scatters[0].diagonal);
   int scored = 0;
   for (const auto& e : ws->evaluationsOfJob(id)) scored += e.source == "naslid-lid";
   EXPECT_EQ(scored, 5);
