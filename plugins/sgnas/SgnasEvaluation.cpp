@@ -20,6 +20,69 @@ std::vector<double> targetGrid(const Constraint& c, int n) {
   return t;
 }
 
+std::vector<double> heldOutTargets(const Constraint& c, int n, int randomCount, std::uint64_t seed) {
+  if (n < 2) throw Error(ErrorCode::InvalidArgument, "needs a selection grid of at least 2 targets", "held-out targets");
+  std::vector<double> t;
+  for (int i = 1; i < n; ++i) t.push_back(c.denormalize(static_cast<double>(i) / n));
+  Rng rng(Rng::derive(seed, 0x4e1d));
+  const double lo = 0.5 / n, hi = 1.0 - 0.5 / n;
+  for (int k = 0; k < randomCount; ++k) {
+    double u = 0;
+    for (;;) {  // redraw what falls on a grid midpoint (i + 0.5) / n
+      u = lo + (hi - lo) * rng.uniform();
+      const double nearest = (std::floor(u * n) + 0.5) / n;
+      if (std::abs(u - nearest) >= 1e-3) break;
+    }
+    t.push_back(c.denormalize(u));
+  }
+  return t;
+}
+
+void ConstraintSummary::add(double target, double flops) {
+  targets.push_back(target);
+  achieved.push_back(flops);
+  const double err = 100.0 * std::abs(flops - target) / target;
+  within5 += err <= 5.0;
+  meanAbsErrorPct += err;
+  maxAbsErrorPct = std::max(maxAbsErrorPct, err);
+}
+
+void ConstraintSummary::finish() {
+  if (!targets.empty()) meanAbsErrorPct /= static_cast<double>(targets.size());
+  kendallTau = targets.size() > 1 ? nas::kendallTau(targets, achieved) : 0.0;
+}
+
+Json ConstraintSummary::toJson() const {
+  return {{"targets", targets.size()},       {"within_5pct", within5},
+          {"kendall_tau", kendallTau},         {"mean_abs_error_pct", meanAbsErrorPct},
+          {"max_abs_error_pct", maxAbsErrorPct}, {"target_flops", targets},
+          {"flops", achieved}};
+}
+
+ConstraintSummary constraintSatisfaction(SgnasGenerator& generator, const GeneratorSetup& setup,
+                                         const std::vector<double>& flopsTargets) {
+  size_t f = 0;
+  while (f < setup.constraints.size() && setup.constraints[f].name != "flops") ++f;
+  if (f == setup.constraints.size())
+    throw Error(ErrorCode::Unsupported, "needs a generator conditioned on FLOPs", "sgnas held-out evaluation");
+  generator->eval();
+  ConstraintSummary s;
+  for (double t : flopsTargets) {
+    Targets req(setup.constraints.size());
+    req[f] = t;
+    s.add(t, generateArch(generator, setup, req).cost.flops);
+  }
+  s.finish();
+  return s;
+}
+
+ConstraintSummary constraintSatisfaction(const EvalSummary& evaluated) {
+  ConstraintSummary s;
+  for (const auto& r : evaluated.rows) s.add(r.target, r.generated.cost.flops);
+  s.finish();
+  return s;
+}
+
 Json EvalSummary::toJson(const SgnasSpace& space) const {
   Json rowsJson = Json::array();
   for (const auto& r : rows) {

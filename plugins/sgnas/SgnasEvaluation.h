@@ -54,6 +54,27 @@ struct EvalSummary {
 
 std::vector<double> targetGrid(const Constraint& c, int n);  // bin midpoints
 
+// Held-out constraint targets for a generator whose model selection used targetGrid(c, n)
+// (selectionRequests uses the same midpoints): the n-1 points halfway between consecutive grid
+// targets (the bin edges inside the range) and `randomCount` targets drawn uniformly over the
+// grid's span [t_0, t_{n-1}] with `seed`, any draw closer than 1e-3 of the range to a grid
+// target redrawn. So no held-out target is a target the kept epoch was chosen on, and all lie
+// where the grid can vouch for interpolation (not beyond its ends).
+std::vector<double> heldOutTargets(const Constraint& c, int n, int randomCount, std::uint64_t seed);
+
+// How well a generator meets FLOPs targets: generation and exact cost only (no accuracy).
+struct ConstraintSummary {
+  std::vector<double> targets, achieved;
+  int within5 = 0;
+  double kendallTau = 0, meanAbsErrorPct = 0, maxAbsErrorPct = 0;
+  void add(double target, double flops);  // call finish() after the last
+  void finish();
+  Json toJson() const;
+};
+ConstraintSummary constraintSatisfaction(SgnasGenerator& generator, const GeneratorSetup& setup,
+                                         const std::vector<double>& flopsTargets);
+ConstraintSummary constraintSatisfaction(const EvalSummary& evaluated);  // its (in-sample) rows
+
 // progress(i, n) after each target.
 EvalSummary evaluateGenerator(SgnasGenerator& generator, const GeneratorSetup& setup, SgnasSupernet& supernet,
                               const ImageDataset& eval, const Normalization& norm, const ImageDataset& calibration,

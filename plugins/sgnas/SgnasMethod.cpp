@@ -10,6 +10,7 @@
 
 #include "SgnasEvaluation.h"
 #include "SgnasLiveGenerator.h"
+#include "SgnasRecipe.h"
 #include "common/Error.h"
 #include "data/DatasetLoader.h"
 #include "data/Split.h"
@@ -84,9 +85,36 @@ std::unique_ptr<LiveGenerator> SgnasMethod::openGenerator(Workspace& ws, JobId j
   return SgnasLiveGenerator::open(ws, job);
 }
 
+GeneratorTrainOptions generatorTrainOptions(const Json& p) {
+  auto I = [&](const char* k) { return p.at(k).get<std::int64_t>(); };
+  auto D = [&](const char* k) { return p.at(k).get<double>(); };
+  auto S = [&](const char* k) { return p.at(k).get<std::string>(); };
+  GeneratorTrainOptions go;
+  go.epochs = I("generator_epochs");
+  go.stepsPerEpoch = I("generator_steps");
+  go.batchSize = I("generator_batch");
+  go.targetsPerStep = static_cast<int>(I("targets_per_step"));
+  go.hcTargetsPerStep = static_cast<int>(I("hc_targets_per_step"));
+  go.lr = D("generator_lr");
+  go.tau0 = D("tau0");
+  go.tauDecay = D("tau_decay");
+  go.hc.relative = S("hc_error") == "relative";
+  go.hc.alpha = D("alpha");
+  go.hc.penalty = D("penalty");
+  go.hc.tolerance = D("tolerance");
+  go.straightThroughCost = p.at("straight_through").get<bool>();
+  go.labelSmoothing = D("label_smoothing");
+  go.selectionTargets = static_cast<int>(I("eval_targets"));
+  go.selectionImages = static_cast<int>(I("selection_images"));
+  go.selectionMaxError = D("selection_max_error");
+  go.seed = static_cast<std::uint64_t>(I("seed"));
+  return go;
+}
+
 Json SgnasMethod::run(JobContext& ctx) const {
   const auto started = Clock::now();
-  const Json p = schema().resolve(ctx.params());
+  const ParamSchema schemaNow = schema();
+  const Json p = applyRecipe(schemaNow.resolve(ctx.params()), schemaNow.resolve(Json::object()));
   auto I = [&](const char* k) { return p.at(k).get<std::int64_t>(); };
   auto D = [&](const char* k) { return p.at(k).get<double>(); };
   auto S = [&](const char* k) { return p.at(k).get<std::string>(); };
@@ -176,6 +204,7 @@ Json SgnasMethod::run(JobContext& ctx) const {
     so.batchSize = I("batch_size");
     so.pathsPerStep = static_cast<int>(I("paths_per_step"));
     so.minExpansion = static_cast<int>(I("min_expansion"));
+    so.group0Always = p.at("supernet_group0_active").get<bool>();
     so.lr = D("lr");
     so.momentum = D("momentum");
     so.weightDecay = D("weight_decay");
@@ -225,25 +254,7 @@ Json SgnasMethod::run(JobContext& ctx) const {
 
   // ---- phase 2: generator
   if (ck.phase == kGenerator) {
-    GeneratorTrainOptions go;
-    go.epochs = I("generator_epochs");
-    go.stepsPerEpoch = I("generator_steps");
-    go.batchSize = I("generator_batch");
-    go.targetsPerStep = static_cast<int>(I("targets_per_step"));
-    go.hcTargetsPerStep = static_cast<int>(I("hc_targets_per_step"));
-    go.lr = D("generator_lr");
-    go.tau0 = D("tau0");
-    go.tauDecay = D("tau_decay");
-    go.hc.relative = S("hc_error") == "relative";
-    go.hc.alpha = D("alpha");
-    go.hc.penalty = D("penalty");
-    go.hc.tolerance = D("tolerance");
-    go.straightThroughCost = p.at("straight_through").get<bool>();
-    go.labelSmoothing = D("label_smoothing");
-    go.selectionTargets = static_cast<int>(I("eval_targets"));
-    go.selectionImages = static_cast<int>(I("selection_images"));
-    go.selectionMaxError = D("selection_max_error");
-    go.seed = seed;
+    const GeneratorTrainOptions go = generatorTrainOptions(p);
     torch::manual_seed(Rng::derive(seed, 0x6e));  // generator initialisation
     GeneratorTrainer gt(net, setup, split.val, norm, go);
     if (!ck.trainer.empty()) gt.restore(ck.trainer);
@@ -355,10 +366,27 @@ Json SgnasMethod::run(JobContext& ctx) const {
     sink.metric("eval_accuracy", step, summary.rows[i].accuracy);
     if (!summary.rows[i].randomAccuracy.empty()) sink.metric("eval_random_accuracy", step, summary.rows[i].randomMean());
   }
+  // Constraint satisfaction on the targets model selection saw (in-sample: the evaluation grid
+  // is the selection grid) and on targets it never saw (held out), reported apart.
+  const ConstraintSummary inSample = constraintSatisfaction(summary);
+  size_t flopsIndex = 0;
+  while (lg.setup.constraints[flopsIndex].name != "flops") ++flopsIndex;  // evaluateGenerator checked it exists
+  const ConstraintSummary heldOut = constraintSatisfaction(
+      lg.generator, lg.setup,
+      heldOutTargets(lg.setup.constraints[flopsIndex], eo.targets, static_cast<int>(I("heldout_random_targets")), seed));
+  sink.log("constraint within 5 %: " + std::to_string(inSample.within5) + "/" + std::to_string(inSample.targets.size()) +
+           " selection targets (in-sample), " + std::to_string(heldOut.within5) + "/" +
+           std::to_string(heldOut.targets.size()) + " held-out targets");
   stamp();
   sink.progress(1.0, "done");
 
   Json result = summary.toJson(space);
+  result["in_sample"] = inSample.toJson();
+  result["held_out"] = heldOut.toJson();
+  result["recipe"] = S("recipe");
+  Json recipeParams = Json::object();
+  for (const auto& e : paperRecipe()) recipeParams[e.key] = p.at(e.key);
+  result["recipe_params"] = recipeParams;
   result["flops_range"] = {range.min.flops, range.max.flops};
   result["params_range"] = {range.min.params, range.max.params};
   result["constraints"] = S("constraints");

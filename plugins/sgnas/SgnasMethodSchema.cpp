@@ -17,6 +17,12 @@ std::string SgnasMethod::description() const {
 ParamSchema SgnasMethod::schema() const {
   using T = ParamType;
   ParamSchema s;
+  s.add(withChoices(paramSpec("recipe", T::Choice, "studio", "Recipe",
+                    "studio: this project's defaults; paper: the paper and official code (soft-cost hc loss in range "
+                    "units, alpha 9.72, one target per step, argmax decoding, selection by hc loss, 50 generator "
+                    "epochs, expansions 2..G with any groups active). Under paper, settings left at their studio "
+                    "default take the paper's value (plugins/sgnas/README.md)"),
+               {"studio", "paper"}));
   // ---- data and space
   s.add(withChoices(paramSpec("preset", T::Choice, "fashion-mnist", "Space preset",
                     "Layer table: fashion-mnist (6 layers, 1x28x28), tiny (3 layers, 1x16x16 synthetic), cifar / "
@@ -52,6 +58,9 @@ ParamSchema SgnasMethod::schema() const {
   s.add(withRange(paramSpec("min_expansion", T::Int, 1, "Smallest trained expansion",
                     "Fair sampling cycles each layer's expansion through min..G (paper: 2; 1 also trains e=1's BN)"),
                1, 16));
+  s.add(paramSpec("supernet_group0_active", T::Bool, true, "Group 0 in every path",
+                  "Supernet sampling keeps group 0 active in every training path, as in every architecture the "
+                  "generator emits (false: any e groups, the official code)"));
   s.add(withRange(paramSpec("lr", T::Float, 0.1, "Learning rate", "SGD rate, cosine-annealed per step"), 1e-6, 10));
   s.add(withRange(paramSpec("momentum", T::Float, 0.9, "Momentum", "SGD momentum"), 0, 0.999));
   s.add(withRange(paramSpec("weight_decay", T::Float, 4e-4, "Weight decay", "SGD weight decay (paper: 4e-4)"), 0, 0.1));
@@ -109,6 +118,10 @@ ParamSchema SgnasMethod::schema() const {
   // ---- evaluation
   s.add(withRange(paramSpec("eval_targets", T::Int, 20, "Evaluation targets", "FLOPs targets across the reachable range"), 2,
                1000));
+  s.add(withRange(paramSpec("heldout_random_targets", T::Int, 20, "Held-out random targets",
+                    "Held-out evaluation of the constraint: the eval_targets-1 midpoints between the selection grid's "
+                    "targets plus this many seeded uniform targets, none on the selection grid"),
+               0, 100000));
   s.add(withRange(paramSpec("random_per_target", T::Int, 3, "Random baselines",
                     "Random architectures of equal FLOPs evaluated per target"),
                0, 100));
@@ -127,7 +140,8 @@ std::vector<std::string> SgnasMethod::resultKeys() const {
   return {"flops_range",        "params_range",  "best_hc_loss",          "kendall_tau",        "within_5pct",
           "targets",            "mean_abs_error_pct", "generated_beats_random", "mean_accuracy", "mean_random_accuracy",
           "supernet_accuracy_max", "seconds",    "phase_seconds",         "resumed",
-          "accuracy_diff_mean", "accuracy_diff_se", "beats_random_sign_p", "accuracy_se_per_arch"};
+          "accuracy_diff_mean", "accuracy_diff_se", "beats_random_sign_p", "accuracy_se_per_arch",
+          "in_sample",          "held_out",      "recipe"};
 }
 
 }  // namespace nas::sgnas

@@ -1,8 +1,9 @@
-// The SGNAS plugin's entry points: registers the "sgnas" and "sgnas-retrain" methods.
+// The SGNAS plugin's entry points: registers the "sgnas", "sgnas-retrain" and "sgnas-scratch" methods.
 #include "SgnasExport.h"
 #include "SgnasLatency.h"
 #include "SgnasMethod.h"
 #include "SgnasRetrainMethod.h"
+#include "SgnasScratchMethod.h"
 #include "plugin/PluginApi.h"
 
 // Defined here, not in SgnasLatency.cpp: plugin/PluginApi.h and the sampling code's Rng
@@ -17,5 +18,6 @@ NASSTUDIO_PLUGIN_EXPORT void nasstudio_plugin_register(nas::PluginHost* host) {
   host->addMethod(std::make_unique<nas::sgnas::SgnasMethod>());
   nas::sgnas::registerSgnasLatencySpaces(*host);  // latency spaces sgnas, sgnas:<preset>
   host->addMethod(std::make_unique<nas::sgnas::SgnasRetrainMethod>());
+  host->addMethod(std::make_unique<nas::sgnas::SgnasScratchMethod>());
   host->addExporter(nas::sgnas::makeSgnasExporter());  // single paths as ONNX, TorchScript, PyTorch
 }

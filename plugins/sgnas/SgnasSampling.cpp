@@ -8,8 +8,8 @@
 
 namespace nas::sgnas {
 
-FairPathSampler::FairPathSampler(const SgnasSpace& space, std::uint64_t seed, int minExpansion)
-    : space_(space), minE_(std::clamp(minExpansion, 1, space.groups)), rng_(seed) {
+FairPathSampler::FairPathSampler(const SgnasSpace& space, std::uint64_t seed, int minExpansion, bool group0Always)
+    : space_(space), minE_(std::clamp(minExpansion, 1, space.groups)), group0Always_(group0Always), rng_(seed) {
   for (int l = 0; l < space.numLayers(); ++l) {
     LayerCycle c;
     for (int e = minE_; e <= space.groups; ++e) c.expansions.push_back(e);
@@ -34,13 +34,14 @@ SgnasArch FairPathSampler::next() {
   for (auto& c : layers_) {
     const int e = c.expansions[c.index];
     if (++c.index == c.expansions.size()) c.index = 0, shuffle(c.expansions);
-    // Group 0 always active (the space's rule); e-1 others drawn without replacement.
+    // Group 0 always active (the space's rule) and e-1 others drawn without replacement, or
+    // (official code) e of all G groups.
     std::vector<int> others;
-    for (int g = 1; g < G; ++g) others.push_back(g);
+    for (int g = group0Always_ ? 1 : 0; g < G; ++g) others.push_back(g);
     shuffle(others);
     std::vector<Choice> groups(static_cast<size_t>(G), Choice::Skip);
     for (int i = 0; i < e; ++i) {
-      const int g = i == 0 ? 0 : others[static_cast<size_t>(i - 1)];
+      const int g = group0Always_ ? (i == 0 ? 0 : others[static_cast<size_t>(i - 1)]) : others[static_cast<size_t>(i)];
       auto& idx = c.kernelIndex[static_cast<size_t>(g)];
       auto& order = c.kernelOrder[static_cast<size_t>(g)];
       groups[static_cast<size_t>(g)] = static_cast<Choice>(order[static_cast<size_t>(idx)]);

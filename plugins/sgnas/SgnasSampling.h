@@ -2,8 +2,8 @@
 // How SGNAS draws architectures, torch-free and seeded (nas::Rng, one word of state):
 //  - FairPathSampler: the supernet's training paths (methods.md §1(b)1). Per layer the
 //    expansion e cycles through a shuffled list of {minE..G} (paper: minE = 2, default 1, see
-//    SupernetTrainOptions); group 0 and e-1 random other
-//    groups are active; each group's kernel cycles through a fresh random permutation of
+//    SupernetTrainOptions); group 0 and e-1 random other groups are active (group0Always, the
+//    default), or e groups drawn from all G (the official code's MPDBlock.set_training_order); each group's kernel cycles through a fresh random permutation of
 //    {3,5,7}, advancing only when the group is active, so every kernel of every group is
 //    trained equally often.
 //  - randomArchAtLevel: architectures spread over the whole cost range (priors, random
@@ -22,7 +22,10 @@ namespace nas::sgnas {
 
 class FairPathSampler {
  public:
-  FairPathSampler(const SgnasSpace& space, std::uint64_t seed, int minExpansion = 1);
+  // group0Always: group 0 is in every path, as in every architecture the generator can emit
+  // (it may not skip). false: the e active groups are any e of the G, as the official code
+  // trains them, so group 0's kernels are trained e/G of the time.
+  FairPathSampler(const SgnasSpace& space, std::uint64_t seed, int minExpansion = 1, bool group0Always = true);
   SgnasArch next();
   // The whole sampler state (rng word, cycles, positions), for checkpoints.
   Json state() const;
@@ -39,6 +42,7 @@ class FairPathSampler {
 
   SgnasSpace space_;
   int minE_;
+  bool group0Always_;
   Rng rng_;
   std::vector<LayerCycle> layers_;
 };

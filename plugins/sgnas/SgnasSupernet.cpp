@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -207,6 +209,19 @@ torch::Tensor SgnasSupernetImpl::forward(const torch::Tensor& x, const SgnasArch
   torch::Tensor y = stem(x, counter);
   for (size_t l = 0; l < layers_.size(); ++l) y = layers_[l]->forward(y, arch.choices[l], counter);
   return head(y, counter);
+}
+
+torch::Tensor SgnasSupernetImpl::forwardTrainingPath(const torch::Tensor& x, const SgnasArch& arch) {
+  if (arch.choices.size() != layers_.size()) throw Error(ErrorCode::InvalidArgument, "wrong layer count", "sgnas training path");
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    const auto& g = arch.choices[l];
+    if (static_cast<int>(g.size()) != space_.groups || std::all_of(g.begin(), g.end(), [](Choice c) { return c == Choice::Skip; }))
+      throw Error(ErrorCode::InvalidArgument, "layer " + std::to_string(l) + " needs one active group of " +
+                  std::to_string(space_.groups), "sgnas training path");
+  }
+  torch::Tensor y = stem(x, nullptr);
+  for (size_t l = 0; l < layers_.size(); ++l) y = layers_[l]->forward(y, arch.choices[l], nullptr);
+  return head(y, nullptr);
 }
 
 torch::Tensor SgnasSupernetImpl::forwardMixed(const torch::Tensor& x, const torch::Tensor& probs) {

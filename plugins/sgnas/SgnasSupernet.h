@@ -58,6 +58,9 @@ class SgnasSupernetImpl : public torch::nn::Module {
   explicit SgnasSupernetImpl(const SgnasSpace& space);
   // x: float [N, C, S, S] normalised; returns logits [N, classes].
   torch::Tensor forward(const torch::Tensor& x, const SgnasArch& arch, CostCounter* counter = nullptr);
+  // A supernet training path: like forward, but group 0 may skip (the official code's
+  // sampling, FairPathSampler with group0Always = false); each layer needs one active group.
+  torch::Tensor forwardTrainingPath(const torch::Tensor& x, const SgnasArch& arch);
   torch::Tensor forwardMixed(const torch::Tensor& x, const torch::Tensor& probs);
   const SgnasSpace& space() const { return space_; }
   // Momentum of every BN's running statistics (recalibration uses 1/(i+1) for a cumulative mean).

@@ -35,7 +35,7 @@ SupernetTrainer::SupernetTrainer(SgnasSupernet net, ImageDataset train, Normaliz
       norm_(std::move(norm)),
       options_(o),
       batcher_(train_.size(), o.batchSize, o.seed, true),
-      sampler_(net_->space(), Rng::derive(o.seed, 0x5a3e), o.minExpansion) {
+      sampler_(net_->space(), Rng::derive(o.seed, 0x5a3e), o.minExpansion, o.group0Always) {
   if (train_.size() < 2) throw Error(ErrorCode::InvalidArgument, "needs at least 2 training images", "sgnas supernet");
   optimizer_ = std::make_unique<torch::optim::SGD>(
       net_->parameters(), torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.weightDecay));
@@ -52,7 +52,7 @@ SupernetTrainer::Step SupernetTrainer::step() {
   double total = 0;
   const auto ce = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing);
   for (int p = 0; p < options_.pathsPerStep; ++p) {
-    const torch::Tensor loss = torch::nn::functional::cross_entropy(net_->forward(x, sampler_.next()), y, ce);
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(net_->forwardTrainingPath(x, sampler_.next()), y, ce);
     (loss / options_.pathsPerStep).backward();
     total += loss.item<double>();
   }

@@ -25,6 +25,7 @@ struct SupernetTrainOptions {
   // The paper cycles e through {2..G}, but its space (and ours) also holds e = 1, whose
   // switchable BN (G-1 skipped groups) would then never be trained: we cycle {1..G}.
   int minExpansion = 1;
+  bool group0Always = true;  // see FairPathSampler; false: the official code's sampling
   // Cosine per step from lr to 0. The paper's SGD (0.064 at batch 512, momentum 0.9, wd 4e-4)
   // sums the 4 paths' gradients; we average them and use a larger rate for short CPU runs.
   double lr = 0.1, momentum = 0.9, weightDecay = 4e-4, labelSmoothing = 0.1;

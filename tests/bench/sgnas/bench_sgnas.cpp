@@ -8,12 +8,15 @@
 // 2. With --evolution N (budget per target): for the same 20 targets, regularized evolution
 //    on the supernet (fitness = inherited-weight accuracy minus the same hc loss) until its
 //    best candidate is within the generator's constraint error at no lower accuracy, or
-//    the budget runs out. Prints evaluations and seconds per target next to the generator's.
+//    the budget runs out. Prints evaluations and seconds per target next to the generator's,
+//    then the end-to-end cost of N constraints counting the generator's training (the job's
+//    generator phase seconds) and the crossover N. --threads T (default 1) for evolution.
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <cstring>
@@ -114,13 +117,14 @@ int main(int argc, char** argv) {
   if (argc >= 3 && !std::strcmp(argv[1], "--profile")) return profile(argv[2], argc >= 4 ? std::atoi(argv[3]) : 2);
   std::string wsPath;
   long long job = 0;
-  int calls = 1000, evolution = 0, evalImages = 500;
+  int calls = 1000, evolution = 0, evalImages = 500, evoThreads = 1;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--workspace")) wsPath = argv[i + 1];
     else if (!std::strcmp(argv[i], "--job")) job = std::atoll(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--calls")) calls = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--evolution")) evolution = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--eval-images")) evalImages = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--threads")) evoThreads = std::atoi(argv[i + 1]);
   }
   if (wsPath.empty() || job <= 0) {
     std::fprintf(stderr, "usage: bench_sgnas --workspace FILE --job ID [--calls N] [--evolution BUDGET]\n");
@@ -177,7 +181,7 @@ int main(int argc, char** argv) {
     if (evolution <= 0) return 0;
 
     // ---- 2. regularized evolution on the supernet for the same targets
-    setTorchThreads(2);
+    setTorchThreads(evoThreads);  // as the job's generator phase ran (threads=1 in run_presets.sh)
     SgnasSupernet net = loadSupernetArtifact(*ws->artifact(job, "supernet", "supernet"));
     const Json spec = parseJson(ws->job(job).specJson, "job spec");
     const std::string dataset = spec.at("params").value("dataset", std::string("fashion-mnist"));
@@ -245,6 +249,27 @@ int main(int argc, char** argv) {
     std::printf("\ngenerator: 20 targets in %.1f ms total; evolution: %d/20 reached the generator's error and "
                 "accuracy within %d evaluations each, %.1f s total\n",
                 genTotalMs, reached, evolution, evoTotalS);
+    // ---- 3. the end-to-end cost of serving N constraints on this supernet (issue 20): the
+    // generator pays its training once, evolution pays a search per constraint. The supernet
+    // is common to both and left out. Evolution's time per constraint is a lower bound on
+    // what it needs to match the generator: the searches that ran out of budget did not.
+    const Json result = parseJson(ws->job(job).resultJson, "job result");
+    const double trainS = result.at("phase_seconds").at("generator").get<double>();
+    const double genS = genTotalMs / 1000.0 / static_cast<double>(targets.size());
+    const double evoS = evoTotalS / static_cast<double>(targets.size());
+    std::printf("\nend to end, this job's supernet shared: generator training %.1f s (the job's generator phase), "
+                "%.2f ms per generated constraint; evolution %.2f s per constraint (%d/%zu matched within %d evaluations)\n",
+                trainS, 1000 * genS, evoS, reached, targets.size(), evolution);
+    std::printf("%-8s %-16s %-16s %s\n", "N", "generator_s", "evolution_s", "evolution/generator");
+    for (double n : {1.0, 10.0, 20.0, 100.0, 1000.0}) {
+      const double g = trainS + n * genS, e = n * evoS;
+      std::printf("%-8.0f %-16.1f %-16.1f %.2f\n", n, g, e, e / g);
+    }
+    if (evoS > genS)
+      std::printf("crossover: the generator is cheaper from N = %.0f constraints on (training / (evolution - generation) "
+                  "per constraint = %.2f)\n", std::floor(trainS / (evoS - genS)) + 1, trainS / (evoS - genS));
+    else
+      std::printf("crossover: none, evolution per constraint is not slower than generating\n");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_sgnas: %s\n", e.what());
     return 1;
