@@ -13,8 +13,10 @@ namespace nas::store {
 // operation failed ("reading the schema version"). `sql`, when given, is added to messages
 // that point at a bug (constraint violations, unexpected codes), not to ones people act on
 // (locked, damaged, read-only).
+// `sysErrno`: the OS error behind rc when the caller read it before later calls could
+// overwrite it (sqlite3_reset rolls back, which does I/O); -1: read it from db now.
 [[noreturn]] void throwSqlite(sqlite3* db, int rc, const std::string& path, const std::string& doing,
-                              const char* sql = nullptr);
+                              const char* sql = nullptr, int sysErrno = -1);
 
 // The busy timeout (ms) new connections use: the setter's value if set, else the
 // NASSTUDIO_BUSY_TIMEOUT_MS environment variable, else 5000.

@@ -51,8 +51,9 @@ bool Statement::step(const char* doing) {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   if (!doing) doing = sqlite3_stmt_readonly(stmt_) ? "reading the workspace" : "writing to the workspace";
+  const int sysErrno = sqlite3_system_errno(db_);  // before the reset's rollback I/O
   sqlite3_reset(stmt_);
-  throwSqlite(db_, rc, path_, doing, sqlite3_sql(stmt_));
+  throwSqlite(db_, rc, path_, doing, sqlite3_sql(stmt_), sysErrno);
 }
 
 void Statement::run(const char* doing) {
