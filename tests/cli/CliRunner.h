@@ -10,6 +10,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -23,6 +24,13 @@ extern char** environ;
 
 namespace nas::test {
 
+// The executable under test: NAS_CLI_PATH, or $NAS_TEST_CLI (the soak scripts run a copy of
+// the build, so that other builds cannot swap libraries under a long run).
+inline const char* cliPath() {
+  const char* e = std::getenv("NAS_TEST_CLI");
+  return e && *e ? e : NAS_CLI_PATH;
+}
+
 struct CliResult {
   int exitCode = -1;
   std::string out;
@@ -32,7 +40,7 @@ struct CliResult {
 inline CliResult runCli(const std::string& args) {
   namespace fs = std::filesystem;
   fs::path errFile = fs::temp_directory_path() / ("nas-cli-err-" + std::to_string(::getpid()) + ".txt");
-  std::string cmd = std::string(NAS_CLI_PATH) + " " + args + " 2>" + errFile.string();
+  std::string cmd = std::string(cliPath()) + " " + args + " 2>" + errFile.string();
   CliResult r;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) return r;
@@ -54,7 +62,7 @@ inline CliResult runCli(const std::string& args) {
 // killer would. Returns an empty string, or what went wrong (the worker is reaped either way).
 inline std::string killWorkerAfterCheckpoint(const std::string& jobId, const std::string& ws, double minProgress,
                                              std::chrono::seconds timeout) {
-  std::vector<std::string> args = {NAS_CLI_PATH, "run-job", "--job", jobId, "--workspace", ws, "--progress-lines"};
+  std::vector<std::string> args = {cliPath(), "run-job", "--job", jobId, "--workspace", ws, "--progress-lines"};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -62,7 +70,7 @@ inline std::string killWorkerAfterCheckpoint(const std::string& jobId, const std
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, NAS_CLI_PATH, &actions, nullptr, argv.data(), environ);
+  const int spawned = posix_spawn(&pid, cliPath(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) return "cannot start the worker";
   bool checkpointed = false;
