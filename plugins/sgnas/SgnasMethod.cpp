@@ -216,8 +216,10 @@ Json SgnasMethod::run(JobContext& ctx) const {
     const ImageDataset probe = split.val.head(1000);
     AccuracyOptions probeOpts;
     probeOpts.calibrationBatches = 0;  // a cheap per-epoch signal, shared BN statistics
-    double window = 0;
-    int n = 0;
+    // The loss window lives in the checkpoint: a run resumed mid-window writes the same points
+    // as an uninterrupted one (issue 19's kill soak).
+    double window = jsonValue<double>(ck.state, "supernet_window_loss", 0.0);
+    int n = static_cast<int>(jsonValue<std::int64_t>(ck.state, "supernet_window_steps", 0));
     while (!trainer.done()) {
       if (ctx.cancelled()) stamp(), save(trainer.state()), throwCancelled("supernet training");
       const std::int64_t epoch = trainer.position().epoch;
@@ -230,6 +232,8 @@ Json SgnasMethod::run(JobContext& ctx) const {
         sink.metric("supernet_lr", step, r.lr);
         window = 0, n = 0;
       }
+      ck.state["supernet_window_loss"] = window;
+      ck.state["supernet_window_steps"] = n;
       const std::string stage = "supernet epoch " + std::to_string(epoch + 1) + "/" + std::to_string(so.epochs);
       sink.progress(kPhaseShare[kSupernet] * static_cast<double>(step) / static_cast<double>(trainer.totalSteps()), stage);
       if (epochEnded) {
@@ -259,8 +263,9 @@ Json SgnasMethod::run(JobContext& ctx) const {
     GeneratorTrainer gt(net, setup, split.val, norm, go);
     if (!ck.trainer.empty()) gt.restore(ck.trainer);
     auto stamp = phaseClock(kGenerator);
-    double wLoss = 0, wCe = 0, wHc = 0;
-    int n = 0;
+    const Json w = ck.state.value("generator_window", Json::array({0.0, 0.0, 0.0, 0}));  // as the supernet's
+    double wLoss = w[0].get<double>(), wCe = w[1].get<double>(), wHc = w[2].get<double>();
+    int n = w[3].get<int>();
     while (!gt.done()) {
       if (ctx.cancelled()) stamp(), save(gt.state()), throwCancelled("generator training");
       const auto r = gt.step();
@@ -272,6 +277,7 @@ Json SgnasMethod::run(JobContext& ctx) const {
         sink.metric("generator_hc", step, wHc / n);
         wLoss = wCe = wHc = 0, n = 0;
       }
+      ck.state["generator_window"] = Json::array({wLoss, wCe, wHc, n});
       const std::string stage = "generator epoch " + std::to_string(gt.epoch() + 1) + "/" + std::to_string(go.epochs);
       sink.progress(kPhaseStart[kGenerator] +
                         kPhaseShare[kGenerator] * static_cast<double>(step) / static_cast<double>(gt.totalSteps()),
@@ -319,6 +325,9 @@ Json SgnasMethod::run(JobContext& ctx) const {
                       "evaluate " + std::to_string(i) + "/" + std::to_string(total));
       });
   ws.transaction([&] {
+    // A run killed after this commit and before the job finished wrote these rows already;
+    // the evaluation is seeded, so this run's rows would be the same ones again (issue 19).
+    if (!ws.samples(ctx.jobId()).empty()) return;
     std::vector<EvaluationRecord> evals;
     std::vector<SampleRecord> samples;
     auto add = [&](ArchId arch, const char* metric, double value) {
