@@ -31,10 +31,15 @@ struct Progress {
   double seconds = 0;         // wall time of earlier runs of this job
   double valAccuracy = -1, testAccuracy = -1;
   bool resumed = false;
+  // The train_loss / train_accuracy window so far: a checkpoint mid-window keeps it, so a
+  // resumed run writes the same points as an uninterrupted one (issue 19's soak test).
+  double windowLoss = 0;
+  std::int64_t windowCorrect = 0, windowCount = 0, windowBatches = 0;
 
   std::string dump() const {
-    return Json{{"train_seconds", trainSeconds}, {"train_images", trainImages}, {"seconds", seconds},
-                {"val_accuracy", valAccuracy},   {"test_accuracy", testAccuracy}}
+    return Json{{"train_seconds", trainSeconds},  {"train_images", trainImages},    {"seconds", seconds},
+                {"val_accuracy", valAccuracy},    {"test_accuracy", testAccuracy},  {"window_loss", windowLoss},
+                {"window_correct", windowCorrect}, {"window_count", windowCount}, {"window_batches", windowBatches}}
         .dump();
   }
   void load(const std::string& text) {
@@ -44,6 +49,10 @@ struct Progress {
     seconds = jsonValue<double>(j, "seconds", 0);
     valAccuracy = jsonValue<double>(j, "val_accuracy", -1);
     testAccuracy = jsonValue<double>(j, "test_accuracy", -1);
+    windowLoss = jsonValue<double>(j, "window_loss", 0);
+    windowCorrect = jsonValue<std::int64_t>(j, "window_correct", 0);
+    windowCount = jsonValue<std::int64_t>(j, "window_count", 0);
+    windowBatches = jsonValue<std::int64_t>(j, "window_batches", 0);
   }
 };
 
@@ -110,8 +119,8 @@ Json TrainMethod::run(JobContext& ctx) const {
                  device.str());
 
   // ---- the loop: one batch at a time, so cancel and checkpoints land between batches
-  double windowLoss = 0;
-  std::int64_t windowCorrect = 0, windowCount = 0, windowBatches = 0;
+  double& windowLoss = prog.windowLoss;
+  std::int64_t &windowCorrect = prog.windowCorrect, &windowCount = prog.windowCount, &windowBatches = prog.windowBatches;
   while (!trainer.done()) {
     if (ctx.cancelled()) {
       saveCheckpoint();  // resume continues from exactly this batch
