@@ -59,13 +59,13 @@ void addRun(ParamSchema& s) {
 }  // namespace
 
 std::string CellSearchMethod::title() const {
-  return name_ == "darts" ? "DARTS: differentiable cell search (first order)"
+  return name_ == "darts" ? "DARTS: differentiable cell search (first or second order)"
                           : "EnTranNAS: Engine- and Transit-cells, DST derivation";
 }
 
 std::string CellSearchMethod::description() const {
   if (name_ == "darts")
-    return "DARTS (arXiv 1806.09055), first-order: every cell of the supernet mixes all candidate ops of every edge "
+    return "DARTS (arXiv 1806.09055), first or second order (`order`): every cell of the supernet mixes all candidate ops of every edge "
            "with softmax architecture weights; architecture and network weights are updated in turn on a "
            "validation and a training split of the training images; the derived cell keeps per node the two "
            "strongest edges (DARTS' rule). The baseline of EnTranNAS, on the same spaces, data and schedule.";
@@ -102,6 +102,12 @@ ParamSchema CellSearchMethod::schema() const {
   s.add(withRange(paramSpec("arch_lr", T::Float, 3e-4, "Architecture learning rate", "Adam rate (paper: 3e-4)"), 1e-7,
                   10));
   s.add(withRange(paramSpec("arch_weight_decay", T::Float, 1e-3, "Architecture weight decay", "(paper: 1e-3)"), 0, 1));
+  if (name_ == "darts")
+    s.add(withRange(paramSpec("order", T::Int, 1, "Order",
+                              "Architecture gradient: 1 first order (the weights as they are); 2 second order, through "
+                              "one virtual weight step with a finite-difference Hessian-vector product (DARTS' "
+                              "'second order'; about twice the time per step)"),
+                    1, 2));
   if (name_ == "entrannas") {
     s.add(withChoices(paramSpec("derivation", T::Choice, "dst", "Derivation",
                                 "dst: differentiable sparsification (EnTranNAS-DST; topology search); top2: DARTS' "

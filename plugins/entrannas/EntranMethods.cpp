@@ -63,8 +63,9 @@ Json heatGrids(const CellSpec& spec, const std::vector<std::vector<double>>& wei
   return grids;
 }
 
-// The derived cells' drawings; each kept edge's label carries its Engine weight ("sep3x3 0.42"),
-// so a generic cell view shows how strongly the search holds it.
+// The derived cells' drawings; each kept edge carries its Engine weight (GraphEdge::weight, which
+// the cell view draws as the edge's width) and shows it in its label ("sep3x3 0.42"), so a
+// generic cell view shows how strongly the search holds it.
 Json cellGraphs(SpaceKind kind, const std::vector<ActiveOps>& cells, const std::vector<std::vector<double>>& weights) {
   const CellSpec& spec = cellSpec(kind);
   auto weighted = [&](GraphForm g, int type) {
@@ -77,6 +78,7 @@ Json cellGraphs(SpaceKind kind, const std::vector<ActiveOps>& cells, const std::
       if (op == spec.opNames.end() || edge < 0) continue;
       const double w = weights.at(static_cast<size_t>(type))
                            .at(static_cast<size_t>(edge * spec.numOps() + (op - spec.opNames.begin())));
+      e.weight = std::clamp(w, 0.0, 1.0);
       char buf[32];
       std::snprintf(buf, sizeof buf, " %.2f", w);
       e.label += buf;
@@ -192,6 +194,7 @@ Json CellSearchMethod::run(JobContext& ctx) const {
     o.featureSharing = p.at("feature_sharing").get<bool>();
     o.thresholdInit = D("threshold_init");
   }
+  if (name_ == "darts") o.order = static_cast<int>(I("order"));
   o.channels = static_cast<int>(I("channels"));
   o.layers = static_cast<int>(I("layers")) > 0 ? static_cast<int>(I("layers")) : (kind == SpaceKind::Darts ? 5 : 1);
   o.epochs = static_cast<int>(I("epochs"));
@@ -225,7 +228,8 @@ Json CellSearchMethod::run(JobContext& ctx) const {
   }
   int engineCells = 0;
   for (bool e : trainer.engines()) engineCells += e;
-  sink.log(name_ + ": space " + spec.name + ", " + std::to_string(trainer.net()->numCells()) + " cells (" +
+  sink.log(name_ + (used.order == 2 ? " (second order)" : "") + ": space " + spec.name + ", " +
+           std::to_string(trainer.net()->numCells()) + " cells (" +
            std::to_string(engineCells) + " Engine), derivation " + derivationName(used.derivation) +
            (used.featureSharing ? ", feature sharing" : "") + ", " + std::to_string(split.train.size()) + " train / " +
            std::to_string(split.val.size()) + " validation images, " + std::to_string(threads) + " threads, " +
@@ -285,6 +289,7 @@ Json CellSearchMethod::run(JobContext& ctx) const {
               {"engine_placement", used.placement},
               {"feature_sharing", used.featureSharing},
               {"engine_cells", engineCells},
+              {"order", used.order},
               {"cells", trainer.net()->numCells()},
               {"search_seconds", searchSeconds},
               {"seconds_per_epoch", epochSeconds.empty() ? 0.0 : mean / static_cast<double>(epochSeconds.size())},

@@ -1,6 +1,7 @@
 #pragma once
 // The plugin's three jobs:
-//   "darts"      DARTS (arXiv 1806.09055), first order: the baseline, every cell mixes all ops.
+//   "darts"      DARTS (arXiv 1806.09055), first or second order (order=1|2): the baseline, every
+//                cell mixes all ops.
 //   "entrannas"  EnTranNAS (arXiv 2101.11342): Engine-cells learn the architecture, Transit-cells
 //                run only the currently derived cell; DST or top-2 derivation; feature sharing.
 //   "darts-eval" trains a genotype's network from scratch and records its test accuracy.

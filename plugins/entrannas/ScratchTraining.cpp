@@ -2,28 +2,15 @@
 
 #include <torch/torch.h>
 
-#include <sstream>
-
 #include "SearchTrainer.h"
 #include "common/Error.h"
 #include "data/Augment.h"
 #include "data/Batcher.h"
 #include "data/Rng.h"
-#include "nn/ModuleBytes.h"
 #include "train/CosineSchedule.h"
+#include "train/EpochCheckpoint.h"
 
 namespace nas::entrannas {
-
-namespace {
-
-template <typename T>
-std::string saveToBytes(const T& value) {
-  std::ostringstream out(std::ios::binary);
-  torch::save(value, out);
-  return out.str();
-}
-
-}  // namespace
 
 void ScratchOptions::validate() const {
   const auto bad = [](const std::string& what) {
@@ -93,7 +80,11 @@ void ScratchTrainer::run(const ImageDataset& train, const ImageDataset* test, co
   AugmentOptions aug;
   aug.padding = o_.augment ? defaultCropPadding(train.height()) : 0;
   aug.flip = o_.augment;
+  // Exact resume (see train/EpochCheckpoint.h): unused parameters (the auxiliary head before it
+  // runs) hold zero gradients, and drop path draws from a generator seeded per epoch.
+  defineZeroGrads(net_->parameters());
   while (epoch_ < o_.epochs) {
+    seedEpoch(o_.seed, epoch_);
     const double dropProb = o_.dropPath * static_cast<double>(epoch_) / static_cast<double>(o_.epochs);
     net_->train();
     double lossSum = 0;
@@ -138,37 +129,18 @@ double ScratchTrainer::testAccuracy(const ImageDataset& test, const Normalizatio
 }
 
 std::string ScratchTrainer::saveState() const {
-  torch::serialize::OutputArchive a;
-  a.write("format", c10::IValue(std::int64_t{1}));
-  a.write("epoch", c10::IValue(static_cast<std::int64_t>(epoch_)));
-  a.write("net", bytesToTensor(moduleToBytes(*net_)));
-  a.write("sgd", bytesToTensor(saveToBytes(*sgd_)));
-  std::ostringstream out(std::ios::binary);
-  a.save_to(out);
-  return out.str();
+  EpochCheckpointWriter w(epoch_);
+  w.module("net", *net_);
+  w.optimizer("sgd", *sgd_);
+  return w.bytes();
 }
 
 void ScratchTrainer::loadState(const std::string& bytes) {
-  const char* ctx = "training checkpoint";
-  try {
-    torch::serialize::InputArchive a;
-    std::istringstream in(bytes, std::ios::binary);
-    a.load_from(in);
-    c10::IValue format, epoch;
-    if (!a.try_read("format", format) || !format.isInt() || format.toInt() != 1 || !a.try_read("epoch", epoch) ||
-        !epoch.isInt())
-      throw Error(ErrorCode::CorruptData, "not a supported checkpoint", ctx);
-    torch::Tensor net, sgd;
-    a.read("net", net);
-    a.read("sgd", sgd);
-    moduleFromBytes(*net_, tensorToBytes(net), ctx);
-    net_->to(o_.device);
-    std::istringstream s(tensorToBytes(sgd), std::ios::binary);
-    torch::load(*sgd_, s);
-    epoch_ = static_cast<int>(epoch.toInt());
-  } catch (const c10::Error& e) {
-    throw Error(ErrorCode::CorruptData, std::string("unreadable: ") + e.what_without_backtrace(), ctx);
-  }
+  EpochCheckpointReader r(bytes, "training checkpoint");
+  r.module("net", *net_);
+  net_->to(o_.device);
+  r.optimizer("sgd", *sgd_);
+  epoch_ = r.epochsDone();
 }
 
 }  // namespace nas::entrannas

@@ -9,21 +9,14 @@
 #include "common/Error.h"
 #include "data/Augment.h"
 #include "data/Batcher.h"
-#include "nn/ModuleBytes.h"
 #include "train/CosineSchedule.h"
+#include "train/EpochCheckpoint.h"
 
 namespace nas::entrannas {
 
 namespace {
 
 const char* kCtx = "differentiable search";
-
-template <typename T>
-std::string saveToBytes(const T& value) {
-  std::ostringstream out(std::ios::binary);
-  torch::save(value, out);
-  return out.str();
-}
 
 torch::Tensor batchImages(const ImageDataset& ds, const std::vector<std::int64_t>& idx, const Normalization& norm,
                           torch::Device device) {
@@ -59,6 +52,7 @@ void SearchOptions::validate() const {
   if (!(lr > 0) || !(archLr > 0)) bad("lr", "and arch_lr must be > 0");
   if (lrMin < 0 || lrMin > lr) bad("lr_min", "must be in [0, lr]");
   if (!(gradClip > 0)) bad("grad_clip", "must be > 0");
+  if (order != 1 && order != 2) bad("order", "must be 1 or 2");
   if (placement != "all" && placement != "stage_first" && placement != "stage_last")
     bad("engine_placement", "'" + placement + "' is not one of stage_first, stage_last, all");
 }
@@ -88,10 +82,8 @@ SearchTrainer::SearchTrainer(SearchOptions o, int inputChannels, int classes) : 
   namespace optim = torch::optim;
   sgd_ = std::make_unique<optim::SGD>(
       net_->parameters(), optim::SGDOptions(o_.lr).momentum(o_.momentum).weight_decay(o_.weightDecay));
-  std::vector<torch::Tensor> arch = alphas_;
-  if (o_.derivation == Derivation::Dst) arch.insert(arch.end(), thetas_.begin(), thetas_.end());
   adam_ = std::make_unique<optim::Adam>(
-      arch, optim::AdamOptions(o_.archLr).betas({o_.archBeta1, o_.archBeta2}).weight_decay(o_.archWeightDecay));
+      archParameters(), optim::AdamOptions(o_.archLr).betas({o_.archBeta1, o_.archBeta2}).weight_decay(o_.archWeightDecay));
 }
 
 std::vector<CellRun> SearchTrainer::runs(bool archGrad) {
@@ -113,26 +105,119 @@ torch::Tensor SearchTrainer::entranWeights(size_t type, bool archGrad) const {
   return nas::entrannas::engineWeights(spec(), alphas_[type], thetas_[type], o_.derivation);
 }
 
+std::vector<torch::Tensor> SearchTrainer::archParameters() const {
+  std::vector<torch::Tensor> arch = alphas_;
+  if (o_.derivation == Derivation::Dst) arch.insert(arch.end(), thetas_.begin(), thetas_.end());
+  return arch;
+}
+
+torch::Tensor SearchTrainer::loss(const torch::Tensor& x, const torch::Tensor& y, bool archGrad) {
+  const std::vector<CellRun> r = runs(archGrad);
+  return torch::nn::functional::cross_entropy(net_->forward(x, r, engines_), y);
+}
+
 double SearchTrainer::step(const torch::Tensor& xt, const torch::Tensor& yt, const torch::Tensor& xv,
                            const torch::Tensor& yv, double lr) {
   net_->train();
-  // Architecture step on the validation batch (first order: the weights are taken as they are).
-  {
-    const std::vector<CellRun> r = runs(true);
-    adam_->zero_grad();
-    const torch::Tensor lossV = torch::nn::functional::cross_entropy(net_->forward(xv, r, engines_), yv);
-    lossV.backward();
-    adam_->step();
+  // Architecture step on the validation batch.
+  adam_->zero_grad();
+  if (o_.order == 2) {
+    unrolledArchGrad(xt, yt, xv, yv, lr);  // DARTS: xi = the weights' learning rate
+  } else {  // first order: the weights are taken as they are
+    loss(xv, yv, true).backward();
   }
+  adam_->step();
   // Weight step on the training batch, with the cells derived from the updated parameters.
   for (auto& g : sgd_->param_groups()) static_cast<torch::optim::SGDOptions&>(g.options()).lr(lr);
-  const std::vector<CellRun> r = runs(false);
   sgd_->zero_grad();
-  const torch::Tensor loss = torch::nn::functional::cross_entropy(net_->forward(xt, r, engines_), yt);
-  loss.backward();
+  const torch::Tensor l = loss(xt, yt, false);
+  l.backward();
   torch::nn::utils::clip_grad_norm_(net_->parameters(), o_.gradClip);
   sgd_->step();
-  return loss.item<double>();
+  return l.item<double>();
+}
+
+namespace {
+
+// Gradients of `loss` for `of`; an input the loss does not reach (a skipped op) gets zeros.
+std::vector<torch::Tensor> gradsOrZeros(const torch::Tensor& loss, const std::vector<torch::Tensor>& of) {
+  std::vector<torch::Tensor> g = torch::autograd::grad({loss}, of, {}, false, false, /*allow_unused=*/true);
+  for (size_t i = 0; i < g.size(); ++i)
+    if (!g[i].defined()) g[i] = torch::zeros_like(of[i]);
+  return g;
+}
+
+std::vector<torch::Tensor> clones(const std::vector<torch::Tensor>& ts) {
+  std::vector<torch::Tensor> out;
+  for (const torch::Tensor& t : ts) out.push_back(t.detach().clone());
+  return out;
+}
+
+void assign(const std::vector<torch::Tensor>& to, const std::vector<torch::Tensor>& from) {
+  torch::NoGradGuard noGrad;
+  for (size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
+}
+
+}  // namespace
+
+std::vector<torch::Tensor> SearchTrainer::hessianVectorProduct(const torch::Tensor& xt, const torch::Tensor& yt,
+                                                               const std::vector<torch::Tensor>& v, double epsScale) {
+  const std::vector<torch::Tensor> w = net_->parameters(), arch = archParameters();
+  if (v.size() != w.size()) throw Error(ErrorCode::Internal, "Hessian-vector product: v does not match the weights", kCtx);
+  double sq = 0;
+  for (const torch::Tensor& t : v) sq += t.pow(2).sum().item<double>();
+  std::vector<torch::Tensor> out;
+  if (!(sq > 0)) {  // v = 0: the product is 0 (and eps would be infinite)
+    for (const torch::Tensor& a : arch) out.push_back(torch::zeros_like(a));
+    return out;
+  }
+  const double eps = epsScale / std::sqrt(sq);
+  const std::vector<torch::Tensor> saved = clones(w);
+  const auto shifted = [&](double sign) {
+    {
+      torch::NoGradGuard noGrad;
+      for (size_t i = 0; i < w.size(); ++i) w[i].copy_(saved[i] + sign * eps * v[i]);
+    }
+    return gradsOrZeros(loss(xt, yt, true), arch);
+  };
+  const std::vector<torch::Tensor> plus = shifted(1.0), minus = shifted(-1.0);
+  assign(w, saved);
+  for (size_t i = 0; i < arch.size(); ++i) out.push_back((plus[i] - minus[i]) / (2.0 * eps));
+  return out;
+}
+
+void SearchTrainer::unrolledArchGrad(const torch::Tensor& xt, const torch::Tensor& yt, const torch::Tensor& xv,
+                                     const torch::Tensor& yv, double xi, double epsScale) {
+  const std::vector<torch::Tensor> w = net_->parameters(), arch = archParameters();
+  const std::vector<torch::Tensor> savedW = clones(w), savedBuffers = clones(net_->buffers());
+  // The virtual step w' = w - xi * (momentum * buffer + dL_train/dw + weight_decay * w), SGD's own
+  // update [DARTS' code takes momentum and weight decay into the virtual step; the paper's
+  // equation shows the plain gradient].
+  {
+    const std::vector<torch::Tensor> g = gradsOrZeros(loss(xt, yt, false), w);
+    torch::NoGradGuard noGrad;
+    const auto& state = sgd_->state();
+    for (size_t i = 0; i < w.size(); ++i) {
+      torch::Tensor d = g[i] + o_.weightDecay * w[i];
+      const auto it = state.find(c10::guts::to_string(w[i].unsafeGetTensorImpl()));
+      if (it != state.end()) {
+        const auto& buf = static_cast<const torch::optim::SGDParamState&>(*it->second).momentum_buffer();
+        if (buf.defined()) d = d + o_.momentum * buf;
+      }
+      w[i].sub_(xi * d);
+    }
+  }
+  // dL_val(w', a) for a and for w'.
+  std::vector<torch::Tensor> both = arch;
+  both.insert(both.end(), w.begin(), w.end());
+  const std::vector<torch::Tensor> g = gradsOrZeros(loss(xv, yv, true), both);
+  const std::vector<torch::Tensor> dArch(g.begin(), g.begin() + static_cast<std::ptrdiff_t>(arch.size()));
+  const std::vector<torch::Tensor> v(g.begin() + static_cast<std::ptrdiff_t>(arch.size()), g.end());
+  assign(w, savedW);
+  const std::vector<torch::Tensor> hv = hessianVectorProduct(xt, yt, v, epsScale);
+  // The virtual forwards updated BN's running statistics; the real step should not see them.
+  assign(net_->buffers(), savedBuffers);
+  for (size_t i = 0; i < arch.size(); ++i) arch[i].mutable_grad() = (dArch[i] - xi * hv[i]).detach();
 }
 
 std::vector<torch::Tensor> SearchTrainer::engineWeights() const {
@@ -165,7 +250,14 @@ void SearchTrainer::run(const ImageDataset& train, const ImageDataset& val, cons
     const std::int64_t vb = valBatches.batchesPerEpoch(), done = static_cast<std::int64_t>(epoch_) * perEpoch;
     valBatches.setPosition({done / vb, done % vb});
   }
+  // Exact resume (train/EpochCheckpoint.h): ops a step skipped (zero DST weight, a Transit-cell's
+  // underived ops) keep zero, not undefined, gradients, so weight decay and momentum reach them
+  // after a resume as they do in an uninterrupted run; noise (none today) is seeded per epoch.
+  defineZeroGrads(net_->parameters());
+  defineZeroGrads(alphas_);
+  defineZeroGrads(thetas_);
   while (epoch_ < o_.epochs) {
+    seedEpoch(o_.seed, epoch_);
     const auto t0 = std::chrono::steady_clock::now();
     const std::clock_t c0 = std::clock();
     double lossSum = 0;
@@ -199,54 +291,28 @@ void SearchTrainer::run(const ImageDataset& train, const ImageDataset& val, cons
 }
 
 std::string SearchTrainer::saveState() const {
-  torch::serialize::OutputArchive a;
-  a.write("format", c10::IValue(std::int64_t{1}));
-  a.write("epoch", c10::IValue(static_cast<std::int64_t>(epoch_)));
+  EpochCheckpointWriter w(epoch_);
   for (size_t t = 0; t < alphas_.size(); ++t) {
-    a.write("alpha" + std::to_string(t), alphas_[t].detach().cpu().clone());
-    a.write("theta" + std::to_string(t), thetas_[t].detach().cpu().clone());
+    w.tensor("alpha" + std::to_string(t), alphas_[t]);
+    w.tensor("theta" + std::to_string(t), thetas_[t]);
   }
-  a.write("net", bytesToTensor(moduleToBytes(*net_)));
-  a.write("sgd", bytesToTensor(saveToBytes(*sgd_)));
-  a.write("adam", bytesToTensor(saveToBytes(*adam_)));
-  std::ostringstream out(std::ios::binary);
-  a.save_to(out);
-  return out.str();
+  w.module("net", *net_);
+  w.optimizer("sgd", *sgd_);
+  w.optimizer("adam", *adam_);
+  return w.bytes();
 }
 
 void SearchTrainer::loadState(const std::string& bytes) {
-  const char* ctx = "search checkpoint";
-  try {
-    torch::serialize::InputArchive a;
-    std::istringstream in(bytes, std::ios::binary);
-    a.load_from(in);
-    c10::IValue format, epoch;
-    if (!a.try_read("format", format) || !format.isInt() || format.toInt() != 1)
-      throw Error(ErrorCode::CorruptData, "not a supported checkpoint format", ctx);
-    if (!a.try_read("epoch", epoch) || !epoch.isInt()) throw Error(ErrorCode::CorruptData, "lacks its epoch", ctx);
-    torch::NoGradGuard noGrad;
-    for (size_t t = 0; t < alphas_.size(); ++t) {
-      torch::Tensor alpha, theta;
-      a.read("alpha" + std::to_string(t), alpha);
-      a.read("theta" + std::to_string(t), theta);
-      if (!alpha.sizes().equals(alphas_[t].sizes()) || !theta.sizes().equals(thetas_[t].sizes()))
-        throw Error(ErrorCode::CorruptData, "taken for another space", ctx);
-      alphas_[t].copy_(alpha);
-      thetas_[t].copy_(theta);
-    }
-    torch::Tensor net, sgd, adam;
-    a.read("net", net);
-    a.read("sgd", sgd);
-    a.read("adam", adam);
-    moduleFromBytes(*net_, tensorToBytes(net), ctx);
-    net_->to(o_.device);
-    std::istringstream s1(tensorToBytes(sgd), std::ios::binary), s2(tensorToBytes(adam), std::ios::binary);
-    torch::load(*sgd_, s1);
-    torch::load(*adam_, s2);
-    epoch_ = static_cast<int>(epoch.toInt());
-  } catch (const c10::Error& e) {
-    throw Error(ErrorCode::CorruptData, std::string("unreadable: ") + e.what_without_backtrace(), ctx);
+  EpochCheckpointReader r(bytes, "search checkpoint");
+  for (size_t t = 0; t < alphas_.size(); ++t) {
+    r.tensorInto("alpha" + std::to_string(t), alphas_[t]);
+    r.tensorInto("theta" + std::to_string(t), thetas_[t]);
   }
+  r.module("net", *net_);
+  net_->to(o_.device);
+  r.optimizer("sgd", *sgd_);
+  r.optimizer("adam", *adam_);
+  epoch_ = r.epochsDone();
 }
 
 Score scoreOn(const std::function<torch::Tensor(const torch::Tensor&)>& forward, const ImageDataset& ds,

@@ -1,8 +1,14 @@
 #pragma once
-// The differentiable search both methods run, first order (DARTS' first-order approximation):
-// every step first updates the architecture parameters on a batch of the validation split, then
-// the network weights on a batch of the training split (both splits come from the training
-// images; test images are never seen here).
+// The differentiable search both methods run: every step first updates the architecture
+// parameters on a batch of the validation split, then the network weights on a batch of the
+// training split (both splits come from the training images; test images are never seen here).
+//   order 1 (DARTS' first-order approximation): the architecture gradient is dL_val(w, a)/da at
+//           the current weights.
+//   order 2 (DARTS' second order, paper eqs. 6-8): the gradient of L_val(w', a) through one
+//           virtual weight step w' = w - xi * dL_train(w, a)/dw (xi = the weights' current rate),
+//           dL_val(w', a)/da - xi * H v with v = dL_val(w', a)/dw' and the mixed Hessian-vector
+//           product H v = d^2 L_train/(da dw) v by central finite differences at w +- eps v,
+//           eps = 0.01 / |v| (the paper's choice).
 //   darts:     every cell is an Engine-cell mixing all ops with softmax(alpha) (placement "all",
 //              derivation top2, no feature sharing); the derived cell is DARTS' top-2 rule.
 //   entrannas: Engine-cells (placement) mix the ops and carry alpha's gradient; all other cells
@@ -36,6 +42,7 @@ struct SearchOptions {
   std::int64_t batchSize = 64;
   double lr = 0.025, lrMin = 0.001, momentum = 0.9, weightDecay = 3e-4, gradClip = 5.0;
   double archLr = 3e-4, archWeightDecay = 1e-3, archBeta1 = 0.5, archBeta2 = 0.999;
+  int order = 1;               // 1: first-order architecture gradient; 2: DARTS' second order (unrolled)
   double thresholdInit = 0.0;  // dst: theta's start; sigmoid(0) = threshold at half the node's largest weight
   int valImages = 1000;        // validation images scored per epoch (supernet accuracy, for the curve)
   std::uint64_t seed = 0;
@@ -70,6 +77,23 @@ class SearchTrainer {
   // training loss. Tensors on options().device.
   double step(const torch::Tensor& xt, const torch::Tensor& yt, const torch::Tensor& xv, const torch::Tensor& yv,
               double lr);
+
+  // Second order: sets the architecture parameters' .grad to the unrolled gradient at virtual
+  // rate xi (the virtual step takes SGD's momentum and weight decay as the real one would, as
+  // DARTS' code does). Weights, BN statistics and the optimizers are left as they were.
+  // epsScale: the finite difference's step (paper 0.01; tests use a smaller one in double).
+  void unrolledArchGrad(const torch::Tensor& xt, const torch::Tensor& yt, const torch::Tensor& xv,
+                        const torch::Tensor& yv, double xi, double epsScale = 0.01);
+  // The finite-difference mixed Hessian-vector product of second-order DARTS:
+  // (dL_train(w + eps v)/da - dL_train(w - eps v)/da) / (2 eps), eps = epsScale / |v|, one tensor
+  // per architecture parameter; v: one tensor per network parameter. Weights are restored.
+  std::vector<torch::Tensor> hessianVectorProduct(const torch::Tensor& xt, const torch::Tensor& yt,
+                                                  const std::vector<torch::Tensor>& v, double epsScale = 0.01);
+  // The supernet's loss on (x, y) with the current parameters; archGrad: differentiable in the
+  // architecture parameters too.
+  torch::Tensor loss(const torch::Tensor& x, const torch::Tensor& y, bool archGrad);
+  // What Adam updates: alpha per cell type, and theta per cell type with dst.
+  std::vector<torch::Tensor> archParameters() const;
 
   std::vector<torch::Tensor> engineWeights() const;  // per cell type, no gradient
   std::vector<ActiveOps> derived() const;            // per cell type, from the current parameters

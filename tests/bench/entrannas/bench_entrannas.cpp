@@ -177,8 +177,10 @@ int main(int argc, char** argv) {
       const TrainValSplit data = splitTrainVal(train.head(a.trainLimit), 0.5, static_cast<std::uint64_t>(seed));
       for (const std::string& m : a.methods) {
         const SearchRun r = search(searchOptions(m, SpaceKind::Darts, a, seed), data, norm, inC, classes);
-        double testAcc = -1;
+        double testAcc = -1, evalSeconds = 0;
+        std::int64_t evalParams = 0;
         if (!a.skipEval) {
+          const auto e0 = std::chrono::steady_clock::now();
           ScratchOptions so;
           so.channels = a.evalChannels;
           so.layers = a.evalLayers;
@@ -191,6 +193,8 @@ int main(int argc, char** argv) {
           ScratchTrainer st(so, r.cells, inC, classes);
           st.run(train.head(a.evalTrain), nullptr, norm, nullptr, nullptr);
           testAcc = st.testAccuracy(test, norm);
+          evalParams = st.parameterCount();
+          evalSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
           acc[m].push_back(testAcc);
         }
         sec[m].push_back(r.secondsPerEpoch);
@@ -198,12 +202,14 @@ int main(int argc, char** argv) {
         peak[m].push_back(r.peakMb);
         growth[m].push_back(r.growthMb);
         inputs[m].push_back(inputsOf(r.cells));
-        std::printf("darts space  seed %d  %-15s %7.2f s/epoch (cpu %7.2f s)  peak %7.1f MB (+%6.1f)  inputs %3d  test acc %.4f\n",
-                    seed, m.c_str(), r.secondsPerEpoch, r.cpuPerEpoch, r.peakMb, r.growthMb, inputsOf(r.cells), testAcc);
+        std::printf("darts space  seed %d  %-15s %7.2f s/epoch (cpu %7.2f s)  peak %7.1f MB (+%6.1f)  inputs %3d  test acc %.4f  (eval %lld params, %.0f s)\n",
+                    seed, m.c_str(), r.secondsPerEpoch, r.cpuPerEpoch, r.peakMb, r.growthMb, inputsOf(r.cells), testAcc,
+                    static_cast<long long>(evalParams), evalSeconds);
         std::fflush(stdout);
         runs.push_back({{"seed", seed}, {"method", m}, {"seconds_per_epoch", r.secondsPerEpoch},
                         {"cpu_seconds_per_epoch", r.cpuPerEpoch}, {"peak_memory_mb", r.peakMb}, {"search_memory_mb", r.growthMb},
-                        {"val_accuracy", r.valAccuracy}, {"test_accuracy", testAcc}, {"genotype", r.genotype}});
+                        {"val_accuracy", r.valAccuracy}, {"test_accuracy", testAcc}, {"eval_params", evalParams},
+                        {"eval_seconds", evalSeconds}, {"genotype", r.genotype}});
       }
     }
     out["darts_space_runs"] = runs;

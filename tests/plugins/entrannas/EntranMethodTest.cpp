@@ -111,13 +111,17 @@ TEST(EntranMethod, SearchResumesAndWritesGridsAndGraphsEveryEpoch) {
   const double w = std::stod(label.substr(label.rfind(' ') + 1));
   EXPECT_GT(w, 0.0) << label;
   EXPECT_LE(w, 1.0) << label;
+  // The same weight rides on the edge itself, for the view's line width.
+  const GraphEdge& edge0 = run.frames[1].graphs[0].second.edges.at(0);
+  ASSERT_TRUE(edge0.weighted());
+  EXPECT_NEAR(w, edge0.weight, 0.005);
   for (const char* series : {"train_loss", "val_accuracy", "seconds_per_epoch"})
     EXPECT_TRUE(sink2.series_.count(series)) << series;
   ws.reset();
   fs::remove_all(dir);
 }
 
-TEST(EntranMethod, DartsOnNb201LooksTheCellUpAndEvaluates) {
+TEST(EntranMethod, SecondOrderDartsOnNb201LooksTheCellUpAndEvaluates) {
   const fs::path dir = freshDir("darts-nb201");
   auto ws = Workspace::open((dir / "ws.nasws").string());
   const CellSearchMethod method("darts");
@@ -129,6 +133,7 @@ TEST(EntranMethod, DartsOnNb201LooksTheCellUpAndEvaluates) {
   params["eval_channels"] = 4;
   params["eval_layers"] = 1;
   params["eval_batch_size"] = 32;
+  params["order"] = 2;  // second-order DARTS through the job
   const JobId id = ws->createJob("darts", Json{{"method", "darts"}, {"params", params}}.dump());
   CancellingSink sink(CancelToken(), 0);
   JobContext ctx(*ws, id, params, sink, CancelToken());
@@ -140,6 +145,7 @@ TEST(EntranMethod, DartsOnNb201LooksTheCellUpAndEvaluates) {
   EXPECT_GT(r.at("benchmark_test_accuracy").get<double>(), 5.0);
   EXPECT_EQ(3, r.at("cells").get<int>());         // one cell per stage
   EXPECT_EQ(3, r.at("engine_cells").get<int>());  // DARTS: every cell mixes all ops
+  EXPECT_EQ(2, r.at("order").get<int>());
   ASSERT_TRUE(r.contains("test_accuracy"));
   EXPECT_GE(r.at("test_accuracy").get<double>(), 0.0);
   const GridRun run = loadGridRun(*ws, id);
