@@ -27,6 +27,7 @@
 #include "PeakMemory.h"
 #include "ScratchTraining.h"
 #include "SearchTrainer.h"
+#include "../BenchSupport.h"
 #include "common/Error.h"
 #include "common/Json.h"
 #include "data/DatasetLoader.h"
@@ -36,31 +37,10 @@
 
 using namespace nas;
 using namespace nas::entrannas;
+using bench::meanOf;
+using bench::sdOf;
 
 namespace {
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string part;
-  while (std::getline(in, part, sep))
-    if (!part.empty()) out.push_back(part);
-  return out;
-}
-
-double meanOf(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0 : s / static_cast<double>(v.size());
-}
-
-double sdOf(const std::vector<double>& v) {
-  if (v.size() < 2) return 0;
-  const double m = meanOf(v);
-  double s = 0;
-  for (double x : v) s += (x - m) * (x - m);
-  return std::sqrt(s / static_cast<double>(v.size() - 1));
-}
 
 struct Args {
   int seeds = 3, nb201Seeds = 5, epochs = 2, channels = 4, layers = 5, evalEpochs = 2, evalChannels = 8,
@@ -74,32 +54,27 @@ struct Args {
 
 Args parseArgs(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) throw Error(ErrorCode::InvalidArgument, k + " needs a value");
-      return argv[++i];
-    };
-    if (k == "--seeds") a.seeds = std::stoi(next());
-    else if (k == "--nb201-seeds") a.nb201Seeds = std::stoi(next());
-    else if (k == "--train-limit") a.trainLimit = std::stoll(next());
-    else if (k == "--epochs") a.epochs = std::stoi(next());
-    else if (k == "--batch") a.batch = std::stoll(next());
-    else if (k == "--channels") a.channels = std::stoi(next());
-    else if (k == "--layers") a.layers = std::stoi(next());
-    else if (k == "--arch-lr") a.archLr = std::stod(next());
-    else if (k == "--threshold-init") a.thresholdInit = std::stod(next());
-    else if (k == "--eval-train") a.evalTrain = std::stoll(next());
-    else if (k == "--eval-epochs") a.evalEpochs = std::stoi(next());
-    else if (k == "--eval-channels") a.evalChannels = std::stoi(next());
-    else if (k == "--eval-layers") a.evalLayers = std::stoi(next());
-    else if (k == "--test-images") a.testImages = std::stoll(next());
-    else if (k == "--threads") a.threads = std::stoi(next());
-    else if (k == "--methods") a.methods = split(next(), ',');
-    else if (k == "--skip-eval") a.skipEval = true;
-    else if (k == "--skip-nb201") a.skipNb201 = true;
-    else if (k == "--json") a.json = next();
-    else throw Error(ErrorCode::InvalidArgument, "unknown option " + k);
+  for (bench::Args arg(argc, argv, "bench_entrannas"); arg.next();) {
+    if (arg.is("--seeds")) a.seeds = arg.intValue();
+    else if (arg.is("--nb201-seeds")) a.nb201Seeds = arg.intValue();
+    else if (arg.is("--train-limit")) a.trainLimit = arg.int64Value();
+    else if (arg.is("--epochs")) a.epochs = arg.intValue();
+    else if (arg.is("--batch")) a.batch = arg.int64Value();
+    else if (arg.is("--channels")) a.channels = arg.intValue();
+    else if (arg.is("--layers")) a.layers = arg.intValue();
+    else if (arg.is("--arch-lr")) a.archLr = arg.doubleValue();
+    else if (arg.is("--threshold-init")) a.thresholdInit = arg.doubleValue();
+    else if (arg.is("--eval-train")) a.evalTrain = arg.int64Value();
+    else if (arg.is("--eval-epochs")) a.evalEpochs = arg.intValue();
+    else if (arg.is("--eval-channels")) a.evalChannels = arg.intValue();
+    else if (arg.is("--eval-layers")) a.evalLayers = arg.intValue();
+    else if (arg.is("--test-images")) a.testImages = arg.int64Value();
+    else if (arg.is("--threads")) a.threads = arg.intValue();
+    else if (arg.is("--methods")) a.methods = arg.listValue();
+    else if (arg.is("--skip-eval")) a.skipEval = true;
+    else if (arg.is("--skip-nb201")) a.skipNb201 = true;
+    else if (arg.is("--json")) a.json = arg.value();
+    else arg.unknown();
   }
   return a;
 }

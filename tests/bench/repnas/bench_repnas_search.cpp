@@ -26,6 +26,7 @@
 #include <sstream>
 #include <string>
 
+#include "../BenchSupport.h"
 #include "RepnasSearch.h"
 #include "common/Error.h"
 #include "common/Json.h"
@@ -36,32 +37,8 @@
 using namespace nas;
 using namespace nas::repnas;
 
-namespace {
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  std::string part;
-  while (std::getline(in, part, sep))
-    if (!part.empty()) out.push_back(part);
-  return out;
-}
-
-double meanOf(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0 : s / static_cast<double>(v.size());
-}
-
-double sdOf(const std::vector<double>& v) {
-  if (v.size() < 2) return 0;
-  const double m = meanOf(v);
-  double s = 0;
-  for (double x : v) s += (x - m) * (x - m);
-  return std::sqrt(s / static_cast<double>(v.size() - 1));
-}
-
-}  // namespace
+using bench::meanOf;
+using bench::sdOf;
 
 int main(int argc, char** argv) {
   int seeds = 3, batch = 128, threads = 2;
@@ -72,35 +49,31 @@ int main(int argc, char** argv) {
   std::vector<std::string> sets = {"searched", "retrained", "repvgg", "full"};
   int a0Size = 224;
   double archLr = RepnasTrainOptions().archLr;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    const auto next = [&]() -> std::string {
-      if (i + 1 >= argc) throw Error(ErrorCode::InvalidArgument, a + " needs a value", "bench_repnas_search");
-      return argv[++i];
-    };
-    if (a == "--seeds") seeds = std::stoi(next());
-    else if (a == "--train-limit") trainLimit = std::stoll(next());
-    else if (a == "--test-images") testImages = std::stoll(next());
-    else if (a == "--batch") batch = std::stoi(next());
-    else if (a == "--threads") threads = std::stoi(next());
-    else if (a == "--latency-budget-ms") latencyBudgetMs = std::stod(next());
-    else if (a == "--preset") preset = next();
-    else if (a == "--a0-size") a0Size = std::stoi(next());
-    else if (a == "--arch-lr") archLr = std::stod(next());
-    else if (a == "--no-mkldnn") at::globalContext().setUserEnabledMkldnn(false);
-    else if (a == "--json") jsonPath = next();
-    else if (a == "--sets") sets = split(next(), ',');
-    else if (a == "--epochs") {
-      epochs.clear();
-      for (const auto& e : split(next(), ',')) epochs.push_back(std::stoi(e));
-      if (epochs.size() != 3) {
-        std::cerr << "--epochs takes R,S,F\n";
-        return 2;
+  try {
+    for (bench::Args a(argc, argv, "bench_repnas_search"); a.next();) {
+      if (a.is("--seeds")) seeds = a.intValue();
+      else if (a.is("--train-limit")) trainLimit = a.int64Value();
+      else if (a.is("--test-images")) testImages = a.int64Value();
+      else if (a.is("--batch")) batch = a.intValue();
+      else if (a.is("--threads")) threads = a.intValue();
+      else if (a.is("--latency-budget-ms")) latencyBudgetMs = a.doubleValue();
+      else if (a.is("--preset")) preset = a.value();
+      else if (a.is("--a0-size")) a0Size = a.intValue();
+      else if (a.is("--arch-lr")) archLr = a.doubleValue();
+      else if (a.is("--no-mkldnn")) at::globalContext().setUserEnabledMkldnn(false);
+      else if (a.is("--json")) jsonPath = a.value();
+      else if (a.is("--sets")) sets = a.listValue();
+      else if (a.is("--epochs")) {
+        epochs.clear();
+        for (const auto& e : a.listValue()) epochs.push_back(std::stoi(e));
+        if (epochs.size() != 3) a.fail("takes R,S,F");
+      } else {
+        a.unknown();
       }
-    } else {
-      std::cerr << "unknown option " << a << "\n";
-      return 2;
     }
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
   }
   const auto t0 = std::chrono::steady_clock::now();
   setTorchThreads(threads);
