@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "common/Error.h"
+#include "grids/FrameChartsArea.h"
 #include "store/Workspace.h"
 #include "widgets/VisibleReload.h"
 #include "views/CellGraphView.h"
@@ -71,6 +72,7 @@ HeatMapsPanel::HeatMapsPanel(QWidget* parent) : QWidget(parent) {
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
   table_->hide();
+  charts_ = new FrameChartsArea(this);
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(top);
@@ -78,6 +80,7 @@ HeatMapsPanel::HeatMapsPanel(QWidget* parent) : QWidget(parent) {
   layout->addLayout(gridLayout_, 1);
   layout->addLayout(graphLayout_, 1);
   layout->addWidget(table_);
+  layout->addWidget(charts_);
   layout->addWidget(problems_);
   layout->addStretch(0);
 
@@ -123,8 +126,8 @@ void HeatMapsPanel::refreshJobs() {
   if (jobs.empty()) {
     job_ = 0;
     run_ = {};
-    clearFrame(tr("No job in this workspace has written heat grids yet. DARTS, EnTranNAS, RepNAS and NAS-LID jobs "
-                  "write one frame per epoch."));
+    clearFrame(tr("No job in this workspace has written heat grids or result drawings yet. DARTS, EnTranNAS, RepNAS "
+                  "and NAS-LID jobs write one frame per epoch or split."));
     return;
   }
   // Follow the newest job unless the user chose one that is still listed.
@@ -235,6 +238,7 @@ void HeatMapsPanel::showFrame(int index) {
   } else {
     table_->hide();
   }
+  charts_->setFrame(f);
 }
 
 void HeatMapsPanel::clearFrame(const QString& message) {
@@ -243,6 +247,7 @@ void HeatMapsPanel::clearFrame(const QString& message) {
   qDeleteAll(graphViews_);
   graphViews_.clear();
   table_->hide();
+  charts_->clear();
   frameSlider_->setEnabled(false);
   frameLabel_->clear();
   message_->setText(message);

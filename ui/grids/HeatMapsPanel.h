@@ -8,7 +8,8 @@
 //     ├─ one HeatGridView per grid of the frame
 //     ├─ one CellGraphView per drawing of the frame (a block before / after merging, the
 //     │   derived normal and reduction cells)
-//     └─ the frame's table (accuracy and latency of both forms, say)
+//     ├─ the frame's table (accuracy and latency of both forms, say)
+//     └─ its result drawings: curves, scatters, trees (FrameChartsArea)
 //   live: the main window forwards the watcher's polls; a change reloads at most every 1.5 s
 //   and only while the tab is visible (it catches up when shown).
 #include <QWidget>
@@ -31,6 +32,7 @@ namespace nas::ui {
 class VisibleReload;
 
 class CellGraphView;
+class FrameChartsArea;
 class HeatGridView;
 
 class HeatMapsPanel : public QWidget {
@@ -53,6 +55,7 @@ class HeatMapsPanel : public QWidget {
   QList<HeatGridView*> gridViews() const { return gridViews_; }
   QList<CellGraphView*> graphViews() const { return graphViews_; }
   QTableWidget* table() const { return table_; }
+  FrameChartsArea* charts() const { return charts_; }
 
  public Q_SLOTS:
   void reload();          // re-reads the job list and the shown job now
@@ -80,6 +83,7 @@ class HeatMapsPanel : public QWidget {
   QList<HeatGridView*> gridViews_;
   QList<CellGraphView*> graphViews_;
   QTableWidget* table_ = nullptr;
+  FrameChartsArea* charts_ = nullptr;
   VisibleReload* reloader_ = nullptr;  // reload when visible, at most every so often
 };
 
