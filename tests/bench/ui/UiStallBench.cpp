@@ -8,17 +8,24 @@
 // second local worker (two workers run). Target for every phase: no gap above 50 ms.
 // Runs offscreen unless QT_QPA_PLATFORM or DISPLAY says otherwise. Settings and the workspace
 // live in a temporary folder.
+//
+// A gap has two possible causes: the GUI thread doing work (an event handler that takes long)
+// or the GUI thread not getting a core (the machine is busy). Each phase therefore also reports
+// the longest single event the GUI thread handled (receiver class and event type) and the load
+// average: a gap much longer than the longest event was the scheduler's, not the window's.
 
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <algorithm>
+#include <ctime>
 #include <cstdio>
 #include <vector>
 
@@ -32,6 +39,51 @@
 #include "models/JobListModel.h"
 
 namespace {
+
+// The longest event the GUI thread handled, timed at the outermost notify(): wall time, and
+// the CPU time the thread spent in it (wall much above CPU: the thread waited for a core).
+struct SlowEvent {
+  double ms = 0, cpuMs = 0;
+  QString what;
+};
+
+double threadCpuMs() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+class TimedApplication final : public QApplication {
+ public:
+  using QApplication::QApplication;
+  bool notify(QObject* receiver, QEvent* event) override {
+    if (depth_ > 0) return QApplication::notify(receiver, event);
+    ++depth_;
+    QElapsedTimer t;
+    t.start();
+    const double cpu0 = threadCpuMs();
+    const int type = event->type();  // the event may be gone after delivery
+    const QString receiverName = QString::fromLatin1(receiver->metaObject()->className()) + QLatin1Char(' ') +
+                                 receiver->objectName();
+    const bool handled = QApplication::notify(receiver, event);
+    --depth_;
+    const double ms = t.nsecsElapsed() / 1e6, cpuMs = threadCpuMs() - cpu0;
+    const QString what = receiverName.trimmed() + QStringLiteral(", event type %1").arg(type);
+    if (ms > longest.ms) longest = {ms, cpuMs, what};
+    if (cpuMs > busiest.cpuMs) busiest = {ms, cpuMs, what};
+    return handled;
+  }
+  SlowEvent longest, busiest;  // by wall time, by CPU time
+
+ private:
+  int depth_ = 0;
+};
+
+QString loadAverage() {
+  QFile f(QStringLiteral("/proc/loadavg"));
+  if (!f.open(QIODevice::ReadOnly)) return QStringLiteral("?");
+  return QString::fromLatin1(f.readAll()).section(QLatin1Char(' '), 0, 2);
+}
 
 struct Gaps {
   std::vector<double> ms;
@@ -68,9 +120,16 @@ Gaps measure(double seconds) {
   return gaps;
 }
 
+// Also the longest event since the last print, and the load average (1, 5, 15 min) now.
 void print(const char* label, const Gaps& g) {
+  auto* app = static_cast<TimedApplication*>(QCoreApplication::instance());
   std::printf("%-28s ticks %6zu   p50 %6.2f ms   p99 %6.2f ms   max %7.2f ms   gaps>50ms %d\n", label, g.ms.size(),
               g.percentile(0.5), g.percentile(0.99), g.max(), g.over(50.0));
+  std::printf("%-28s longest event %.1f ms wall / %.1f ms CPU (%s)\n", "", app->longest.ms, app->longest.cpuMs,
+              qPrintable(app->longest.what));
+  std::printf("%-28s busiest event %.1f ms CPU (%s); load %s\n", "", app->busiest.cpuMs, qPrintable(app->busiest.what),
+              qPrintable(loadAverage()));
+  app->longest = app->busiest = {};
 }
 
 }  // namespace
@@ -85,7 +144,7 @@ int main(int argc, char** argv) {
   QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, tmp.filePath(QStringLiteral("config")));
   if (qEnvironmentVariableIsEmpty("NAS_CLI_PATH")) qputenv("NAS_CLI_PATH", NAS_CLI_PATH);
 
-  QApplication app(argc, argv);
+  TimedApplication app(argc, argv);
   QApplication::setOrganizationName(QStringLiteral("NAS Studio"));
   QApplication::setApplicationName(QStringLiteral("nasstudio-bench"));
   nas::ui::initResources();
@@ -117,6 +176,7 @@ int main(int argc, char** argv) {
   std::printf("UI event-loop stalls (5 ms precise timer; platform %s; worker %s)\n",
               qPrintable(QGuiApplication::platformName()), qPrintable(nas::ui::JobController::defaultCliPath()));
 
+  app.longest = app.busiest = {};  // not the window's construction
   const Gaps idle = measure(baseline);
   print("baseline (idle window)", idle);
 
