@@ -25,7 +25,8 @@ QSize boxSize(const nas::TreeChartNode& n, const QFontMetrics& fm) {
   int w = 0;
   const QStringList l = lines(n);
   for (const auto& s : l) w = std::max(w, fm.horizontalAdvance(s));
-  return {std::min(w, kMaxBoxWidth) + 2 * kPad, int(l.size()) * fm.height() + 2 * kPad};
+  // +4: elidedText() rounds differently from horizontalAdvance() and would cut a line that fits.
+  return {std::min(w, kMaxBoxWidth) + 4 + 2 * kPad, int(l.size()) * fm.height() + 2 * kPad};
 }
 
 }  // namespace
