@@ -11,6 +11,7 @@
 
 #include "common/BuildInfo.h"
 #include "common/Error.h"
+#include "common/InputFile.h"
 #include "export/format/AtomicFile.h"
 #include "export/Exporter.h"
 #include "export/GraphEval.h"
@@ -112,8 +113,11 @@ ArchitectureRecord resolveArchitecture(const Workspace& ws, const std::string& i
 }
 
 std::string exportFileName(const std::string& folder, const ArchitectureRecord& arch, ExportFormat format) {
-  std::string space = arch.space;
-  std::replace(space.begin(), space.end(), ':', '-');
+  // The space name comes from the workspace (maybe a merged or hostile one): only letters,
+  // digits, '.', '_' and '-' go into the name, so it can never leave `folder` (issue 19).
+  std::string space = arch.space.substr(0, 64);
+  for (char& c : space)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') c = '-';
   return (fs::path(folder) / ("arch" + std::to_string(arch.id) + "-" + space + exportFormatSuffix(format))).string();
 }
 
@@ -224,11 +228,7 @@ ExportResult exportArchitecture(const ExporterRegistry& exporters, const Workspa
 }
 
 GenotypeImport importGenotypeFile(const ExporterRegistry& exporters, Workspace& ws, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorCode::NotFound, "cannot open the file", path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  const Json doc = parseJson(s.str(), path);
+  const Json doc = parseJson(readInputFile(path, kMaxImportJsonBytes, "a genotype JSON"), path);
   return importGenotype(ws, doc, fs::path(path).filename().string(),
                         [&exporters](const std::string& space, const std::string& canonical) {
                           exporters.forSpace(space).encoding(space, canonical);
