@@ -17,7 +17,9 @@ packages=(
   desktop-file-utils appstream
 )
 gui_packages=(
-  qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6 libgraphviz-dev
+  qt6-base-dev qt6-svg-dev libqcustomplot-dev libqcustomplot2.1-qt6
+  # cell layout: Graphviz's dot program, run as a separate process (never linked)
+  graphviz
   # running the GUI headless in tests, and screenshots
   xvfb xauth x11-apps imagemagick fonts-dejavu-core
 )

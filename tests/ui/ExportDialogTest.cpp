@@ -9,12 +9,16 @@
 #include <QDir>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
 #include <QProgressBar>
 #include <QTableView>
 
 #include "UiTestSupport.h"
+#include "app/MainWindow.h"
 #include "app/ResultsTab.h"
 #include "views/ArchTableView.h"
+#include "views/ArchitectureView.h"
 #include "export/ExportActions.h"
 #include "export/ExportDialog.h"
 #include "store/Workspace.h"
@@ -84,6 +88,40 @@ TEST(ExportDialog, TheTablesContextMenuActionOpensItForTheSelection) {
       << dialog->destinationEdit()->text().toStdString();
   dialog->formatCombo()->setCurrentIndex(dialog->formatCombo()->findData(QStringLiteral("pytorch")));
   EXPECT_TRUE(dialog->destinationEdit()->text().endsWith(QStringLiteral("arch%1.py").arg(id)));
+  dialog->close();
+}
+
+// File > Export Architectures…: the table's selection first, else what the view shows.
+TEST(ExportDialog, TheFileMenuEntryExportsTheSelectionOrTheShownArchitecture) {
+  {
+    MainWindow window;
+    QAction* inMenu = nullptr;
+    for (QAction* m : window.menuBar()->actions())
+      if (m->menu() && m->text().remove(QLatin1Char('&')) == QLatin1String("File"))
+        for (QAction* a : m->menu()->actions())
+          if (a->objectName() == QLatin1String("exportArchitecturesAction")) inMenu = a;
+    ASSERT_NE(inMenu, nullptr) << "File menu has no Export Architectures entry";
+    EXPECT_FALSE(inMenu->shortcut().isEmpty());
+  }
+  const QString wsPath = newWorkspacePath(QStringLiteral("export-menu"));
+  auto ws = nas::Workspace::open(wsPath.toStdString());
+  QList<qint64> ids;
+  for (const char* c : kCells) ids << ws->upsertArchitecture("nb201", c, 1, 1);
+  ResultsTab tab;
+  tab.setWorkspace(ws.get());
+  tab.show();
+  tab.refreshNow();
+  EXPECT_TRUE(tab.selectedArchitectures().isEmpty());
+  tab.showArchitecture(ids[1]);
+  EXPECT_EQ(tab.selectedArchitectures(), QList<qint64>{ids[1]});
+  QTableView* rows = tab.table()->table();
+  ASSERT_TRUE(waitFor([&] { return rows->model()->rowCount() == 2; }, 10000));
+  rows->selectAll();
+  EXPECT_EQ(tab.selectedArchitectures().size(), 2);
+  tab.exportAction()->trigger();
+  auto* dialog = tab.findChild<ExportDialog*>();
+  ASSERT_NE(dialog, nullptr);
+  EXPECT_EQ(dialog->progressBar()->maximum(), 2);
   dialog->close();
 }
 

@@ -20,6 +20,8 @@ RecentWorkspacesMenu* buildMainMenus(QMainWindow* window, const MainMenuParts& p
   auto* recent = new RecentWorkspacesMenu(QMainWindow::tr("Open &Recent"), file);
   file->addMenu(recent);
   file->addSeparator();
+  if (p.exportArchitectures) file->addAction(p.exportArchitectures);
+  file->addSeparator();
   file->addAction(p.quit);
 
   QMenu* job = bar->addMenu(QMainWindow::tr("&Job"));

@@ -15,6 +15,7 @@ class RecentWorkspacesMenu;
 struct MainMenuParts {
   QAction* newWorkspace = nullptr;
   QAction* openWorkspace = nullptr;
+  QAction* exportArchitectures = nullptr;
   QAction* quit = nullptr;
   QAction* refresh = nullptr;
   QAction* fitCurves = nullptr;

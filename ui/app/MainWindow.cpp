@@ -200,6 +200,7 @@ void MainWindow::createMenus() {
   MainMenuParts parts;
   parts.newWorkspace = newWorkspaceAct_;
   parts.openWorkspace = openWorkspaceAct_;
+  parts.exportArchitectures = results_->exportAction();
   parts.quit = quitAct_;
   parts.refresh = refreshAct_;
   parts.fitCurves = fitAct_;

@@ -1,5 +1,6 @@
 #include "app/ResultsTab.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -102,6 +103,23 @@ ResultsTab::ResultsTab(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
   connect(job_, &QComboBox::activated, this, [this] { applyFilters(); });
   fillFilters();
   installExportActions(this, table_, scatter_, view_, [this] { return ws_; });  // context menus: Export…
+  exportAction_ = new QAction(tr("E&xport Architectures\u2026"), this);
+  exportAction_->setObjectName(QStringLiteral("exportArchitecturesAction"));
+  exportAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+  exportAction_->setStatusTip(tr("Export the selected architectures (Search Results) as ONNX, genotype JSON, "
+                                 "TorchScript or a PyTorch module"));
+  connect(exportAction_, &QAction::triggered, this,
+          [this] { openExportDialog(window(), ws_, selectedArchitectures()); });
+}
+
+QList<qint64> ResultsTab::selectedArchitectures() const {
+  QList<qint64> ids = table_->selectedIds();
+  if (ids.isEmpty()) ids = scatter_->selection();
+  if (ids.isEmpty()) {
+    if (view_->current().id > 0) ids << view_->current().id;
+    if (view_->isComparing() && view_->other().id > 0) ids << view_->other().id;
+  }
+  return ids;
 }
 
 void ResultsTab::fillFilters() {

@@ -12,6 +12,7 @@ namespace nas {
 class Workspace;
 }
 
+class QAction;
 class QComboBox;
 class QTimer;
 
@@ -40,6 +41,10 @@ class ResultsTab : public QSplitter {
   // Only results of one dataset / one job ("" / 0: all), in the scatter and the table alike.
   void setDatasetFilter(const QString& dataset);
   void setJobFilter(qint64 job);
+  // What File > Export Architectures… exports: the table's selected rows, else the scatter's
+  // selection, else the architecture (or the two compared) the view shows.
+  QList<qint64> selectedArchitectures() const;
+  QAction* exportAction() const { return exportAction_; }
   QComboBox* datasetPicker() const { return dataset_; }
   QComboBox* jobPicker() const { return job_; }
 
@@ -57,6 +62,7 @@ class ResultsTab : public QSplitter {
   QTimer* timer_ = nullptr;
   QComboBox* dataset_ = nullptr;
   QComboBox* job_ = nullptr;
+  QAction* exportAction_ = nullptr;
   QString tableFilter_;
   void fillFilters();
   void applyFilters();

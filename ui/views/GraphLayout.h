@@ -1,7 +1,9 @@
 #pragma once
-// Lays out a GraphForm with Graphviz's `dot` (left to right) and returns plain geometry in
-// scene units (points, y downwards), so that any view can draw it. Graphviz is not thread-safe:
-// layouts are serialised by a mutex. Throws nas::Error(Internal) when Graphviz fails.
+// Lays out a GraphForm with Graphviz's `dot` program (left to right) and returns plain geometry
+// in scene units (points, y downwards), so that any view can draw it. `dot` runs as a separate
+// process (found on the PATH, or at $NAS_DOT); results are cached by the graph's DOT text.
+// Throws nas::Error: NotFound without `dot`, InvalidArgument for an edge to a missing node,
+// Internal when the layout fails.
 
 #include <QPointF>
 #include <QRectF>
