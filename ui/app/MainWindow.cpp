@@ -24,6 +24,7 @@
 #include "common/Error.h"
 #include "common/Paths.h"
 #include "engine/Engine.h"
+#include "views/ArchitectureView.h"
 #include "generate/GeneratePanel.h"
 #include "grids/HeatMapsPanel.h"
 #include "jobs/JobController.h"
@@ -119,6 +120,7 @@ void MainWindow::createTabs() {
   curves_ = new CurveView(tabs_);
   tabs_->addPage(curves_, icon("series"), tr("Curves"));
   results_ = new ResultsTab(tabs_);
+  results_->view()->setMethodsProvider([this]() -> const nas::MethodRegistry& { return engine().methods(); });
   tabs_->addPage(results_, icon("fit"), tr("Search Results"));
   connect(results_, &ResultsTab::message, this, [this](const QString& msg) { statusBar()->showMessage(msg, 8000); });
   // Live generation: sliders over a job's trained generator (Ctrl+3). The registry (plugins)
@@ -128,6 +130,7 @@ void MainWindow::createTabs() {
   tabs_->addPage(generate_, icon("generate"), tr("Generate"));
   // Latency on this machine (issue 6): device profiles and predicted vs measured.
   latency_ = new LatencyView(tabs_);
+  latency_->setSpacesProvider([this]() -> const nas::LatencySpaceRegistry& { return engine().latencySpaces(); });
   tabs_->addPage(latency_, QIcon(), tr("Latency"));
   // Search progress (issue 5): a search job's latent map by round and its Pareto front. A
   // click opens the architecture in the Search Results tab, as its scatter's clicks do.
