@@ -149,8 +149,12 @@ Json TabularSearchMethod::run(JobContext& ctx) const {
   // a resumed job replays it and skips the queries whose rows a previous run committed (the
   // checkpoint is written in the same transaction as those rows).
   std::int64_t alreadyWritten = 0;
-  if (auto checkpoint = ctx.loadCheckpoint())
-    alreadyWritten = jsonValue<std::int64_t>(parseJson(*checkpoint, "tabular-search checkpoint"), "queries_written", 0);
+  bool curveWritten = false;
+  if (auto checkpoint = ctx.loadCheckpoint()) {
+    const Json c = parseJson(*checkpoint, "tabular-search checkpoint");
+    alreadyWritten = jsonValue<std::int64_t>(c, "queries_written", 0);
+    curveWritten = jsonValue<bool>(c, "curve_written", false);
+  }
   const double total = double(queries) * seeds;
   std::int64_t done = 0;
   int seedIndex = 0;
@@ -184,7 +188,13 @@ Json TabularSearchMethod::run(JobContext& ctx) const {
 
   std::vector<MetricPoint> curve;
   for (int q = 0; q < queries; ++q) curve.push_back({"best_so_far_mean", q + 1, summary.curve[q] * scale});
-  ws.appendMetrics(ctx.jobId(), curve);
+  // The mean curve is a unit of its own: written with the checkpoint that says so, so a run
+  // killed after it and resumed does not store it twice.
+  if (!curveWritten)
+    ws.transaction([&] {
+      ws.appendMetrics(ctx.jobId(), curve);
+      ctx.saveCheckpoint(Json{{"queries_written", done}, {"curve_written", true}}.dump());
+    });
   ctx.sink().log(strategyName + ", " + std::to_string(seeds) + " seed(s) x " + std::to_string(queries) +
                  " queries: mean best " + std::to_string(summary.meanBest) + " +- " +
                  std::to_string(summary.stdBest) + ", best " + summary.bestArch);

@@ -160,7 +160,14 @@ Json AgnetMethod::run(JobContext& ctx) const {
       if (!source.reportMetric().empty())
         curve.push_back({"best_so_far_report_mean", q + 1, summary.reportCurve[q] * scale});
     }
-  ws.appendMetrics(ctx.jobId(), curve);
+  // The mean curves are the last unit: written with the checkpoint that counts them, so a run
+  // killed after them and resumed does not store them twice.
+  if (unit++ >= checkpoint.unitsWritten)
+    ws.transaction([&] {
+      ws.appendMetrics(ctx.jobId(), curve);
+      checkpoint.unitsWritten = unit;
+      ctx.saveCheckpoint(checkpoint.dump());
+    });
   ctx.sink().log(strategyName + " on " + source.source() + ", " + std::to_string(seeds) + " seed(s) x " +
                  std::to_string(queries) + " queries: mean best " + std::to_string(summary.meanBest) + " (" +
                  summary.metric + "), reported " + std::to_string(summary.meanReport) + " (" + summary.reportMetric +

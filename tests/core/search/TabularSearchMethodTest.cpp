@@ -126,6 +126,20 @@ TEST(TabularSearchMethod, ResumeAfterCancelWritesEachQueryOnce) {
   EXPECT_EQ(result["best_per_seed"].get<std::vector<double>>(), direct.bestPerSeed);
 }
 
+// A worker killed after the last write but before the job was marked done runs the job
+// again: every unit, the mean curve included, is already committed and must not be stored twice.
+TEST(TabularSearchMethod, RunningAFinishedJobAgainStoresNothingTwice) {
+  Fixture f;
+  RecordingSink sink;
+  const Json given = {{"queries", 30}, {"seeds", 2}};
+  const Json first = f.run(given, sink);
+  const Json again = f.run(given, sink);
+  EXPECT_EQ(again["best_per_seed"], first["best_per_seed"]);
+  EXPECT_EQ(f.ws->evaluationsOfJob(f.job).size(), 60u);
+  EXPECT_EQ(f.ws->metrics(f.job, "best_so_far").size(), 30u);
+  EXPECT_EQ(f.ws->metrics(f.job, "best_so_far_mean").size(), 30u);
+}
+
 TEST(TabularSearchMethod, SchemaAndBadInputs) {
   Fixture f;
   ParamSchema schema = f.method->schema();

@@ -226,6 +226,22 @@ TEST(AgnetMethod, CancelledJobResumesToTheSameResult) {
   EXPECT_EQ(f.ws->metrics(job, "best_so_far").size(), 24u);
 }
 
+// A worker killed after the mean curves were committed but before the job was marked done
+// runs the job again: nothing may be stored twice.
+TEST(AgnetMethod, RunningAFinishedJobAgainStoresNothingTwice) {
+  Fixture f;
+  Sink sink;
+  const JobId job = f.newJob();
+  const Json first = f.run(job, tiny({{"seeds", 2}}), sink);
+  const auto meanRows = f.ws->metrics(job, "best_so_far_mean").size();
+  ASSERT_GT(meanRows, 0u);
+  Sink again;
+  const Json second = f.run(job, tiny({{"seeds", 2}}), again);
+  EXPECT_EQ(second.at("curve"), first.at("curve"));
+  EXPECT_EQ(f.ws->metrics(job, "best_so_far_mean").size(), meanRows);
+  EXPECT_EQ(f.ws->metrics(job, "best_so_far").size(), 24u);
+}
+
 TEST(AgnetMethod, BadParametersFailClearly) {
   Fixture f;
   Sink sink;
