@@ -8,7 +8,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   # core
-  libtorch-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libonnx-dev
+  libtorch-dev libgloo-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libonnx-dev
   # data: Fashion-MNIST as shipped by Debian
   dataset-fashion-mnist
   # tests and benchmark baseline (plain PyTorch from Debian's python3-torch)

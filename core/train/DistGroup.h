@@ -1,0 +1,68 @@
+#pragma once
+// Data-parallel training over PyTorch's own c10d: a Gloo process group (CPU tensors) set up
+// from torchrun's environment (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT) or the
+// same values given explicitly. The c10d and Gloo headers stay inside DistGroup.cpp, so the
+// rest of core compiles without them; a build without Gloo's headers (CMake option
+// NAS_WITH_DISTRIBUTED off or libgloo-dev missing) throws Error(Unsupported) from create().
+#include <torch/types.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nas {
+
+struct DistConfig {
+  int rank = 0;
+  int worldSize = 1;
+  int localRank = 0;
+  std::string masterAddr = "127.0.0.1";
+  int masterPort = 29500;
+  // Every collective (and the rendezvous) fails with an error after this long instead of
+  // hanging on a rank that died without closing its connection.
+  std::chrono::milliseconds timeout{std::chrono::minutes(5)};
+};
+
+// torchrun's variables; std::nullopt when WORLD_SIZE is unset or 1 (one process). Throws
+// Error(InvalidArgument) naming the variable when one is malformed or out of range.
+std::optional<DistConfig> distConfigFromEnv();
+
+// True when this build has the Gloo backend.
+bool distributedBuild();
+
+class DistGroup {
+ public:
+  // Joins the group: rank 0 serves the TCP store at masterAddr:masterPort, every rank
+  // connects to it. Blocks until all ranks are there (or config.timeout passes).
+  static std::shared_ptr<DistGroup> create(const DistConfig& config);
+  virtual ~DistGroup() = default;
+
+  int rank() const { return config_.rank; }
+  int worldSize() const { return config_.worldSize; }
+  const DistConfig& config() const { return config_; }
+
+  // Sums every parameter's gradient over the ranks, in place, in buckets: gradients are
+  // concatenated into flat buffers of at most bucketBytes (one all-reduce each, issued
+  // together and then awaited) and copied back. Parameters without a gradient get a zero
+  // one first, so every rank sends the same layout.
+  virtual void allReduceGradients(const std::vector<torch::Tensor>& params, std::size_t bucketBytes = 25u << 20) = 0;
+  // Sums `t` (a CPU tensor) over the ranks, in place.
+  virtual void allReduceSum(torch::Tensor& t) = 0;
+  // Overwrites every tensor with rank 0's values (flattened per dtype into one broadcast).
+  virtual void broadcastFromRank0(const std::vector<torch::Tensor>& tensors) = 0;
+  // Rank 0's `bytes` on every rank (the others' argument is ignored).
+  virtual std::string broadcastBytes(const std::string& bytes) = 0;
+  virtual void barrier() = 0;
+
+ protected:
+  explicit DistGroup(DistConfig config) : config_(std::move(config)) {}
+  DistConfig config_;
+};
+
+// The process's group, created from the environment on first use; nullptr in a
+// one-process run. Throws what distConfigFromEnv() and DistGroup::create() throw.
+std::shared_ptr<DistGroup> processDistGroup();
+
+}  // namespace nas
