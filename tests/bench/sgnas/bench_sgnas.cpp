@@ -6,7 +6,8 @@
 //    over 20 FLOPs targets; p50/p99/max wall ms, and generate()'s thread CPU time.
 //   bench_sgnas --profile PRESET [THREADS]: ms of supernet training paths (no workspace).
 // 2. With --evolution N (budget per target): for the same 20 targets, regularized evolution
-//    on the supernet (fitness = inherited-weight accuracy minus the same hc loss) until its
+//    on the supernet (fitness = inherited-weight accuracy on `--eval-images` of the job's
+//    held-out split of its training images, minus the same hc loss) until its
 //    best candidate is within the generator's constraint error at no lower accuracy, or
 //    the budget runs out. Prints evaluations and seconds per target next to the generator's,
 //    then the end-to-end cost of N constraints counting the generator's training (the job's
@@ -28,6 +29,7 @@
 #include "SgnasLiveGenerator.h"
 #include "SgnasSampling.h"
 #include "data/DatasetLoader.h"
+#include "data/Split.h"
 #include "store/Workspace.h"
 #include "train/MlInfo.h"
 
@@ -186,7 +188,15 @@ int main(int argc, char** argv) {
     const Json spec = parseJson(ws->job(job).specJson, "job spec");
     const std::string dataset = spec.at("params").value("dataset", std::string("fashion-mnist"));
     const std::string dataDir = spec.at("params").value("data_dir", std::string());
-    const ImageDataset eval = loadImageDataset(dataset, dataDir, false).head(evalImages);
+    // Evolution's fitness (and the generated architecture's accuracy it must match) on the
+    // job's own held-out split of its training images, never on test images: fitness selects.
+    const Json& params = spec.at("params");
+    const ImageDataset all = loadImageDataset(dataset, dataDir, true).head(params.at("train_limit").get<std::int64_t>());
+    const TrainValSplit split =
+        splitTrainVal(all, params.at("val_fraction").get<double>(), params.at("seed").get<std::uint64_t>());
+    const ImageDataset eval = split.val.head(evalImages);
+    std::printf("\nevolution's fitness: %lld of the job's %lld held-out training images (never test images)\n",
+                static_cast<long long>(eval.size()), static_cast<long long>(split.val.size()));
     const Normalization norm = datasetNormalization(dataset, eval.channels());
     AccuracyOptions acc;
     acc.calibrationBatches = 0;  // shared BN statistics: the cheapest honest fitness
