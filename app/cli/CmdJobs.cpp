@@ -15,6 +15,7 @@
 #include "jobs/JobService.h"
 #include "jobs/Method.h"
 #include "store/Workspace.h"
+#include "train/TrainMethod.h"
 
 namespace nas::cli {
 
@@ -82,8 +83,10 @@ void addRun(CLI::App& app, CliState& state) {
   addWorkspaceOption(cmd, o->workspace);
   cmd->add_flag("--json", o->json, "print one JSON object");
   cmd->add_flag("--detach", o->detach, "only queue the job and print its id (a `worker` runs it)");
+  addNprocOption(cmd, state);
   cmd->callback([&state, o] {
     state.action = [&state, o] {
+      if (!o->detach && followDistributedJob()) return 0;  // a rank > 0: rank 0 runs the job
       Engine& engine = state.engine();
       const Method& method = engine.methods().get(o->method);
       Json spec{{"method", o->method}, {"params", paramsFromPairs(method, o->params)}};
@@ -115,8 +118,10 @@ void addTrain(CLI::App& app, CliState& state) {
   cmd->add_option("--seed", o->seed, "random seed");
   addWorkspaceOption(cmd, o->workspace);
   cmd->add_flag("--json", o->json, "print one JSON object");
+  addNprocOption(cmd, state);
   cmd->callback([&state, o] {
     state.action = [&state, o] {
+      if (followDistributedJob()) return 0;  // a rank > 0: rank 0 runs the job
       Json params{{"space", o->space},       {"arch", o->arch},         {"dataset", o->dataset},
                   {"epochs", o->epochs},     {"train_limit", o->trainLimit}, {"channels", o->channels},
                   {"cells", o->cells},       {"threads", o->threads},   {"seed", o->seed}};
@@ -137,8 +142,10 @@ void addRunJob(CLI::App& app, CliState& state) {
   addWorkspaceOption(cmd, o->workspace);
   cmd->add_flag("--progress-lines", o->progressLines, "print one JSON event per line on stdout");
   cmd->add_flag("--json", o->json, "print one JSON object at the end");
+  addNprocOption(cmd, state);
   cmd->callback([&state, o] {
     state.action = [&state, o] {
+      if (followDistributedJob()) return 0;  // a rank > 0: rank 0 runs the job
       return runJobForeground(state.engine().methods(), workspaceOrDefault(o->workspace), o->id, o->json,
                               o->progressLines);
     };
@@ -276,8 +283,10 @@ void addJobs(CLI::App& app, CliState& state) {
   addWorkspaceOption(resume, resumeOpt->workspace);
   resume->add_flag("--json", resumeOpt->json, "print one JSON object");
   resume->add_flag("--progress-lines", resumeOpt->progressLines, "print one JSON event per line on stdout");
+  addNprocOption(resume, state);
   resume->callback([&state, resumeOpt] {
     state.action = [&state, resumeOpt] {
+      if (followDistributedJob()) return 0;  // a rank > 0: rank 0 runs the job
       std::string path = workspaceOrDefault(resumeOpt->workspace);
       {
         auto ws = Workspace::open(path);
@@ -345,6 +354,13 @@ void addJobs(CLI::App& app, CliState& state) {
 }
 
 }  // namespace
+
+void addNprocOption(CLI::App* cmd, CliState& state) {
+  cmd->add_option("--nproc", state.nproc,
+                  "start N local ranks of a data-parallel job (Gloo on loopback, torchrun's environment); "
+                  "under torchrun or srun leave it out")
+      ->check(CLI::Range(1, 256));
+}
 
 void addJobsCommands(CLI::App& app, CliState& state) {
   addRun(app, state);

@@ -17,7 +17,13 @@ struct CliState {
   std::function<int()> action;  // set by the chosen subcommand
   // Built on first use: loading plugins and LibTorch is not needed for `arch stats`.
   std::function<Engine&()> engine;
+  // --nproc of the job commands: main() starts that many local ranks of this command line
+  // (LocalRanks.h) instead of running it, unless this process already is a rank.
+  int nproc = 0;
 };
+
+// Adds `--nproc N` (start N local data-parallel ranks) to a job command.
+void addNprocOption(CLI::App* cmd, CliState& state);
 
 // Adds `--workspace FILE` (default: the user's default workspace) to a subcommand.
 void addWorkspaceOption(CLI::App* cmd, std::string& path);

@@ -3,10 +3,12 @@
 // on stdout; errors go to stderr with a non-zero exit code (see CliSupport.h).
 
 #include <csignal>
+#include <cstdlib>
 #include <memory>
 
 #include "CliSupport.h"
 #include "Commands.h"
+#include "LocalRanks.h"
 #include "common/BuildInfo.h"
 #include "common/Error.h"
 #include "common/OpenMpWait.h"
@@ -58,6 +60,8 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
   try {
+    // A rank started by torchrun, srun or --nproc has WORLD_SIZE: it runs the command itself.
+    if (state.nproc > 1 && !std::getenv("WORLD_SIZE")) return runLocalRanks(state.nproc, argv);
     return state.action ? state.action() : kExitUsage;
   } catch (const std::exception& e) {
     printError(nas::toError(e).what());

@@ -14,6 +14,7 @@
 #include "nn/Nb201Network.h"
 #include "train/Nb201Run.h"
 #include "store/Workspace.h"
+#include "train/DistGroup.h"
 #include "train/MlInfo.h"
 #include "train/Trainer.h"
 
@@ -115,10 +116,12 @@ TrainData loadData(const TrainJob& job, ProgressSink& sink) {
 // One batch at a time, so cancel and checkpoints land between batches: train_loss and
 // train_accuracy every kMetricEvery batches (and at an epoch's end), lr and the accuracies
 // per epoch, a checkpoint per epoch and every checkpoint_every batches.
-void trainLoop(const TrainJob& job, const TrainData& data, Trainer& trainer, Progress& prog, JobContext& ctx,
-               const std::function<void()>& saveCheckpoint) {
+// In a data-parallel run only rank 0 (`writer`) evaluates, reports and checkpoints; the other
+// ranks meet it in the next step's collectives.
+void trainLoop(const TrainJob& job, const TrainData& data, Trainer& trainer, Progress& prog, ProgressSink& sink,
+               const std::function<bool()>& cancelled, bool writer, const std::function<void()>& saveCheckpoint) {
   while (!trainer.done()) {
-    if (ctx.cancelled()) {
+    if (cancelled()) {
       saveCheckpoint();  // resume continues from exactly this batch
       throw Error(ErrorCode::Cancelled, "training cancelled at epoch " + std::to_string(trainer.position().epoch + 1) +
                                             ", batch " + std::to_string(trainer.position().batch));
@@ -134,30 +137,32 @@ void trainLoop(const TrainJob& job, const TrainData& data, Trainer& trainer, Pro
     prog.windowCount += r.count;
     ++prog.windowBatches;
     const std::int64_t step = trainer.globalStep();  // batches done so far
+    if (!writer) continue;
     if (prog.windowBatches == kMetricEvery || trainer.position().epoch != epoch) {
-      ctx.sink().metric("train_loss", step, prog.windowLoss / static_cast<double>(prog.windowBatches));
-      ctx.sink().metric("train_accuracy", step,
+      sink.metric("train_loss", step, prog.windowLoss / static_cast<double>(prog.windowBatches));
+      sink.metric("train_accuracy", step,
                         static_cast<double>(prog.windowCorrect) / static_cast<double>(prog.windowCount));
       prog.windowLoss = 0;
       prog.windowCorrect = prog.windowCount = prog.windowBatches = 0;
     }
     const std::string stage = "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(job.epochs);
-    ctx.sink().progress(static_cast<double>(step) / static_cast<double>(trainer.totalSteps()), stage);
+    sink.progress(static_cast<double>(step) / static_cast<double>(trainer.totalSteps()), stage);
 
     if (trainer.position().epoch != epoch) {  // the epoch just ended
-      ctx.sink().progress(static_cast<double>(step) / static_cast<double>(trainer.totalSteps()), stage + " evaluating");
-      ctx.sink().metric("lr", epoch + 1, r.lr);
+      sink.progress(static_cast<double>(step) / static_cast<double>(trainer.totalSteps()), stage + " evaluating");
+      sink.metric("lr", epoch + 1, r.lr);
       if (data.split.val.size() > 0) {
         prog.valAccuracy = trainer.evaluate(data.split.val).accuracy;
-        ctx.sink().metric("val_accuracy", epoch + 1, prog.valAccuracy);
+        sink.metric("val_accuracy", epoch + 1, prog.valAccuracy);
       }
       prog.testAccuracy = trainer.evaluate(data.test).accuracy;
-      ctx.sink().metric("test_accuracy", epoch + 1, prog.testAccuracy);
+      sink.metric("test_accuracy", epoch + 1, prog.testAccuracy);
       saveCheckpoint();
     } else if (trainer.position().batch % job.checkpointEvery == 0) {
       saveCheckpoint();
     }
   }
+  if (!writer) return;
   if (prog.testAccuracy < 0) prog.testAccuracy = trainer.evaluate(data.test).accuracy;  // a checkpoint from before
   if (prog.valAccuracy < 0 && data.split.val.size() > 0) prog.valAccuracy = trainer.evaluate(data.split.val).accuracy;
 }
@@ -186,18 +191,39 @@ void recordEvaluations(Workspace& ws, JobId jobId, const TrainJob& job, const Pr
   });
 }
 
-}  // namespace
+// The largest difference of any rank's parameters from rank 0's, on rank 0 (0 on the others):
+// a data-parallel run that drifted apart would be a bug, so every result says it did not.
+double rankParameterSpread(DistGroup& group, torch::nn::Module& model) {
+  std::vector<torch::Tensor> mine, theirs;
+  for (const auto& p : model.parameters()) {
+    mine.push_back(p.detach());
+    theirs.push_back(p.detach().clone());
+  }
+  group.broadcastFromRank0(theirs);
+  double spread = 0;
+  for (std::size_t i = 0; i < mine.size(); ++i)
+    spread = std::max(spread, (mine[i] - theirs[i]).abs().max().item<double>());
+  torch::Tensor all = torch::zeros({group.worldSize()}, torch::kDouble);
+  all[group.rank()] = spread;
+  group.allReduceSum(all);
+  return all.max().item<double>();
+}
 
-Json TrainMethod::run(JobContext& ctx) const {
+// The job on one rank. `ctx` is the job's context on rank 0 (or in a one-process run) and
+// nullptr on the other ranks, which read nothing from and write nothing to the workspace.
+Json runTraining(const Json& resolved, JobContext* ctx, ProgressSink& sink, const std::function<bool()>& cancelled,
+                 const std::shared_ptr<DistGroup>& group) {
   const auto started = Clock::now();
-  const TrainJob job(schema().resolve(ctx.params()), ctx.sink());
-  const TrainData data = loadData(job, ctx.sink());
+  const bool writer = ctx != nullptr;
+  const TrainJob job(resolved, sink);
+  const TrainData data = loadData(job, sink);
 
   // ---- network and trainer
   const Nb201MacroConfig macro = nb201MacroFor(data.all, job.channels, job.cells);
   const CostCounts cost = nb201Cost(job.cell, macro);
   TrainerOptions o = job.options;
   if (job.augment) o.augment = {defaultCropPadding(data.all.height()), true};
+  o.group = group;
   // Seeds the initialisation (overwritten on resume) and builds the network and its trainer.
   Nb201Run run = makeNb201Run(job.cell, macro, static_cast<std::uint64_t>(job.seed), data.split.train, o);
   Trainer& trainer = *run.trainer;
@@ -207,25 +233,34 @@ Json TrainMethod::run(JobContext& ctx) const {
               std::to_string(cost.params));
 
   Progress prog;
-  if (auto bytes = ctx.loadCheckpoint()) {
-    prog.load(trainer.restore(*bytes));
+  // Every rank resumes from rank 0's checkpoint: rank 0 reads it and sends the bytes.
+  std::string bytes;
+  if (writer)
+    if (auto stored = ctx->loadCheckpoint()) bytes = *stored;
+  if (group) bytes = group->broadcastBytes(bytes);
+  if (!bytes.empty()) {
+    prog.load(trainer.restore(bytes));
     prog.resumed = true;
-    ctx.sink().log("resumed at epoch " + std::to_string(trainer.position().epoch + 1) + ", batch " +
-                   std::to_string(trainer.position().batch));
+    sink.log("resumed at epoch " + std::to_string(trainer.position().epoch + 1) + ", batch " +
+             std::to_string(trainer.position().batch));
   }
   auto saveCheckpoint = [&] {
+    if (!writer) return;
     Progress now = prog;
     now.seconds = prog.seconds + secondsSince(started);
-    ctx.saveCheckpoint(trainer.checkpoint(now.dump()));
+    ctx->saveCheckpoint(trainer.checkpoint(now.dump()));
   };
-  ctx.sink().log("train: " + job.cell.toString() + " on " + job.dataset + " (" +
-                 std::to_string(data.split.train.size()) + " train / " + std::to_string(data.split.val.size()) +
-                 " val / " + std::to_string(data.test.size()) + " test), " + std::to_string(params) + " params, " +
-                 std::to_string(job.threads) + " threads, " + job.device.str());
+  const int ranks = group ? group->worldSize() : 1;
+  sink.log("train: " + job.cell.toString() + " on " + job.dataset + " (" + std::to_string(data.split.train.size()) +
+           " train / " + std::to_string(data.split.val.size()) + " val / " + std::to_string(data.test.size()) +
+           " test), " + std::to_string(params) + " params, " + std::to_string(job.threads) + " threads, " +
+           job.device.str() + (ranks > 1 ? ", " + std::to_string(ranks) + " data-parallel ranks (Gloo)" : ""));
 
-  trainLoop(job, data, trainer, prog, ctx, saveCheckpoint);
-  recordEvaluations(ctx.workspace(), ctx.jobId(), job, prog);
-  ctx.sink().progress(1.0, "done");
+  trainLoop(job, data, trainer, prog, sink, cancelled, writer, saveCheckpoint);
+  const double spread = group ? rankParameterSpread(*group, *run.net) : 0.0;
+  if (!writer) return Json::object();
+  recordEvaluations(ctx->workspace(), ctx->jobId(), job, prog);
+  sink.progress(1.0, "done");
 
   Json result;
   result["test_accuracy"] = prog.testAccuracy;
@@ -240,7 +275,31 @@ Json TrainMethod::run(JobContext& ctx) const {
   result["dataset"] = job.dataset;
   result["train_images"] = prog.trainImages;
   result["resumed"] = prog.resumed;
+  result["ranks"] = ranks;
+  result["rank_param_max_diff"] = spread;
   return result;
+}
+
+}  // namespace
+
+Json TrainMethod::run(JobContext& ctx) const {
+  const Json resolved = schema().resolve(ctx.params());
+  std::shared_ptr<DistGroup> group = processDistGroup();
+  // The other ranks wait for the job's parameters (runDistributedFollower below).
+  if (group) group->broadcastBytes(Json{{"method", name()}, {"params", resolved}}.dump());
+  return runTraining(resolved, &ctx, ctx.sink(), [&ctx] { return ctx.cancelled(); }, group);
+}
+
+std::optional<std::string> followDistributedJob() {
+  const std::shared_ptr<DistGroup> group = processDistGroup();
+  if (!group || group->rank() == 0) return std::nullopt;
+  const Json spec = parseJson(group->broadcastBytes({}), "rank 0's job");
+  const std::string method = jsonValue<std::string>(spec, "method", "");
+  if (method != "train")
+    throw Error(ErrorCode::Unsupported, "method '" + method + "' does not train data-parallel", "WORLD_SIZE");
+  NullProgressSink sink;
+  runTraining(spec.at("params"), nullptr, sink, [] { return false; }, group);
+  return method;
 }
 
 }  // namespace nas

@@ -2,6 +2,9 @@
 // The "train" job: one NAS-Bench-201 architecture trained from scratch on Fashion-MNIST,
 // CIFAR-10 or the synthetic set, resumable from its checkpoint, writing curves, the
 // architecture and its accuracies into the workspace.
+#include <optional>
+#include <string>
+
 #include "jobs/Method.h"
 
 namespace nas {
@@ -17,5 +20,13 @@ class TrainMethod final : public Method {
   // Image passes times the cell's MFLOPs at the data set's input size (TrainWork.cpp).
   std::optional<WorkAmount> work(const Json& resolvedParams) const override;
 };
+
+// For the commands that run a job: in a data-parallel job (torchrun's environment,
+// train/DistGroup.h) a rank > 0 waits here for rank 0's job (method and resolved parameters,
+// sent when rank 0's run() starts), trains its share of every batch, reads and writes no
+// workspace, and returns the method's name. std::nullopt in a one-process run and on rank 0,
+// which runs the job itself. Throws Error(Unsupported) for a method that does not train
+// data-parallel, Error(IoError) when another rank fails.
+std::optional<std::string> followDistributedJob();
 
 }  // namespace nas

@@ -68,7 +68,8 @@ ParamSchema TrainMethod::schema() const {
 
 std::vector<std::string> TrainMethod::resultKeys() const {
   return {"test_accuracy", "val_accuracy", "train_images_per_s", "params", "flops",
-          "epochs",        "arch",         "seconds",            "dataset", "train_images", "resumed"};
+          "epochs",        "arch",         "seconds",            "dataset", "train_images", "resumed",
+          "ranks",         "rank_param_max_diff"};
 }
 
 }  // namespace nas

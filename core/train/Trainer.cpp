@@ -4,6 +4,7 @@
 
 #include "common/Error.h"
 #include "train/CosineSchedule.h"
+#include "train/DistGroup.h"
 
 namespace nas {
 
@@ -23,6 +24,18 @@ Trainer::Trainer(std::shared_ptr<torch::nn::Module> model, Forward forward, Imag
     options_.normalization = datasetNormalization(train_.name, train_.channels());
   model_->to(options_.device);
   model_->train();
+  if (options_.group) {
+    if (!options_.device.is_cpu())
+      throw Error(ErrorCode::Unsupported, "data-parallel training runs on the CPU (Gloo) in this build", "device");
+    if (options_.batchSize < options_.group->worldSize())
+      throw Error(ErrorCode::InvalidArgument,
+                  "batch size " + std::to_string(options_.batchSize) + " is smaller than the " +
+                      std::to_string(options_.group->worldSize()) + " ranks",
+                  "batch_size");
+    std::vector<torch::Tensor> state = model_->parameters();
+    for (const auto& b : model_->buffers()) state.push_back(b);
+    options_.group->broadcastFromRank0(state);
+  }
   optimizer_ = std::make_unique<torch::optim::SGD>(model_->parameters(),
                                                    torch::optim::SGDOptions(options_.lr)
                                                        .momentum(options_.momentum)
@@ -49,15 +62,42 @@ StepResult Trainer::step() {
 
   Batch batch = batcher_.next();
   const bool augment = options_.augment.padding > 0 || options_.augment.flip;
-  torch::Tensor x = batchInput(batch.indices, batch.seed, augment);
-  torch::Tensor y = train_.labels.index_select(0, torch::tensor(batch.indices, torch::kLong)).to(options_.device);
+  const std::int64_t n = static_cast<std::int64_t>(batch.indices.size());
+  torch::Tensor x, y;
+  double share = 1.0;  // this rank's images / the global batch's
+  if (!options_.group) {
+    x = batchInput(batch.indices, batch.seed, augment);
+    y = train_.labels.index_select(0, torch::tensor(batch.indices, torch::kLong)).to(options_.device);
+  } else {
+    // The whole batch is augmented (the generator walks it image by image) and this rank
+    // keeps its contiguous share: [rank*n/W, (rank+1)*n/W).
+    const std::int64_t w = options_.group->worldSize(), r = options_.group->rank();
+    const std::int64_t begin = r * n / w, end = (r + 1) * n / w;
+    torch::Tensor idx = torch::tensor(batch.indices, torch::kLong).narrow(0, begin, end - begin);
+    torch::Tensor images = train_.images.index_select(0, torch::tensor(batch.indices, torch::kLong));
+    if (augment) {
+      Rng rng(batch.seed);
+      images = augmentBatch(images, options_.augment, rng);
+    }
+    x = normalizeBatch(images.narrow(0, begin, end - begin).to(options_.device), options_.normalization);
+    y = train_.labels.index_select(0, idx).to(options_.device);
+    share = static_cast<double>(end - begin) / static_cast<double>(n);
+    std::vector<torch::Tensor> buffers = model_->buffers();
+    if (!buffers.empty()) options_.group->broadcastFromRank0(buffers);
+  }
 
   model_->train();
   optimizer_->zero_grad();
   torch::Tensor logits = forward_(x);
   torch::Tensor loss = torch::nn::functional::cross_entropy(
       logits, y, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing));
-  loss.backward();
+  if (options_.group) {
+    loss = loss * share;  // summed over the ranks: the global batch's mean
+    loss.backward();
+    options_.group->allReduceGradients(model_->parameters());
+  } else {
+    loss.backward();
+  }
   optimizer_->step();
 
   StepResult r;
@@ -65,6 +105,14 @@ StepResult Trainer::step() {
   r.correct = logits.argmax(1).eq(y).sum().item<std::int64_t>();
   r.count = y.size(0);
   r.lr = lr;
+  if (options_.group) {
+    torch::Tensor totals = torch::tensor({r.loss, static_cast<double>(r.correct), static_cast<double>(r.count)},
+                                         torch::kDouble);
+    options_.group->allReduceSum(totals);
+    r.loss = totals[0].item<double>();
+    r.correct = static_cast<std::int64_t>(totals[1].item<double>());
+    r.count = static_cast<std::int64_t>(totals[2].item<double>());
+  }
   return r;
 }
 

@@ -21,6 +21,8 @@
 
 namespace nas {
 
+class DistGroup;
+
 struct TrainerOptions {
   double lr = 0.1;
   double minLr = 0.0;
@@ -34,6 +36,14 @@ struct TrainerOptions {
   Normalization normalization;  // empty = datasetNormalization(train set)
   std::uint64_t seed = 0;       // batch order and augmentation
   torch::Device device = torch::kCPU;
+  // Data-parallel over a c10d group (train/DistGroup.h); nullptr = one process. Each rank
+  // trains its contiguous share of every global batch of batchSize images (augmented as the
+  // whole batch would be, so the shares are what one process would see), its loss scaled by
+  // share/batch, the gradients summed over the ranks: every step equals one process's step
+  // on the global batch (up to float summation order), except that batch-norm statistics are
+  // per rank as in PyTorch's DDP without SyncBatchNorm; buffers follow rank 0 each step
+  // (DDP's broadcast_buffers). The constructor copies rank 0's parameters to every rank.
+  std::shared_ptr<DistGroup> group;
 };
 
 struct StepResult {
@@ -42,6 +52,7 @@ struct StepResult {
   std::int64_t count = 0;
   double lr = 0;
 };
+// With a group, loss / correct / count are over the global batch (all ranks).
 
 struct EvalResult {
   double loss = 0;      // mean cross-entropy (no smoothing)
