@@ -39,13 +39,15 @@ std::string GraphBuilder::node(ExportNode n) {
 }
 
 std::string GraphBuilder::conv(const std::string& x, const std::string& name, const torch::Tensor& w,
-                               const torch::Tensor& bias, std::int64_t stride, std::int64_t pad, std::int64_t groups) {
+                               const torch::Tensor& bias, std::int64_t stride, std::int64_t pad, std::int64_t groups,
+                               std::int64_t dilation) {
   ExportNode n;
   n.op = "Conv";
   n.inputs = {x, weight(name + ".weight", w)};
   if (bias.defined()) n.inputs.push_back(weight(name + ".bias", bias));
   n.ints["strides"] = {stride, stride};
   n.ints["pads"] = {pad, pad};
+  if (dilation != 1) n.ints["dilations"] = {dilation, dilation};
   n.ints["group"] = {groups};
   return node(std::move(n));
 }
@@ -54,9 +56,10 @@ std::string GraphBuilder::conv(const std::string& x, const std::string& name, co
   const auto& o = c->options;
   const auto stride = (*o.stride())[0], strideW = (*o.stride())[1];
   const auto* pad = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
-  if (stride != strideW || !pad || (**pad)[0] != (**pad)[1] || (*o.dilation())[0] != 1 || (*o.dilation())[1] != 1)
-    throw Error(ErrorCode::InvalidArgument, "only square strides and paddings without dilation are exported", name);
-  return conv(x, name, c->weight, o.bias() ? c->bias : torch::Tensor(), stride, (**pad)[0], o.groups());
+  const auto dilation = (*o.dilation())[0];
+  if (stride != strideW || !pad || (**pad)[0] != (**pad)[1] || dilation != (*o.dilation())[1])
+    throw Error(ErrorCode::InvalidArgument, "only square strides, paddings and dilations are exported", name);
+  return conv(x, name, c->weight, o.bias() ? c->bias : torch::Tensor(), stride, (**pad)[0], o.groups(), dilation);
 }
 
 std::string GraphBuilder::batchNorm(const std::string& x, const std::string& name, const torch::Tensor& gamma,
@@ -104,6 +107,24 @@ std::string GraphBuilder::avgPool(const std::string& x, std::int64_t kernel, std
   n.ints["strides"] = {stride, stride};
   n.ints["pads"] = {pad, pad};
   n.ints["count_include_pad"] = {countIncludePad ? 1 : 0};
+  return node(std::move(n));
+}
+
+std::string GraphBuilder::maxPool(const std::string& x, std::int64_t kernel, std::int64_t stride, std::int64_t pad) {
+  ExportNode n{"MaxPool", {x}, {}, {}, {}};
+  n.ints["kernel_shape"] = {kernel, kernel};
+  n.ints["strides"] = {stride, stride};
+  n.ints["pads"] = {pad, pad};
+  return node(std::move(n));
+}
+
+std::string GraphBuilder::slice(const std::string& x, const std::vector<std::int64_t>& axes,
+                                const std::vector<std::int64_t>& starts) {
+  if (axes.empty() || axes.size() != starts.size())
+    throw Error(ErrorCode::InvalidArgument, "a slice needs one start per axis", x);
+  ExportNode n{"Slice", {x}, {}, {}, {}};
+  n.ints["axes"] = axes;
+  n.ints["starts"] = starts;
   return node(std::move(n));
 }
 

@@ -24,8 +24,8 @@ class GraphBuilder {
 
   // Conv with explicit weight (and optional bias): the exporters slice super-kernels.
   std::string conv(const std::string& x, const std::string& name, const torch::Tensor& w, const torch::Tensor& bias,
-                   std::int64_t stride, std::int64_t pad, std::int64_t groups);
-  // A Conv2d module as it is configured (stride, padding, groups, bias).
+                   std::int64_t stride, std::int64_t pad, std::int64_t groups, std::int64_t dilation = 1);
+  // A Conv2d module as it is configured (stride, padding, dilation, groups, bias; square only).
   std::string conv(const std::string& x, const std::string& name, const torch::nn::Conv2d& c);
   // BN in inference form from explicit tensors (a slice of a wider BN) or a module.
   std::string batchNorm(const std::string& x, const std::string& name, const torch::Tensor& gamma,
@@ -37,6 +37,9 @@ class GraphBuilder {
   std::string zerosLike(const std::string& x);  // Mul by a scalar zero
   std::string avgPool(const std::string& x, std::int64_t kernel, std::int64_t stride, std::int64_t pad,
                       bool countIncludePad);
+  std::string maxPool(const std::string& x, std::int64_t kernel, std::int64_t stride, std::int64_t pad);
+  // x[:, :, start:, start:] style: from `starts[i]` to the end on axis `axes[i]`.
+  std::string slice(const std::string& x, const std::vector<std::int64_t>& axes, const std::vector<std::int64_t>& starts);
   std::string globalAvgPoolFlat(const std::string& x);  // GlobalAveragePool then Flatten(1)
   std::string linear(const std::string& x, const std::string& name, const torch::nn::Linear& fc);
   std::string concat(const std::vector<std::string>& xs);

@@ -42,7 +42,7 @@ torch::Tensor evaluateGraph(const ExportGraph& graph, const torch::Tensor& input
     if (n.op == "Conv") {
       need(2);
       y = torch::conv2d(in[0], in[1], in.size() > 2 ? in[2] : torch::Tensor(), pair(n, "strides", 1), pair(n, "pads", 0),
-                        {1, 1}, n.intAttr("group", 1));
+                        pair(n, "dilations", 1), n.intAttr("group", 1));
     } else if (n.op == "BatchNormalization") {
       need(5);
       y = torch::batch_norm(in[0], in[1], in[2], in[3], in[4], false, 0.0, n.floatAttr("epsilon", 1e-5f), false);
@@ -62,6 +62,16 @@ torch::Tensor evaluateGraph(const ExportGraph& graph, const torch::Tensor& input
       need(1);
       y = torch::avg_pool2d(in[0], pair(n, "kernel_shape", 1), pair(n, "strides", 1), pair(n, "pads", 0), false,
                             n.intAttr("count_include_pad", 0) != 0);
+    } else if (n.op == "MaxPool") {
+      need(1);
+      y = torch::max_pool2d(in[0], pair(n, "kernel_shape", 1), pair(n, "strides", 1), pair(n, "pads", 0));
+    } else if (n.op == "Slice") {
+      need(1);
+      const auto axes = n.ints.count("axes") ? n.ints.at("axes") : std::vector<std::int64_t>{};
+      const auto starts = n.ints.count("starts") ? n.ints.at("starts") : std::vector<std::int64_t>{};
+      if (axes.size() != starts.size()) throw Error(ErrorCode::InvalidArgument, where + ": axes and starts differ", graph.name);
+      y = in[0];
+      for (size_t a = 0; a < axes.size(); ++a) y = y.slice(axes[a], starts[a]);
     } else if (n.op == "GlobalAveragePool") {
       need(1);
       y = in[0].mean({2, 3}, true);

@@ -3,6 +3,7 @@
 #include <torch/csrc/jit/serialization/pickle.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <set>
@@ -67,8 +68,8 @@ std::string forwardSource(const ExportGraph& graph, bool python) {
     s << "        " << ref(n.output) << " = ";
     if (n.op == "Conv") {
       s << "torch.conv2d(" << ref(in[0]) << ", " << ref(in[1]) << ", " << (in.size() > 2 ? ref(in[2]) : "None")
-        << ", " << ints(pair(n, "strides", 1)) << ", " << ints(pair(n, "pads", 0)) << ", [1, 1], "
-        << n.intAttr("group", 1) << ")";
+        << ", " << ints(pair(n, "strides", 1)) << ", " << ints(pair(n, "pads", 0)) << ", "
+        << ints(pair(n, "dilations", 1)) << ", " << n.intAttr("group", 1) << ")";
     } else if (n.op == "BatchNormalization") {
       s << "torch.batch_norm(" << ref(in[0]) << ", " << ref(in[1]) << ", " << ref(in[2]) << ", " << ref(in[3]) << ", "
         << ref(in[4]) << ", self.training, 0.1, " << floatText(n.floatAttr("epsilon", 1e-5f)) << ", False)";
@@ -85,6 +86,22 @@ std::string forwardSource(const ExportGraph& graph, bool python) {
       s << (python ? "torch.nn.functional.avg_pool2d(" : "torch.avg_pool2d(") << ref(in[0]) << ", " << ints(pair(n, "kernel_shape", 1)) << ", "
         << ints(pair(n, "strides", 1)) << ", " << ints(pair(n, "pads", 0)) << ", False, "
         << (n.intAttr("count_include_pad", 0) ? "True" : "False") << ")";
+    } else if (n.op == "MaxPool") {
+      s << "torch.max_pool2d(" << ref(in[0]) << ", " << ints(pair(n, "kernel_shape", 1)) << ", "
+        << ints(pair(n, "strides", 1)) << ", " << ints(pair(n, "pads", 0)) << ")";
+    } else if (n.op == "Slice") {  // x[:, :, 1:, 1:]: indexing that Python and TorchScript both read
+      const auto& axes = n.ints.at("axes");
+      const auto& starts = n.ints.at("starts");
+      std::int64_t last = 0;
+      for (auto a : axes) last = std::max(last, a);
+      s << ref(in[0]) << "[";
+      for (std::int64_t d = 0; d <= last; ++d) {
+        std::string part = ":";
+        for (size_t k = 0; k < axes.size(); ++k)
+          if (axes[k] == d) part = std::to_string(starts[k]) + ":";
+        s << (d ? ", " : "") << part;
+      }
+      s << "]";
     } else if (n.op == "GlobalAveragePool") {
       s << "torch.mean(" << ref(in[0]) << ", [2, 3], True)";
     } else if (n.op == "Flatten") {

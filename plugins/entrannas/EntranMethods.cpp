@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "CellSpace.h"
+#include "DartsExport.h"
 #include "PeakMemory.h"
 #include "ScratchTraining.h"
 #include "SearchTrainer.h"
@@ -132,10 +133,12 @@ ScratchOptions scratchOptions(const Json& p, SpaceKind kind, torch::Device devic
   return o;
 }
 
-// Trains `cells` from scratch, reporting through the sink; returns the test accuracy.
+// Trains `cells` from scratch, reporting through the sink; returns the test accuracy. In the
+// DARTS space the trained network is stored as the job's evaluation artifact, which the
+// exporter (DartsExport.h) takes its weights from.
 double trainFromScratch(JobContext& ctx, const ScratchOptions& o, const std::vector<ActiveOps>& cells,
-                        const ImageDataset& train, const ImageDataset& test, const Normalization& norm,
-                        double progressFrom, bool checkpoint, std::int64_t* params) {
+                        const std::string& dataset, const ImageDataset& train, const ImageDataset& test,
+                        const Normalization& norm, double progressFrom, bool checkpoint, std::int64_t* params) {
   ProgressSink& sink = ctx.sink();
   ScratchTrainer trainer(o, cells, static_cast<int>(train.channels()), static_cast<int>(train.classes));
   if (checkpoint)
@@ -158,7 +161,12 @@ double trainFromScratch(JobContext& ctx, const ScratchOptions& o, const std::vec
                  ", test accuracy " + std::to_string(r.testAccuracy));
         if (checkpoint) ctx.saveCheckpoint(trainer.saveState());
       });
-  return trainer.testAccuracy(test, norm);
+  const double accuracy = trainer.testAccuracy(test, norm);
+  if (o.space == SpaceKind::Darts)
+    ctx.workspace().putArtifact(ctx.jobId(), kEvaluationArtifactKind, kEvaluationArtifactName,
+                                evaluationArtifact(trainer.net(), cells, train.height(), train.width(), dataset, o.seed,
+                                                   trainer.epoch()));
+  return accuracy;
 }
 
 }  // namespace
@@ -315,7 +323,7 @@ Json CellSearchMethod::run(JobContext& ctx) const {
     const auto e0 = std::chrono::steady_clock::now();
     std::int64_t params = 0;
     // The checkpoint holds the finished search; the evaluation is not resumed mid-way.
-    testAccuracy = trainFromScratch(ctx, so, cells, all, test, norm, searchShare, false, &params);
+    testAccuracy = trainFromScratch(ctx, so, cells, dataset, all, test, norm, searchShare, false, &params);
     result["test_accuracy"] = *testAccuracy;
     result["eval_params"] = params;
     result["eval_seconds"] = secondsSince(e0);
@@ -369,7 +377,7 @@ Json DartsEvalMethod::run(JobContext& ctx) const {
                  std::to_string(test.size()) + " test images, " + std::to_string(threads) + " threads, " + device.str());
   const ScratchOptions o = scratchOptions(p, kind, device);
   std::int64_t params = 0;
-  const double accuracy = trainFromScratch(ctx, o, cells, train, test, norm, 0.02, true, &params);
+  const double accuracy = trainFromScratch(ctx, o, cells, dataset, train, test, norm, 0.02, true, &params);
   const std::string canonical = genotypeText(kind, cells);
   const Costs costs = kind == SpaceKind::Darts ? costsOf(kind, cells, o.channels, o.layers, train) : Costs{};
   Workspace& ws = ctx.workspace();

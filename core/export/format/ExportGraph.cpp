@@ -26,7 +26,8 @@ float ExportNode::floatAttr(const std::string& key, float fallback) const {
 const std::vector<std::string>& exportOperators() {
   static const std::vector<std::string> ops = {"Conv", "BatchNormalization", "Relu",   "Clip",   "Add",
                                                "Mul",  "AveragePool",        "GlobalAveragePool", "Flatten",
-                                               "Gemm", "Concat",             "Dropout"};
+                                               "Gemm", "Concat",             "Dropout",           "MaxPool",
+                                               "Slice"};
   return ops;
 }
 

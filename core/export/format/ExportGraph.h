@@ -6,12 +6,17 @@
 //
 // Operators and what they mean (NCHW, float32; the ONNX operator of the same name, opset 13):
 //   Conv                inputs x, W [, B]; ints strides, pads (one value per spatial side pair,
-//                       i.e. {top, left}; bottom/right equal), group. Kernel from W.
+//                       i.e. {top, left}; bottom/right equal), dilations (absent: 1), group.
+//                       Kernel from W.
 //   BatchNormalization  inputs x, scale, bias, mean, var; float epsilon. Inference form.
 //   Relu, Clip          Clip: floats min, max.
 //   Add, Mul            elementwise with broadcasting (Mul is used with a scalar zero weight
 //                       for a NAS-Bench-201 node without inputs).
 //   AveragePool         ints kernel, strides, pads, count_include_pad (0/1).
+//   MaxPool             ints kernel, strides, pads (padding never wins: -inf, as PyTorch).
+//   Slice               ints axes, starts: x[..., start:, ...] on each axis (to the end, step 1;
+//                       DARTS' FactorizedReduce reads its input shifted by one pixel). ONNX
+//                       takes these as int64 inputs; the writer and reader convert.
 //   GlobalAveragePool   [N,C,H,W] -> [N,C,1,1]
 //   Flatten             int axis (1)
 //   Gemm                inputs x, W [out,in], B; y = x W^T + B (transB = 1)

@@ -8,6 +8,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include <cstring>
+#include <limits>
 #include <set>
 
 #include "common/BuildInfo.h"
@@ -25,6 +26,15 @@ onnx::TensorProto tensorProto(const std::string& name, const std::vector<std::in
   t.set_data_type(onnx::TensorProto::FLOAT);
   for (auto d : shape) t.add_dims(d);
   t.set_raw_data(std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float)));
+  return t;
+}
+
+onnx::TensorProto int64Proto(const std::string& name, const std::vector<std::int64_t>& values) {
+  onnx::TensorProto t;
+  t.set_name(name);
+  t.set_data_type(onnx::TensorProto::INT64);
+  t.add_dims(static_cast<std::int64_t>(values.size()));
+  t.set_raw_data(std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(std::int64_t)));
   return t;
 }
 
@@ -85,6 +95,23 @@ void runChecks(const onnx::ModelProto& model) {
   } catch (const std::exception& e) {
     throw Error(ErrorCode::InvalidArgument, std::string("rejected by ONNX's checker: ") + e.what(), kCtx);
   }
+}
+
+std::vector<std::int64_t> int64sOf(const onnx::TensorProto& t) {
+  if (t.data_type() != onnx::TensorProto::INT64)
+    throw Error(ErrorCode::CorruptData, "initializer '" + t.name() + "' is not int64", kCtx);
+  std::int64_t n = 1;
+  for (auto d : t.dims()) n *= d;
+  std::vector<std::int64_t> v(static_cast<size_t>(n));
+  if (t.has_raw_data()) {
+    if (t.raw_data().size() != v.size() * sizeof(std::int64_t))
+      throw Error(ErrorCode::CorruptData, "initializer '" + t.name() + "' has the wrong byte count", kCtx);
+    std::memcpy(v.data(), t.raw_data().data(), t.raw_data().size());
+  } else {
+    if (t.int64_data_size() != n) throw Error(ErrorCode::CorruptData, "initializer '" + t.name() + "' is short", kCtx);
+    for (int i = 0; i < n; ++i) v[static_cast<size_t>(i)] = t.int64_data(i);
+  }
+  return v;
 }
 
 std::vector<float> floatsOf(const onnx::TensorProto& t) {
@@ -151,7 +178,8 @@ std::string graphToOnnx(const ExportGraph& graph) {
       intsAttr(p, "kernel_shape", {w->shape.at(2), w->shape.at(3)});
       intsAttr(p, "strides", n.ints.at("strides"));
       intsAttr(p, "pads", fourPads(n.ints.at("pads")));
-      intsAttr(p, "dilations", {1, 1});
+      const auto d = n.ints.count("dilations") ? n.ints.at("dilations") : std::vector<std::int64_t>{1, 1};
+      intsAttr(p, "dilations", d.size() == 1 ? std::vector<std::int64_t>{d[0], d[0]} : d);
       intAttr(p, "group", n.intAttr("group", 1));
     } else if (n.op == "BatchNormalization") {
       floatAttr(p, "epsilon", n.floatAttr("epsilon", 1e-5f));
@@ -163,6 +191,22 @@ std::string graphToOnnx(const ExportGraph& graph) {
       intsAttr(p, "strides", n.ints.at("strides"));
       intsAttr(p, "pads", fourPads(n.ints.at("pads")));
       intAttr(p, "count_include_pad", n.intAttr("count_include_pad", 0));
+    } else if (n.op == "MaxPool") {
+      intsAttr(p, "kernel_shape", n.ints.at("kernel_shape"));
+      intsAttr(p, "strides", n.ints.at("strides"));
+      intsAttr(p, "pads", fourPads(n.ints.at("pads")));
+    } else if (n.op == "Slice") {  // opset 10+: starts, ends, axes are int64 inputs
+      const auto& axes = n.ints.at("axes");
+      const std::vector<std::int64_t> ends(axes.size(), std::numeric_limits<std::int64_t>::max());
+      for (const auto& [suffix, values] :
+           {std::pair<const char*, std::vector<std::int64_t>>{"_starts", n.ints.at("starts")}, {"_ends", ends},
+            {"_axes", axes}}) {
+        std::string name = n.output + suffix;
+        for (int k = 2; names.count(name); ++k) name = n.output + suffix + "_" + std::to_string(k);
+        names.insert(name);
+        *g->add_initializer() = int64Proto(name, values);
+        p->add_input(name);
+      }
     } else if (n.op == "Flatten" || n.op == "Concat") {
       intAttr(p, "axis", n.intAttr("axis", 1));
     } else if (n.op == "Gemm") {
@@ -227,6 +271,22 @@ ExportGraph onnxToGraph(const std::string& bytes) {
       n.floats["max"] = scalarOf(n.inputs[2]);
       scalars.insert(n.inputs[1]);
       scalars.insert(n.inputs[2]);
+      n.inputs.resize(1);
+    } else if (n.op == "Slice" && n.inputs.size() >= 3) {
+      auto ints64 = [&](const std::string& name) {
+        auto it = inits.find(name);
+        if (it == inits.end()) throw Error(ErrorCode::CorruptData, "no initializer '" + name + "'", kCtx);
+        scalars.insert(name);
+        return int64sOf(*it->second);
+      };
+      n.ints["starts"] = ints64(n.inputs[1]);
+      const auto ends = ints64(n.inputs[2]);
+      if (n.inputs.size() >= 4) n.ints["axes"] = ints64(n.inputs[3]);
+      else for (size_t a = 0; a < n.ints["starts"].size(); ++a) n.ints["axes"].push_back(static_cast<std::int64_t>(a));
+      for (auto e : ends)
+        if (e != std::numeric_limits<std::int64_t>::max())
+          throw Error(ErrorCode::CorruptData, "node '" + p.name() + "' slices to an end other than the last", kCtx);
+      if (n.inputs.size() >= 5) throw Error(ErrorCode::CorruptData, "node '" + p.name() + "' slices with steps", kCtx);
       n.inputs.resize(1);
     } else if (n.op == "Dropout" && n.inputs.size() >= 2) {
       n.floats["ratio"] = scalarOf(n.inputs[1]);

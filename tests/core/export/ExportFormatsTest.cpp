@@ -1,13 +1,16 @@
 // Every format of every space's exporter against the app's own forward pass (max |diff| <=
 // 1e-4): an NB201 network with weights from a train job's checkpoint, an NB201 cell with a node
 // that has no input (the Mul-by-zero path), an SGNAS single path out of a supernet artifact and
-// a merged RepNAS network out of a deployed artifact. ONNX: ONNX's checker and strict shape
+// a merged RepNAS network out of a deployed artifact, and DARTS evaluation networks (every op
+// kind, FactorizedReduce and strided pools in the reduction cell) out of an evaluation artifact
+// and freshly initialised. ONNX: ONNX's checker and strict shape
 // inference, the file read back and evaluated independently, and ONNX Runtime where it is
 // installed; TorchScript: torch::jit::load; the Python module: Debian's python3 with torch.
 #include <gtest/gtest.h>
 #include <torch/script.h>
 #include <torch/torch.h>
 
+#include "DartsExport.h"
 #include "ExportTestSupport.h"
 #include "RepnasExport.h"
 #include "SgnasExport.h"
@@ -57,6 +60,15 @@ ArchId addArchWithJob(Workspace& ws, const std::string& space, const std::string
   ws.addEvaluation(e);
   return id;
 }
+
+// Every DARTS op: in the reduction cell the stride-2 skip (FactorizedReduce), both pools and a
+// dilated conv on the cell's inputs; node 5 of the normal cell has three inputs (extended form).
+const char* kDartsGenotype =
+    "Genotype(normal=[[('sep_conv_3x3', 0), ('skip_connect', 1)], [('dil_conv_5x5', 0), ('max_pool_3x3', 2)], "
+    "[('avg_pool_3x3', 1), ('sep_conv_5x5', 3)], [('dil_conv_3x3', 2), ('skip_connect', 0), ('sep_conv_3x3', 4)]], "
+    "normal_concat=[2, 3, 4, 5], reduce=[('skip_connect', 0), ('max_pool_3x3', 1), ('avg_pool_3x3', 0), "
+    "('dil_conv_3x3', 1), ('sep_conv_3x3', 2), ('skip_connect', 3), ('dil_conv_5x5', 1), ('sep_conv_5x5', 4)], "
+    "reduce_concat=[2, 3, 4, 5])";
 
 struct Case {
   std::string name;
@@ -115,6 +127,34 @@ std::vector<Case> cases() {
                                "deployed", repnas::deployedArtifact(net->deploy(active), text));
        },
        true},
+      {"darts_trained",
+       [](Workspace& ws) {
+         // The evaluation network darts-eval trains, small (C=4, 3 cells) on 12x12 inputs, with the
+         // auxiliary head (stored, not exported) and moved BN statistics.
+         const auto cells = entrannas::parseGenotypeText(entrannas::SpaceKind::Darts, kDartsGenotype);
+         entrannas::NetConfig c;
+         c.channels = 4;
+         c.layers = 3;
+         c.inputChannels = 3;
+         c.classes = 5;
+         c.ops.affine = true;
+         c.ops.poolBn = false;
+         c.auxiliary = true;
+         torch::manual_seed(21);
+         entrannas::CellNetwork net(c, &cells);
+         randomiseBatchNorms(*net, 22);
+         const std::string canonical = entrannas::genotypeText(entrannas::SpaceKind::Darts, cells);
+         return addArchWithJob(ws, "darts", canonical, "darts-eval", Json{{"dataset", "synthetic"}, {"seed", 4}},
+                               entrannas::kEvaluationArtifactKind, entrannas::kEvaluationArtifactName,
+                               entrannas::evaluationArtifact(net, cells, 12, 12, "synthetic", 4, 1));
+       },
+       true},
+      {"darts_initialised",
+       [](Workspace& ws) {  // no job: darts-eval's default network (C=16, 8 cells, 1x28x28)
+         const auto cells = entrannas::parseGenotypeText(entrannas::SpaceKind::Darts, dartsV2Genotype().toString());
+         return ws.upsertArchitecture("darts", entrannas::genotypeText(entrannas::SpaceKind::Darts, cells), 1, 1);
+       },
+       false},
   };
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "DartsExport.h"
 #include "RepnasExport.h"
 #include "SgnasExport.h"
 
@@ -12,6 +13,7 @@ const ExporterRegistry& testExporters() {
     ExporterRegistry r;
     r.add(sgnas::makeSgnasExporter());
     r.add(repnas::makeRepnasExporter());
+    r.add(entrannas::makeDartsExporter());
     return r;
   }();
   return exporters;

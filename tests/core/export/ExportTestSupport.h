@@ -36,7 +36,7 @@ class TempDir {
   std::string path_;
 };
 
-// The built-in exporter with the SGNAS and RepNAS ones, as their plugins register them with
+// The built-in exporter with the SGNAS, RepNAS and DARTS (entrannas plugin) ones, as their plugins register them with
 // the app's engine.
 const ExporterRegistry& testExporters();
 
