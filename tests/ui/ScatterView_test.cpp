@@ -97,6 +97,20 @@ TEST(ScatterView, LoadsPointsFromTheWorkspaceWithSensibleDefaults) {
   EXPECT_LE(view.graphCount(), ScatterView::kColorBuckets + 1);
 }
 
+// Workspace metrics get their unit on the axis; a data-fed caller's names are its titles as given
+// (Search Progress passes "accuracy (%)": no second "(%)").
+TEST(ScatterView, AxisTitlesAreWorkspaceMetricsWithUnitsOrTheCallersTitles) {
+  QTemporaryDir dir;
+  auto ws = makeWorkspace(dir, 20);
+  ScatterView view;
+  view.setWorkspace(ws.get());
+  EXPECT_EQ(view.plot()->yAxis->label(), QStringLiteral("test_accuracy (%)"));
+  ScatterView fed;
+  fed.setPoints({{1, 10.0, 93.5, 0.0}}, QStringLiteral("FLOPs (M)"), QStringLiteral("accuracy (%)"));
+  EXPECT_EQ(fed.plot()->xAxis->label(), QStringLiteral("FLOPs (M)"));
+  EXPECT_EQ(fed.plot()->yAxis->label(), QStringLiteral("accuracy (%)"));
+}
+
 TEST(ScatterView, ParetoFrontMatchesBruteForceForEveryDirection) {
   QTemporaryDir dir;
   auto ws = makeWorkspace(dir, 800);

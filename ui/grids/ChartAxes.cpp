@@ -143,4 +143,10 @@ void ChartAxes::draw(QPainter& p) const {
   }
 }
 
+void drawEmptyChart(QPainter& p, const QRect& area, const QString& text) {
+  p.fillRect(area, Qt::white);
+  p.setPen(Qt::gray);
+  p.drawText(area, Qt::AlignCenter, text);
+}
+
 }  // namespace nas::ui

@@ -33,12 +33,7 @@ int CurveChartView::legendHeight() const {
 
 ChartAxes CurveChartView::axes() const {
   ChartAxes a;
-  std::vector<double> xs, ys;
-  for (const auto& s : chart_.series) {
-    xs.insert(xs.end(), s.x.begin(), s.x.end());
-    ys.insert(ys.end(), s.y.begin(), s.y.end());
-  }
-  a.fit(xs, ys);
+  a.fitSeries(chart_.series);
   for (const auto& t : chart_.xTicks) a.xTicks << QString::fromStdString(t);
   if (!a.xTicks.isEmpty()) {  // names sit on whole numbers: show every one of them
     a.xMin = std::min(a.xMin, -0.3);
@@ -56,33 +51,13 @@ QPointF CurveChartView::pointPosition(int series, int index) const {
   return axes().map(s.x.at(std::size_t(index)), s.y.at(std::size_t(index)));
 }
 
-QPoint CurveChartView::pointAt(const QPoint& pos) const {
-  const ChartAxes a = axes();
-  double best = kHitRadius;
-  QPoint hit(-1, -1);
-  for (int s = 0; s < int(chart_.series.size()); ++s)
-    for (int i = 0; i < int(chart_.series[std::size_t(s)].y.size()); ++i) {
-      const double y = chart_.series[std::size_t(s)].y[std::size_t(i)];
-      if (!std::isfinite(y)) continue;
-      const QPointF d = a.map(chart_.series[std::size_t(s)].x[std::size_t(i)], y) - QPointF(pos);
-      const double dist = std::hypot(d.x(), d.y());
-      if (dist <= best) {
-        best = dist;
-        hit = {s, i};
-      }
-    }
-  return hit;
-}
+QPoint CurveChartView::pointAt(const QPoint& pos) const { return axes().nearest(chart_.series, pos, kHitRadius); }
 
 void CurveChartView::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing);
+  if (chart_.series.empty()) return drawEmptyChart(p, rect(), tr("No curves"));
   p.fillRect(rect(), Qt::white);
-  if (chart_.series.empty()) {
-    p.setPen(Qt::gray);
-    p.drawText(rect(), Qt::AlignCenter, tr("No curves"));
-    return;
-  }
   const ChartAxes a = axes();
   a.draw(p);
   p.setClipRect(a.plot.adjusted(-3, -3, 3, 3));

@@ -51,33 +51,13 @@ QPointF ScatterChartView::pointPosition(int series, int index) const {
   return axes().map(s.x.at(std::size_t(index)), s.y.at(std::size_t(index)));
 }
 
-QPoint ScatterChartView::pointAt(const QPoint& pos) const {
-  const ChartAxes a = axes();
-  double best = kHitRadius;
-  QPoint hit(-1, -1);
-  for (int s = 0; s < int(chart_.series.size()); ++s)
-    for (int i = 0; i < int(chart_.series[std::size_t(s)].x.size()); ++i) {
-      const QPointF d = a.map(chart_.series[std::size_t(s)].x[std::size_t(i)],
-                              chart_.series[std::size_t(s)].y[std::size_t(i)]) -
-                        QPointF(pos);
-      const double dist = std::hypot(d.x(), d.y());
-      if (dist <= best) {
-        best = dist;
-        hit = {s, i};
-      }
-    }
-  return hit;
-}
+QPoint ScatterChartView::pointAt(const QPoint& pos) const { return axes().nearest(chart_.series, pos, kHitRadius); }
 
 void ScatterChartView::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing);
+  if (chart_.series.empty()) return drawEmptyChart(p, rect(), tr("No points"));
   p.fillRect(rect(), Qt::white);
-  if (chart_.series.empty()) {
-    p.setPen(Qt::gray);
-    p.drawText(rect(), Qt::AlignCenter, tr("No points"));
-    return;
-  }
   const ChartAxes a = axes();
   a.draw(p);
   p.setClipRect(a.plot.adjusted(-4, -4, 4, 4));

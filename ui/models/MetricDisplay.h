@@ -26,10 +26,8 @@ double percentFactor(const QString& metric, const Range& values) {
 }
 
 // "test_accuracy (%)" for an accuracy metric; the name alone otherwise.
-// A title that has its unit already ("test_accuracy (%)", as Search Progress passes it) is kept.
 inline QString metricTitle(const QString& metric) {
-  if (!isAccuracyMetric(metric) || metric.endsWith(QLatin1Char(')'))) return metric;
-  return metric + QStringLiteral(" (%)");
+  return isAccuracyMetric(metric) ? metric + QStringLiteral(" (%)") : metric;
 }
 
 // The workspace's FLOPs and parameter counts of an architecture are those of its space's

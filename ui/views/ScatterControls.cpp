@@ -84,12 +84,13 @@ ScatterControls::ScatterControls(QWidget* parent) : QWidget(parent) {
   connect(reset, &QToolButton::clicked, this, &ScatterControls::resetZoomClicked);
 }
 
-void ScatterControls::setMetrics(const QStringList& metrics, const QString& x, const QString& y, const QString& color) {
+void ScatterControls::setMetrics(const QStringList& metrics, const QStringList& titles, const QString& x,
+                                 const QString& y, const QString& color) {
   filling_ = true;
   auto fill = [&](QComboBox* c, bool withNone) {
     c->clear();
     if (withNone) c->addItem(tr("(none)"), QString());
-    for (const QString& m : metrics) c->addItem(ScatterSource::axisTitle(m), m);
+    for (int i = 0; i < metrics.size(); ++i) c->addItem(i < titles.size() ? titles[i] : metrics[i], metrics[i]);
   };
   fill(xCombo_, false);
   fill(yCombo_, false);

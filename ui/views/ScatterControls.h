@@ -20,7 +20,9 @@ class ScatterControls : public QWidget {
   explicit ScatterControls(QWidget* parent = nullptr);
 
   // Fills the pickers with `metrics` and selects x, y and colour ("" = none), without signals.
-  void setMetrics(const QStringList& metrics, const QString& x, const QString& y, const QString& color);
+  // `titles[i]` is what the pickers show for `metrics[i]` (the metric name stays the item's data).
+  void setMetrics(const QStringList& metrics, const QStringList& titles, const QString& x, const QString& y,
+                  const QString& color);
   QString x() const;
   QString y() const;
   QString color() const;

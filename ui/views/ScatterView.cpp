@@ -124,7 +124,9 @@ void ScatterView::fillPickers() {
     dirX_ = defaultDirection(xName_);
     dirY_ = defaultDirection(yName_);
   }
-  controls_->setMetrics(metrics, xName_, yName_, cName_);
+  QStringList titles;
+  for (const QString& m : metrics) titles << titleOf(m);
+  controls_->setMetrics(metrics, titles, xName_, yName_, cName_);
   syncDirectionButtons();
 }
 
@@ -139,11 +141,16 @@ void ScatterView::setAxes(const QString& x, const QString& y, const QString& col
   load();
 }
 
+QString ScatterView::titleOf(const QString& name) const {
+  // Workspace metrics get their unit here; a data-fed caller's names are its titles already.
+  return source_.workspace() ? ScatterSource::axisTitle(name) : name;
+}
+
 ScatterAxes ScatterView::axes() const {
   ScatterAxes a;
-  a.xTitle = ScatterSource::axisTitle(xName_);
-  a.yTitle = ScatterSource::axisTitle(yName_);
-  a.colorTitle = ScatterSource::axisTitle(cName_);
+  a.xTitle = titleOf(xName_);
+  a.yTitle = titleOf(yName_);
+  a.colorTitle = titleOf(cName_);
   a.colorMetric = !cName_.isEmpty();
   a.maximizeX = dirX_ == Direction::Maximize;
   a.maximizeY = dirY_ == Direction::Maximize;

@@ -128,6 +128,7 @@ class ScatterView : public QWidget {
   void syncDirectionButtons();
   void replotSoon();
   ScatterAxes axes() const;
+  QString titleOf(const QString& name) const;  // the axis title of a metric name
 
   ScatterSource source_;
   ScatterLoader* loader_ = nullptr;
