@@ -5,9 +5,8 @@
 # list) and the job must resume and finish once the workspace has room again.
 # Usage: sudo tests/soak/full_disk.sh [build-dir]
 set -uo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cli="${NAS_TEST_CLI:-${1:-$root/build}/bin/nasstudio-cli}"
-export NASSTUDIO_RESOURCES="$root/resources"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh" "${1:-}"
+cli="${NAS_TEST_CLI:-$build/bin/nasstudio-cli}"
 mnt="$(mktemp -d /tmp/nas-full-disk.XXXXXX)"
 mount -t tmpfs -o size=3m tmpfs "$mnt" || { echo "full_disk: cannot mount a tmpfs (root needed)"; exit 77; }
 trap 'umount "$mnt"; rmdir "$mnt"' EXIT
