@@ -102,9 +102,31 @@ std::string ParamSchema::validate(const ParamSpec& spec, const Json& value) cons
   return {};
 }
 
-Json ParamSchema::resolve(const Json& given) const {
-  if (!given.is_null() && !given.is_object())
+ParamSchema& ParamSchema::renamed(std::string oldName, std::vector<std::string> replacements) {
+  renamed_.push_back({std::move(oldName), std::move(replacements)});
+  return *this;
+}
+
+Json ParamSchema::upgraded(const Json& given) const {
+  if (!given.is_object()) return given;
+  Json out = given;
+  for (const auto& r : renamed_) {
+    if (!out.contains(r.oldName)) continue;
+    for (const auto& name : r.replacements) {
+      if (given.contains(name))
+        throw Error(ErrorCode::InvalidArgument, "replaced by '" + name + "'; give only '" + name + "'",
+                    "parameter '" + r.oldName + "'");
+      out[name] = given.at(r.oldName);
+    }
+    out.erase(r.oldName);
+  }
+  return out;
+}
+
+Json ParamSchema::resolve(const Json& givenAsIs) const {
+  if (!givenAsIs.is_null() && !givenAsIs.is_object())
     throw Error(ErrorCode::InvalidArgument, "parameters must be a JSON object", "params");
+  const Json given = upgraded(givenAsIs);
   Json out = Json::object();
   if (given.is_object()) {
     for (auto it = given.begin(); it != given.end(); ++it)
@@ -127,6 +149,8 @@ Json ParamSchema::resolve(const Json& given) const {
 
 Json ParamSchema::parseValue(const std::string& name, const std::string& text) const {
   const ParamSpec* spec = find(name);
+  for (const auto& r : renamed_)  // an old name's text is typed as its (first) replacement's
+    if (!spec && r.oldName == name && !r.replacements.empty()) spec = find(r.replacements.front());
   if (!spec)
     throw Error(ErrorCode::InvalidArgument, "unknown parameter; known: " + knownNames(specs_), "parameter '" + name + "'");
   const std::string context = "parameter '" + name + "'";

@@ -36,6 +36,10 @@ class ParamSchema {
   explicit ParamSchema(std::vector<ParamSpec> specs) : specs_(std::move(specs)) {}
 
   ParamSchema& add(ParamSpec spec);
+  // A parameter an earlier version had, replaced by `replacements`: jobs stored with it (and
+  // job files written for it) still resolve, its value given to each replacement not given
+  // itself. Giving it together with a replacement is an error.
+  ParamSchema& renamed(std::string oldName, std::vector<std::string> replacements);
   const std::vector<ParamSpec>& specs() const { return specs_; }
   const ParamSpec* find(const std::string& name) const;
 
@@ -50,7 +54,15 @@ class ParamSchema {
   Json toJson() const;
 
  private:
+  struct Renamed {
+    std::string oldName;
+    std::vector<std::string> replacements;
+  };
+  // `given` with renamed parameters replaced.
+  Json upgraded(const Json& given) const;
+
   std::vector<ParamSpec> specs_;
+  std::vector<Renamed> renamed_;
 };
 
 }  // namespace nas

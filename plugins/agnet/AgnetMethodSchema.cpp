@@ -75,6 +75,8 @@ ParamSchema AgnetMethod::schema() const {
   s.add(paramSpec("report_column", T::String, "test_accuracy", "Report column",
                   "source=table: the column results report for the best-by-search-column cell (never read by "
                   "the search)"));
+  // Before the search and report columns were separate (issue 20), one `metric` was both.
+  s.renamed("metric", {"signal_column", "report_column"});
   s.add(withRange(paramSpec("queries", T::Int, 0, "Queries",
                             "Cells queried per seed; 0: the paper's budget, whole rounds of k until more than "
                             "search_data cells (320 with the defaults)"),

@@ -54,6 +54,25 @@ TEST(ParamSchema, ErrorsNameTheParameter) {
   EXPECT_NE(errorOf([&] { s.resolve(Json::array()); }).find("JSON object"), std::string::npos);
 }
 
+// A job stored before a parameter was replaced still resolves (its value goes to each
+// replacement); giving the old name and a replacement together is refused, naming both.
+TEST(ParamSchema, RenamedParameterOfAnOldJobGoesToItsReplacements) {
+  ParamSchema s;
+  s.add({"signal", ParamType::String, "", {}, {}, {}, "", "", ""});
+  s.add({"report", ParamType::String, "test", {}, {}, {}, "", "", ""});
+  s.renamed("metric", {"signal", "report"});
+  const Json r = s.resolve(Json{{"metric", "valid"}});
+  EXPECT_EQ(r["signal"], "valid");
+  EXPECT_EQ(r["report"], "valid");
+  EXPECT_FALSE(r.contains("metric"));
+  EXPECT_EQ(s.resolve(Json::object())["report"], "test");
+  const std::string both = errorOf([&] { s.resolve(Json{{"metric", "a"}, {"report", "b"}}); });
+  EXPECT_NE(both.find("parameter 'metric'"), std::string::npos) << both;
+  EXPECT_NE(both.find("'report'"), std::string::npos) << both;
+  EXPECT_EQ(s.parseValue("metric", "valid"), "valid");
+  EXPECT_NE(errorOf([&] { s.parseValue("metrics", "x"); }).find("unknown parameter"), std::string::npos);
+}
+
 TEST(ParamSchema, ParseValueFromText) {
   auto s = sampleSchema();
   EXPECT_EQ(s.parseValue("epochs", "7"), 7);

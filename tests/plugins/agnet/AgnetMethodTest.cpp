@@ -242,6 +242,14 @@ TEST(AgnetMethod, RunningAFinishedJobAgainStoresNothingTwice) {
   EXPECT_EQ(f.ws->metrics(job, "best_so_far").size(), 24u);
 }
 
+// A job stored before issue 20 named one `metric` for search and report; it still resolves.
+TEST(AgnetMethod, AJobStoredWithTheOldMetricParameterStillResolves) {
+  Fixture f;
+  const Json p = f.method.schema().resolve(Json{{"metric", "train_accuracy"}});
+  EXPECT_EQ(p.at("signal_column"), "train_accuracy");
+  EXPECT_EQ(p.at("report_column"), "train_accuracy");
+}
+
 TEST(AgnetMethod, BadParametersFailClearly) {
   Fixture f;
   Sink sink;
