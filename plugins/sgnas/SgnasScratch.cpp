@@ -52,6 +52,7 @@ Json summarizeScratch(const std::vector<ScratchRow>& rows) {
     (r.kind == "generated" ? p.first : p.second) = &r;
   }
   std::map<int, std::vector<double>> perTarget;  // target -> per-seed differences
+  std::map<std::string, std::vector<double>> perGenerated;  // generated architecture -> its differences
   std::map<int, double> targetFlops;
   std::vector<double> gen, rnd;
   int complete = 0;
@@ -59,6 +60,7 @@ Json summarizeScratch(const std::vector<ScratchRow>& rows) {
     if (!p.first || !p.second) continue;
     ++complete;
     perTarget[key.first].push_back(p.first->testAccuracy - p.second->testAccuracy);
+    perGenerated[p.first->arch].push_back(p.first->testAccuracy - p.second->testAccuracy);
     targetFlops[key.first] = p.first->targetFlops;
     gen.push_back(p.first->testAccuracy);
     rnd.push_back(p.second->testAccuracy);
@@ -90,6 +92,23 @@ Json summarizeScratch(const std::vector<ScratchRow>& rows) {
     out["wilcoxon_p"] = 1.0;
     out["sign_test_p"] = 1.0;
   }
+  // Targets whose generator returned the same architecture are not independent (a generator
+  // that misses its targets repeats itself): the same test with one unit per distinct
+  // generated architecture, its difference the mean over all its pairs.
+  std::vector<double> g;
+  for (const auto& [arch, v] : perGenerated) g.push_back(mean(v));
+  Json byArchitecture{{"units", g.size()}};
+  int gWins = 0;
+  for (double x : g) gWins += x > 0;
+  byArchitecture["generated_wins"] = gWins;
+  if (g.size() >= 2) {
+    const double m = mean(g), se = stddev(g) / std::sqrt(static_cast<double>(g.size()));
+    const double q = tQuantile975(static_cast<int>(g.size()) - 1);
+    byArchitecture["difference_mean"] = m;
+    byArchitecture["difference_ci95"] = {m - q * se, m + q * se};
+    byArchitecture["wilcoxon_p"] = wilcoxonSignedRankP(g);
+  }
+  out["by_generated_architecture"] = byArchitecture;
   // Rank correlation over distinct architectures: estimate vs mean scratch accuracy.
   std::map<std::string, std::pair<double, std::vector<double>>> byArch;
   for (const auto& r : rows) {

@@ -6,7 +6,9 @@
 // 1 % of the generated one's FLOPs; over the targets: mean d, its standard error, a 95 %
 // Student-t interval, the exact Wilcoxon signed-rank and sign-test p-values; and Kendall tau
 // between the supernet's inherited-weight estimate and the from-scratch accuracy (mean over
-// the seeds it was trained with) over the distinct architectures.
+// the seeds it was trained with) over the distinct architectures. `by_generated_architecture`
+// repeats the interval and test with one unit per distinct generated architecture, since
+// targets that got the same architecture are not independent.
 #include <string>
 #include <vector>
 

@@ -3,7 +3,7 @@
 # trained once, both recipes' generators on it, held-out constraint satisfaction, generated vs
 # random trained from scratch (paired by target), and the end-to-end cost against regularized
 # evolution on the same supernet. Everything at one LibTorch thread, niced.
-#   [SUPERNET_JOB=ID] [STEPS=1234] tests/bench/sgnas/run_presets.sh [WORKSPACE] [BUILD]        (~40 min on a busy 2-core machine)
+#   [SUPERNET_JOB=ID] [STEPS=1234] tests/bench/sgnas/run_presets.sh [WORKSPACE] [BUILD]        (~70 min on a busy 2-core machine)
 # Prints one JSON line per job to stdout (grep '^{'); bench_sgnas prints the cost table.
 set -eu
 W=${1:-/tmp/sgnas-presets.nasws}
@@ -28,14 +28,23 @@ done ;;
 *) JOB_studio=${JOB_studio:?}; JOB_paper=${JOB_paper:?} ;;
 esac
 case $STEPS in *3*)
-# 3. from scratch: 6 targets x 1 seed x (generated, random), 2 epochs on 2,000 images, batch 32
+# 3. from scratch, paired by target and seed (same initialisation and data order), measured on
+#    test images that neither generator nor model selection saw. A: 16 targets x 2 seeds, 2
+#    epochs on 2,000 images; B: 12 targets x 2 seeds, 3 epochs on 4,000 images (batch 32, 2,000
+#    test images). (The first run, 6 targets x 1 seed on 1,000 test images, was too small.)
 for R in studio paper; do
   eval "J=\$JOB_$R"
-  run sgnas-scratch -p from_job=$J -p targets=6 -p seeds=1 -p epochs=2 -p train_limit=2000 -p batch_size=32 -p test_images=1000 \
-      -p estimate_images=1000 -p threads=1 >&2
+  run sgnas-scratch -p from_job=$J -p targets=16 -p seeds=2 -p epochs=2 -p train_limit=2000 -p batch_size=32 -p test_images=2000 \
+      -p estimate_images=1000 -p threads=1 -p seed=0 >&2
+done
+for R in studio paper; do
+  eval "J=\$JOB_$R"
+  run sgnas-scratch -p from_job=$J -p targets=12 -p seeds=2 -p epochs=3 -p train_limit=4000 -p batch_size=32 -p test_images=2000 \
+      -p estimate_images=1000 -p threads=1 -p seed=0 >&2
 done ;; esac
 case $STEPS in *4*)
-# 4. cost: generator (its training counted) vs evolution per constraint, same supernet
+# 4. cost: generator (its training counted) vs evolution per constraint, same supernet; evolution's
+#    fitness on 500 of the job's held-out training images
 for R in studio paper; do
   eval "J=\$JOB_$R"
   nice -n 10 "$B/bin/bench_sgnas" --workspace "$W" --job "$J" --calls 200 --evolution 30 --eval-images 500

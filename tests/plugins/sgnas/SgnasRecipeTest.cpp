@@ -181,6 +181,27 @@ TEST(SgnasScratchSummary, PairsByTargetAndSeed) {
   EXPECT_EQ(s.at("architectures").get<int>(), 6);
   EXPECT_NEAR(s.at("seed_sd_same_arch").get<double>(), std::sqrt(2 * 0.01 * 0.01 / 1), 1e-12);
   EXPECT_DOUBLE_EQ(tQuantile975(1000), 1.959964 + 2.4 / 1000);
+  // Two distinct generated architectures: the by-architecture test has 2 units.
+  EXPECT_EQ(s.at("by_generated_architecture").at("units").get<int>(), 2);
+}
+
+TEST(SgnasScratchSummary, TargetsSharingAGeneratedArchitectureCountOnceByArchitecture) {
+  // Three targets, but the generator returned g0 for targets 0 and 1: per target 3 units,
+  // per distinct generated architecture 2 (g0's difference the mean of its two pairs).
+  const std::vector<ScratchRow> rows = {
+      row(0, 0, "generated", "g0", 0.80, 0.5), row(0, 0, "random", "r0", 0.77, 0.4),
+      row(1, 0, "generated", "g0", 0.80, 0.5), row(1, 0, "random", "r1", 0.79, 0.4),
+      row(2, 0, "generated", "g2", 0.90, 0.8), row(2, 0, "random", "r2", 0.91, 0.8),
+  };
+  const Json s = summarizeScratch(rows);
+  EXPECT_EQ(s.at("targets").get<int>(), 3);
+  const Json& a = s.at("by_generated_architecture");
+  EXPECT_EQ(a.at("units").get<int>(), 2);
+  EXPECT_EQ(a.at("generated_wins").get<int>(), 1);
+  const double g0 = (0.03 + 0.01) / 2, g2 = -0.01, m = (g0 + g2) / 2;
+  EXPECT_NEAR(a.at("difference_mean").get<double>(), m, 1e-12);
+  EXPECT_NEAR(a.at("difference_ci95")[1].get<double>(), m + 12.706 * std::abs(g0 - g2) / 2, 1e-9);
+  EXPECT_DOUBLE_EQ(a.at("wilcoxon_p").get<double>(), 1.0);  // n = 2, one positive: the exact two-sided p
 }
 
 }  // namespace
