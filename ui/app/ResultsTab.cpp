@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "app/ResultsLoader.h"
 #include "common/Error.h"
 #include "export/ExportActions.h"
 #include "models/ArchTableModel.h"
@@ -76,6 +77,8 @@ ResultsTab::ResultsTab(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
   connect(timer_, &QTimer::timeout, this, [this] {
     if (stale_) refresh();
   });
+  loader_ = new ResultsLoader(this);
+  connect(loader_, &ResultsLoader::loaded, this, &ResultsTab::showLoaded);
 
   auto showSelection = [this](const QList<qint64>& ids) {
     try {
@@ -123,6 +126,13 @@ QList<qint64> ResultsTab::selectedArchitectures() const {
 }
 
 void ResultsTab::fillFilters() {
+  QStringList datasets;
+  QList<QPair<qint64, QString>> jobs;
+  if (ws_) ResultsLoader::readFilters(*ws_, datasets, jobs);  // on the user's action: one quick read
+  fillFilters(datasets, jobs);
+}
+
+void ResultsTab::fillFilters(const QStringList& datasets, const QList<QPair<qint64, QString>>& jobs) {
   const QString dataset = dataset_->currentData().toString();
   const qint64 job = job_->currentData().toLongLong();
   QSignalBlocker b1(dataset_), b2(job_);
@@ -130,19 +140,8 @@ void ResultsTab::fillFilters() {
   job_->clear();
   dataset_->addItem(tr("All datasets"), QString());
   job_->addItem(tr("All jobs"), qint64(0));
-  if (ws_) {
-    for (const std::string& d : ws_->evaluationDatasets())
-      if (!d.empty()) dataset_->addItem(QString::fromStdString(d), QString::fromStdString(d));
-    for (nas::JobId id : ws_->evaluationJobs()) {
-      QString title = QStringLiteral("#%1").arg(id);
-      try {
-        title += QStringLiteral(" ") + QString::fromStdString(nas::jobTitle(ws_->job(id)));
-      } catch (const std::exception&) {
-        // a job deleted meanwhile: its number is enough
-      }
-      job_->addItem(title, qint64(id));
-    }
-  }
+  for (const QString& d : datasets) dataset_->addItem(d, d);
+  for (const auto& [id, title] : jobs) job_->addItem(title, id);
   dataset_->setCurrentIndex(std::max(0, dataset_->findData(dataset)));
   job_->setCurrentIndex(std::max(0, job_->findData(job)));
 }
@@ -207,24 +206,30 @@ void ResultsTab::refresh() {
 void ResultsTab::refreshNow() {
   stale_ = false;
   if (!ws_) return;
+  ResultsRequest r;
+  r.path = QString::fromStdString(ws_->path());
+  r.tableMetric = table_->metricCombo()->currentData().toString();
+  r.table = table_->model()->query();
+  r.wantBest = view_->current().id == 0 && !view_->isComparing();
+  loader_->request(r);
+}
+
+void ResultsTab::showLoaded(const ResultsSnapshot& s) {
+  if (!ws_ || s.path != QString::fromStdString(ws_->path())) return;  // another workspace meanwhile
+  if (!s.error.isEmpty()) {
+    Q_EMIT message(tr("Cannot read the search results: %1").arg(s.error));
+    return;
+  }
   try {
-    fillFilters();
-    scatter_->refresh();
-    table_->refresh();
+    fillFilters(s.datasets, s.jobs);
+    table_->showLoaded(s.metricNames, s.table, s.page);
     // The first results of a fresh workspace: plot cost against accuracy rather than the
     // FLOPs/params fallback picked while there were no metrics, and show the best cell.
-    // The held-out accuracy where there is one (a search's table values, a training's result),
-    // rather than the first name containing "acc" (a supernet's estimate of a few points).
-    std::string accuracy;
-    for (const std::string& m : ws_->metricNames())
-      if (m == "test_accuracy" || (accuracy.empty() && m.find("acc") != std::string::npos)) accuracy = m;
-    if (!accuracy.empty() && scatter_->yMetric() == QLatin1String("params") &&
+    scatter_->refreshWithMetrics(s.metricNames);
+    if (!s.accuracy.isEmpty() && scatter_->yMetric() == QLatin1String("params") &&
         scatter_->xMetric() == QLatin1String("flops"))
-      scatter_->setAxes(QStringLiteral("flops"), QString::fromStdString(accuracy), scatter_->colorMetric());
-    if (!accuracy.empty() && view_->current().id == 0 && !view_->isComparing()) {
-      const auto best = ws_->archMetricRows(accuracy, {}, "value", true, 1);
-      if (!best.empty()) view_->showArchitecture(best.front().archId);
-    }
+      scatter_->setAxes(QStringLiteral("flops"), s.accuracy, scatter_->colorMetric());
+    if (s.bestArch > 0 && view_->current().id == 0 && !view_->isComparing()) view_->showArchitecture(s.bestArch);
   } catch (const std::exception& e) {
     Q_EMIT message(errorText(e));
   }

@@ -2,11 +2,17 @@
 // The "Search Results" tab: a scatter (Pareto front of any two metrics) and the architecture
 // table on the left, linked to the architecture view (cell graph, macro strip, evaluations,
 // compare) on the right. Clicking a point or selecting one row shows that architecture;
-// selecting two compares them. The views read the GUI thread's workspace; refresh() is called
-// whenever the workspace's architectures or evaluations change, and is coalesced: at most
-// every 1.5 s, and only while the tab is visible (it catches up when shown).
+// selecting two compares them. refresh() is called whenever the workspace's architectures or
+// evaluations change, and is coalesced: at most every 1.5 s, and only while the tab is
+// visible (it catches up when shown). A refresh reads nothing on the GUI thread: ResultsLoader
+// reads the filters, metric names and the table's first page on its thread, and the scatter
+// loads its points on its own. Opening a workspace, picking a filter and clicking a point or
+// row still read on the GUI thread (one quick read each, on the user's action).
 
+#include <QList>
+#include <QPair>
 #include <QSplitter>
+#include <QStringList>
 
 namespace nas {
 class Workspace;
@@ -20,6 +26,8 @@ namespace nas::ui {
 
 class ArchTableView;
 class ArchitectureView;
+class ResultsLoader;
+struct ResultsSnapshot;
 class ScatterView;
 
 class ResultsTab : public QSplitter {
@@ -35,7 +43,7 @@ class ResultsTab : public QSplitter {
   void setWorkspace(nas::Workspace* ws);
   // Marks the views stale and reloads them now, later (coalesced) or when the tab is shown.
   void refresh();
-  void refreshNow();
+  void refreshNow();  // asks the loader now; the views change when its answer arrives
   // Shows one architecture in the architecture view.
   void showArchitecture(qint64 id);
   // Only results of one dataset / one job ("" / 0: all), in the scatter and the table alike.
@@ -63,8 +71,11 @@ class ResultsTab : public QSplitter {
   QComboBox* dataset_ = nullptr;
   QComboBox* job_ = nullptr;
   QAction* exportAction_ = nullptr;
+  ResultsLoader* loader_ = nullptr;
   QString tableFilter_;
   void fillFilters();
+  void fillFilters(const QStringList& datasets, const QList<QPair<qint64, QString>>& jobs);
+  void showLoaded(const ResultsSnapshot& s);
   void applyFilters();
   bool stale_ = false;
 };

@@ -3,6 +3,7 @@
 
 #include <QFontDatabase>
 #include <QLocale>
+#include <algorithm>
 #include <cmath>
 #include <exception>
 
@@ -78,6 +79,66 @@ void ArchTableModel::reload() {
   endResetModel();
   busy_ = false;
   emit totalCountChanged(total_);
+}
+
+ArchTableModel::Query ArchTableModel::query() const {
+  Query q;
+  q.metric = metric_.toStdString();
+  q.space = space_.toStdString();
+  q.like = filter_.toStdString();
+  q.orderBy = orderBy();
+  q.scope = scope_;
+  q.descending = sortOrder_ == Qt::DescendingOrder;
+  q.pageSize = pageSize_;
+  return q;
+}
+
+ArchTableModel::Page ArchTableModel::readFirstPage(const nas::Workspace& ws, const Query& q) {
+  Page page;
+  page.total = ws.archMetricRowCount(q.metric, q.space, q.like, q.scope);
+  if (page.total > 0)
+    page.rows = ws.archMetricRows(q.metric, q.space, q.orderBy, q.descending, q.pageSize, 0, q.like, q.scope);
+  return page;
+}
+
+namespace {
+bool sameRow(const nas::ArchMetricRow& a, const nas::ArchMetricRow& b) {
+  const bool sameValue = a.value == b.value || (std::isnan(a.value) && std::isnan(b.value));
+  return a.archId == b.archId && sameValue && a.flops == b.flops && a.params == b.params && a.canonical == b.canonical;
+}
+}  // namespace
+
+bool ArchTableModel::showPage(const Query& q, Page page) {
+  const Query now = query();
+  if (q.space != now.space || q.like != now.like || q.orderBy != now.orderBy || q.descending != now.descending ||
+      q.pageSize != now.pageSize || q.scope.dataset != now.scope.dataset || q.scope.job != now.scope.job)
+    return false;
+  const QString metric = QString::fromStdString(q.metric);
+  if (metric != metric_) {
+    metric_ = metric;
+    emit headerDataChanged(Qt::Horizontal, ColMetric, ColMetric);
+  } else if (page.total == total_ && page.rows.size() >= rows_.size() &&
+             std::equal(rows_.begin(), rows_.end(), page.rows.begin(), sameRow)) {
+    // What is shown still holds: keep it (and the user's selection); add rows not loaded yet.
+    if (page.rows.size() > rows_.size()) {
+      const int first = static_cast<int>(rows_.size());
+      busy_ = true;
+      beginInsertRows(QModelIndex(), first, static_cast<int>(page.rows.size()) - 1);
+      rows_.insert(rows_.end(), std::make_move_iterator(page.rows.begin() + first),
+                   std::make_move_iterator(page.rows.end()));
+      endInsertRows();
+      busy_ = false;
+    }
+    return true;
+  }
+  busy_ = true;
+  beginResetModel();
+  rows_ = std::move(page.rows);
+  total_ = std::max<qint64>(page.total, static_cast<qint64>(rows_.size()));
+  endResetModel();
+  busy_ = false;
+  emit totalCountChanged(total_);
+  return true;
 }
 
 qint64 ArchTableModel::archId(int row) const {

@@ -55,6 +55,26 @@ class ArchTableModel : public QAbstractTableModel {
   void fetchMore(const QModelIndex& parent) override;
   void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
+  // What reload() reads, so that another thread can read it on its own connection
+  // (ResultsLoader): the row count and the first page of a query.
+  struct Query {
+    std::string metric, space, like, orderBy = "id";
+    nas::EvalScope scope;
+    bool descending = false;
+    int pageSize = kDefaultPageSize;
+  };
+  struct Page {
+    std::int64_t total = 0;
+    std::vector<nas::ArchMetricRow> rows;
+  };
+  Query query() const;
+  static Page readFirstPage(const nas::Workspace& ws, const Query& q);  // throws nas::Error
+  // Shows a page read elsewhere for `q` (whose metric may be a new one). Returns false, and
+  // changes nothing, when the model's query other than the metric changed meanwhile. A page
+  // equal to what is shown changes nothing (the selection stays); one that extends it is
+  // inserted; anything else resets the model.
+  bool showPage(const Query& q, Page page);
+
  public slots:
   void reload();  // re-count and drop the loaded pages (new data, other sort or filter)
 

@@ -82,29 +82,51 @@ void ArchTableView::setWorkspace(nas::Workspace* workspace) {
 }
 
 void ArchTableView::fillMetrics() {
-  filling_ = true;
-  const QString current = metric_->currentData().toString();
-  metric_->clear();
-  metric_->addItem(tr("(none)"), QString());
+  QStringList names;
   if (auto* ws = model_->workspace()) {
     try {
-      for (const std::string& m : ws->metricNames()) metric_->addItem(QString::fromStdString(m), QString::fromStdString(m));
+      for (const std::string& m : ws->metricNames()) names << QString::fromStdString(m);
     } catch (const std::exception& e) {
       emit errorOccurred(tr("Cannot read the metric names: %1").arg(QString::fromUtf8(e.what())));
     }
   }
-  int index = metric_->findData(current);
-  if (current.isEmpty() || index < 0) {
-    // Default: the first accuracy-like metric, else the first metric.
-    index = metric_->count() > 1 ? 1 : 0;
-    for (int i = 1; i < metric_->count(); ++i)
-      if (metric_->itemData(i).toString().contains(QLatin1String("acc"), Qt::CaseInsensitive)) {
-        index = i;
-        break;
-      }
-  }
-  metric_->setCurrentIndex(index);
+  fillMetrics(names);
+}
+
+QString ArchTableView::pickMetric(const QStringList& names, const QString& current) {
+  if (!current.isEmpty() && names.contains(current)) return current;
+  // Default: the first accuracy-like metric, else the first metric.
+  for (const QString& m : names)
+    if (m.contains(QLatin1String("acc"), Qt::CaseInsensitive)) return m;
+  return names.isEmpty() ? QString() : names.front();
+}
+
+void ArchTableView::fillMetrics(const QStringList& names) {
+  filling_ = true;
+  const QString current = metric_->currentData().toString();
+  metric_->clear();
+  metric_->addItem(tr("(none)"), QString());
+  for (const QString& m : names) metric_->addItem(m, m);
+  metric_->setCurrentIndex(std::max(0, metric_->findData(pickMetric(names, current))));
   filling_ = false;
+}
+
+ArchTableModel::Query ArchTableView::queryFor(const QStringList& names) const {
+  ArchTableModel::Query q = model_->query();
+  q.metric = pickMetric(names, metric_->currentData().toString()).toStdString();
+  return q;
+}
+
+void ArchTableView::showLoaded(const QStringList& names, const ArchTableModel::Query& query,
+                               ArchTableModel::Page page) {
+  fillMetrics(names);
+  const QString metric = metric_->currentData().toString();
+  if (metric.toStdString() == query.metric && model_->showPage(query, std::move(page))) return;
+  // The user picked another metric, sort or filter since the read: read it here, as refresh().
+  if (model_->metric() != metric)
+    model_->setMetric(metric);
+  else
+    model_->reload();
 }
 
 void ArchTableView::refresh() {

@@ -4,7 +4,10 @@
 // (for compare and export). Rows load lazily as the user scrolls.
 
 #include <QList>
+#include <QStringList>
 #include <QWidget>
+
+#include "models/ArchTableModel.h"
 
 class QComboBox;
 class QLabel;
@@ -18,8 +21,6 @@ class Workspace;
 
 namespace nas::ui {
 
-class ArchTableModel;
-
 class ArchTableView : public QWidget {
   Q_OBJECT
  public:
@@ -31,6 +32,15 @@ class ArchTableView : public QWidget {
   QLineEdit* filterEdit() const { return filter_; }
   QComboBox* metricCombo() const { return metric_; }
   QList<qint64> selectedIds() const;
+  // The metric the picker shows for these names when `current` was picked: `current` if it is
+  // one of them, else the first accuracy-like name, else the first ("" for none).
+  static QString pickMetric(const QStringList& names, const QString& current);
+  // The table's query with the metric refresh() would pick from `names`, to be read elsewhere.
+  ArchTableModel::Query queryFor(const QStringList& names) const;
+  // refresh() with what was read elsewhere (ResultsLoader): the metric names and the first
+  // page of queryFor(names). Reads the workspace itself only when the user changed the query
+  // meanwhile.
+  void showLoaded(const QStringList& names, const ArchTableModel::Query& query, ArchTableModel::Page page);
 
  public slots:
   void refresh();  // new architectures or metrics arrived: re-query, keep sort, filter, metric
@@ -45,6 +55,7 @@ class ArchTableView : public QWidget {
 
  private:
   void fillMetrics();
+  void fillMetrics(const QStringList& names);
   void updateCount();
   void onSelectionChanged();
 

@@ -109,6 +109,10 @@ void ScatterView::fillPickers() {
   } catch (const std::exception& e) {
     emit errorOccurred(tr("Cannot read the metric names: %1").arg(QString::fromUtf8(e.what())));
   }
+  fillPickers(metrics);
+}
+
+void ScatterView::fillPickers(QStringList metrics) {
   for (const QString& n : {xName_, yName_, cName_})
     if (!n.isEmpty() && !metrics.contains(n)) metrics << n;
   // Defaults: FLOPs against the first accuracy-like metric.
@@ -222,6 +226,12 @@ void ScatterView::refresh() {
   } catch (const std::exception& e) {
     emit errorOccurred(QString::fromUtf8(e.what()));
   }
+}
+
+void ScatterView::refreshWithMetrics(const QStringList& workspaceMetrics) {
+  if (!source_.workspace()) return;
+  fillPickers(QStringList{QStringLiteral("flops"), QStringLiteral("params")} + workspaceMetrics);
+  load();
 }
 
 void ScatterView::setBackgroundLoading(bool on) {

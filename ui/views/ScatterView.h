@@ -107,6 +107,9 @@ class ScatterView : public QWidget {
 
  public slots:
   void refresh();  // reload from the workspace; keeps the user's zoom
+  // The same with the workspace's metric names read elsewhere (ResultsLoader): with background
+  // loading, nothing is read on this thread.
+  void refreshWithMetrics(const QStringList& workspaceMetrics);
   void resetZoom();
   void setSelectionTool(bool on);
   void setSelection(const QList<qint64>& ids);
@@ -120,6 +123,7 @@ class ScatterView : public QWidget {
 
  private:
   void fillPickers();
+  void fillPickers(QStringList metrics);
   void load();
   void rebuildPlot(bool keepRange);
   void updateStatus();
