@@ -41,6 +41,8 @@ Json jobToJson(const JobRecord& job) {
               {"uid", job.uid},
               {"created_at", job.createdAt},
               {"started_at", job.startedAt},
+              {"first_started_at", job.firstStartedAt},
+              {"earlier_runs_seconds", job.earlierRunsSeconds},
               {"finished_at", job.finishedAt},
               {"spec", spec},
               {"result", result}};

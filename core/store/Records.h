@@ -38,6 +38,11 @@ struct JobRecord {
   double heartbeatAt = 0;
   int attempts = 0;
   std::string uid;
+  // Schema 4: when the first run started (started_at is the current or last run's) and the
+  // seconds spent in runs before the current or last one (each run ends when it leaves
+  // "running"; a run whose worker died ends at its last heartbeat).
+  double firstStartedAt = 0;
+  double earlierRunsSeconds = 0;
 };
 
 // One line of a job's log (schema 3): what the worker printed as its human-readable trace,

@@ -199,6 +199,19 @@ void addJobQueue(sqlite3* db, const std::string& path) {
              path, "adding the job queue and log");
 }
 
+// Version 3 -> 4: the run clock over resumes. A resumed job starts a new run (started_at);
+// first_started_at keeps when the first began and earlier_runs_seconds the time of the runs
+// before, so the window shows a job's whole run time. Rows from version 3 know only their
+// latest run: it is taken as the first.
+void addRunClock(sqlite3* db, const std::string& path) {
+  execScript(db, R"sql(
+    ALTER TABLE jobs ADD COLUMN first_started_at     REAL NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN earlier_runs_seconds REAL NOT NULL DEFAULT 0;
+    UPDATE jobs SET first_started_at = started_at;
+  )sql",
+             path, "adding the run clock");
+}
+
 struct Migration {
   int toVersion;
   void (*apply)(sqlite3* db, const std::string& path);
@@ -209,6 +222,7 @@ constexpr Migration kMigrations[] = {
     {1, &createVersion1},
     {2, &addLatencyTables},
     {3, &addJobQueue},
+    {4, &addRunClock},
 };
 static_assert(std::size(kMigrations) == Workspace::kSchemaVersion,
               "Workspace::kSchemaVersion must equal the number of migrations");

@@ -32,7 +32,7 @@ struct EvalScope {
 class Workspace {
  public:
   enum class Mode { ReadWrite, ReadOnly };
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens (creating, if Mode::ReadWrite and the file is absent) and migrates.
   static std::unique_ptr<Workspace> open(const std::string& path, Mode mode = Mode::ReadWrite);

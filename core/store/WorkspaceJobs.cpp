@@ -11,7 +11,22 @@ namespace {
 
 constexpr const char* kJobColumns =
     "id, method, spec_json, status, progress, stage, error, result_json, cancel_requested, pid, "
-    "created_at, started_at, finished_at, updated_at, worker, host, heartbeat_at, attempts, uid";
+    "created_at, started_at, finished_at, updated_at, worker, host, heartbeat_at, attempts, uid, first_started_at, "
+    "earlier_runs_seconds";
+
+// The run clock (schema 4), as SET clauses of an UPDATE whose new status is the SQL expression
+// `status` and whose time is `now` (SQL text, bound parameters): a run that leaves "running"
+// adds its time to earlier_runs_seconds (ending at the last heartbeat when it is marked
+// interrupted: its worker died then), and a run that starts sets first_started_at once. The
+// right-hand sides read the row before the update.
+std::string runClockSet(const std::string& status, const std::string& now) {
+  const std::string end = "(CASE WHEN " + status + " = 'interrupted' AND heartbeat_at > started_at THEN heartbeat_at ELSE " +
+                          now + " END)";
+  return "earlier_runs_seconds = earlier_runs_seconds + CASE WHEN status = 'running' AND " + status +
+         " <> 'running' AND started_at > 0 THEN MAX(0, " + end + " - started_at) ELSE 0 END, "
+         "first_started_at = CASE WHEN first_started_at = 0 AND " + status + " = 'running' THEN " + now +
+         " ELSE first_started_at END, ";
+}
 
 JobRecord readJob(const store::Statement& s) {
   JobRecord j;
@@ -34,6 +49,8 @@ JobRecord readJob(const store::Statement& s) {
   j.heartbeatAt = s.realAt(16);
   j.attempts = static_cast<int>(s.intAt(17));
   j.uid = s.textAt(18);
+  j.firstStartedAt = s.realAt(19);
+  j.earlierRunsSeconds = s.realAt(20);
   return j;
 }
 
@@ -94,7 +111,7 @@ void Workspace::setJobStatus(JobId id, JobStatus status, const std::string& erro
   // started_at is stamped on every move to Running (a resume starts again); finished_at on
   // the terminal states, and cleared when a job is queued or running again.
   auto q = d_->query(
-      "UPDATE jobs SET status = ?2, error = ?3, updated_at = ?4, "
+      "UPDATE jobs SET " + runClockSet("?2", "?4") + "status = ?2, error = ?3, updated_at = ?4, "
       "started_at = CASE WHEN ?5 THEN ?4 ELSE started_at END, "
       "finished_at = CASE WHEN ?6 THEN ?4 ELSE 0 END "
       "WHERE id = ?1");
@@ -213,7 +230,7 @@ std::optional<JobRecord> Workspace::claimJob(const std::vector<JobStatus>& from,
 
 bool Workspace::takeJob(JobId id, const std::vector<JobStatus>& from, const WorkerRef& worker) {
   if (from.empty()) return false;
-  auto q = d_->query(std::string("UPDATE jobs SET ") + kTakeSet + " WHERE id = ?1 AND status IN (" +
+  auto q = d_->query("UPDATE jobs SET " + runClockSet("'running'", "?5") + kTakeSet + " WHERE id = ?1 AND status IN (" +
                      statusList(from.size(), 6) + ")");
   bindTake(q, id, worker, from);
   q->run();
@@ -224,7 +241,7 @@ bool Workspace::takeJob(JobId id, const std::vector<JobStatus>& from, const Work
 
 bool Workspace::moveJob(JobId id, JobStatus from, JobStatus to, const std::string& error) {
   auto q = d_->query(
-      "UPDATE jobs SET status = ?2, error = ?3, updated_at = ?4, "
+      "UPDATE jobs SET " + runClockSet("?2", "?4") + "status = ?2, error = ?3, updated_at = ?4, "
       "started_at = CASE WHEN ?5 THEN ?4 ELSE started_at END, "
       "finished_at = CASE WHEN ?6 THEN ?4 ELSE 0 END "
       "WHERE id = ?1 AND status = ?7");

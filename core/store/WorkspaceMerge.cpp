@@ -30,7 +30,7 @@ std::string mapArch(const char* srcIdExpr) {
 
 constexpr const char* kJobCopyColumns =
     "method, spec_json, status, progress, stage, error, result_json, cancel_requested, pid, created_at, started_at, "
-    "finished_at, updated_at, worker, host, heartbeat_at, attempts, uid";
+    "finished_at, updated_at, worker, host, heartbeat_at, attempts, uid, first_started_at, earlier_runs_seconds";
 
 std::int64_t run(store::Connection& c, const std::string& sql, std::int64_t a = 0, std::int64_t b = 0) {
   auto q = c.query(sql);

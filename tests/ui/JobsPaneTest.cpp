@@ -71,17 +71,20 @@ TEST(JobsPane, DetailsAndLogWrapInsteadOfClippingAt1024) {
   EXPECT_LE(firstColumnsRight, panel.table()->viewport()->width());
 }
 
-TEST(JobsPane, RunClockOfAResumedJobSaysWhichRunItTimes) {
+// A resume starts a new run; the run time counts every run and Started stays the first
+// start (schema 4's run clock; issue 21).
+TEST(JobsPane, RunTimeOfAResumedJobCountsEveryRun) {
   const QString path = nas::ui::test::newWorkspacePath(QStringLiteral("jobsrun"));
+  std::vector<nas::JobRecord> jobs = resumedJob(path);
+  ASSERT_EQ(jobs.size(), 1u);
+  jobs[0].earlierRunsSeconds = 3600;  // an hour in the runs before this one
   JobListModel model;
-  model.setJobs(resumedJob(path));
-  ASSERT_EQ(model.rowCount(), 1);
-  const QString elapsedHeader = model.headerData(JobListModel::ElapsedColumn, Qt::Horizontal).toString();
-  const QString startedHeader = model.headerData(JobListModel::StartedColumn, Qt::Horizontal).toString();
-  EXPECT_TRUE(elapsedHeader.contains(QStringLiteral("Run"))) << elapsedHeader.toStdString();
-  EXPECT_TRUE(startedHeader.contains(QStringLiteral("Run"))) << startedHeader.toStdString();
-  const QString elapsed = model.index(0, JobListModel::ElapsedColumn).data().toString();
-  EXPECT_TRUE(elapsed.contains(QStringLiteral("run 2"))) << elapsed.toStdString();
+  model.setJobs(jobs);
+  EXPECT_EQ(model.headerData(JobListModel::StartedColumn, Qt::Horizontal).toString(), QStringLiteral("Started"));
+  const double total = model.index(0, JobListModel::ElapsedColumn).data(JobListModel::SortRole).toDouble();
+  EXPECT_GE(total, 3600.0);
+  EXPECT_LT(total, 3700.0);
+  EXPECT_EQ(model.index(0, JobListModel::StartedColumn).data(JobListModel::SortRole).toDouble(), jobs[0].firstStartedAt);
   const QString tip = model.index(0, JobListModel::StartedColumn).data(Qt::ToolTipRole).toString();
-  EXPECT_TRUE(tip.contains(QStringLiteral("Run 2"))) << tip.toStdString();
+  EXPECT_TRUE(tip.contains(QStringLiteral("run 2"))) << tip.toStdString();
 }

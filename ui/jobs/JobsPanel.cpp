@@ -304,9 +304,13 @@ void JobsPanel::refreshDetails() {
     return t > 0 ? QLocale().toString(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(t)), QLocale::ShortFormat)
                  : QStringLiteral("—");
   };
-  html += QStringLiteral("<p style='color:#8a93a0; margin-top:8px'>%1 %2 · %3 %4%5</p>")
-              .arg(tr("Created"), when(r->createdAt),
-                   r->attempts > 1 ? tr("run %1 started").arg(r->attempts) : tr("started"), when(r->startedAt),
+  const QString started = r->attempts > 1 ? tr("started %1 · run %2 started %3")
+                                               .arg(when(r->firstStartedAt > 0 ? r->firstStartedAt : r->startedAt))
+                                               .arg(r->attempts)
+                                               .arg(when(r->startedAt))
+                                         : tr("started %1").arg(when(r->startedAt));
+  html += QStringLiteral("<p style='color:#8a93a0; margin-top:8px'>%1 %2 · %3%4</p>")
+              .arg(tr("Created"), when(r->createdAt), started,
                    !r->worker.empty() ? QStringLiteral(" · worker %1").arg(QString::fromStdString(r->worker))
                    : r->pid > 0       ? QStringLiteral(" · pid %1").arg(r->pid)
                                       : QString());

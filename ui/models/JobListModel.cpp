@@ -237,6 +237,8 @@ QString JobListModel::stageOf(const Entry& e) const {
   return QString::fromStdString(e.record.stage);
 }
 
+// The whole run time: the runs before the current or last one (the workspace adds each run's
+// time when it ends), and this one up to now while it runs.
 double JobListModel::elapsedSeconds(const Entry& e) const {
   const auto& r = e.record;
   if (r.startedAt <= 0) return -1;
@@ -247,17 +249,14 @@ double JobListModel::elapsedSeconds(const Entry& e) const {
     else
       end = r.updatedAt > 0 ? r.updatedAt : r.startedAt;
   }
-  return std::max(0.0, end - r.startedAt);
+  return r.earlierRunsSeconds + std::max(0.0, end - r.startedAt);
 }
 
-// The workspace keeps the start of the current (or last) run only: a resume is a new run and
-// restarts the clock. Rather than show a total it cannot know, the column says which run it
-// times once there was more than one (issue 21).
-QString JobListModel::elapsedText(const Entry& e) const {
-  const QString d = durationText(elapsedSeconds(e));
-  if (d.isEmpty() || e.record.attempts < 2) return d;
-  return tr("%1 (run %2)").arg(d).arg(e.record.attempts);
-}
+QString JobListModel::elapsedText(const Entry& e) const { return durationText(elapsedSeconds(e)); }
+
+// When the job first started: a resume does not move it (workspaces older than schema 4 know
+// only the latest run's start).
+static double firstStart(const JobRecord& r) { return r.firstStartedAt > 0 ? r.firstStartedAt : r.startedAt; }
 
 int JobListModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : rows_.size(); }
 
@@ -287,7 +286,7 @@ QVariant JobListModel::data(const QModelIndex& index, int role) const {
         return stage.isEmpty() ? pct : pct + QStringLiteral(" · ") + stage;
       }
       case ElapsedColumn: return elapsedText(e);
-      case StartedColumn: return timeText(r.startedAt);
+      case StartedColumn: return timeText(firstStart(r));
       case FinishedColumn: return timeText(r.finishedAt);
       case ErrorColumn: return QString::fromStdString(r.error).section(QLatin1Char('\n'), 0, 0);
       case WorkerColumn: return QString::fromStdString(r.worker);
@@ -301,7 +300,7 @@ QVariant JobListModel::data(const QModelIndex& index, int role) const {
       case StatusColumn: return static_cast<int>(e.status);
       case ProgressColumn: return progressOf(e);
       case ElapsedColumn: return elapsedSeconds(e);
-      case StartedColumn: return r.startedAt;
+      case StartedColumn: return firstStart(r);
       case FinishedColumn: return r.finishedAt;
       case ErrorColumn: return QString::fromStdString(r.error);
       case WorkerColumn: return QString::fromStdString(r.worker);
@@ -334,12 +333,13 @@ QVariant JobListModel::data(const QModelIndex& index, int role) const {
       case StartedColumn:
       case ElapsedColumn: {
         if (r.startedAt <= 0) return QString();
-        const QString when = QLocale().toString(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(r.startedAt)));
-        return r.attempts > 1 ? tr("Run %1 of this job started %2; a resume starts a new run, earlier runs are "
-                                   "not counted here")
-                                    .arg(r.attempts)
-                                    .arg(when)
-                              : tr("Started %1").arg(when);
+        auto when = [](double t) { return QLocale().toString(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(t))); };
+        if (r.attempts < 2) return tr("Started %1").arg(when(firstStart(r)));
+        return tr("Started %1; run %2 of this job started %3 (the run time counts every run: %4 before this one)")
+            .arg(when(firstStart(r)))
+            .arg(r.attempts)
+            .arg(when(r.startedAt))
+            .arg(durationText(r.earlierRunsSeconds));
       }
       case FinishedColumn:
         return r.finishedAt > 0 ? QLocale().toString(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(r.finishedAt)))
@@ -359,7 +359,7 @@ QVariant JobListModel::headerData(int section, Qt::Orientation orientation, int 
       case StatusColumn: return tr("Status");
       case ProgressColumn: return tr("Progress");
       case ElapsedColumn: return tr("Run time");
-      case StartedColumn: return tr("Run started");
+      case StartedColumn: return tr("Started");
       case FinishedColumn: return tr("Finished");
       case ErrorColumn: return tr("Error");
       case WorkerColumn: return tr("Worker");

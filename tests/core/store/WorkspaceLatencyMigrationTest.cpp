@@ -20,7 +20,8 @@ void downgradeToVersion1(const std::string& path) {
                               "DROP TABLE job_log; DROP INDEX jobs_uid; DROP INDEX jobs_status; "
                               "ALTER TABLE jobs DROP COLUMN worker; ALTER TABLE jobs DROP COLUMN host; "
                               "ALTER TABLE jobs DROP COLUMN heartbeat_at; ALTER TABLE jobs DROP COLUMN attempts; "
-                              "ALTER TABLE jobs DROP COLUMN uid; PRAGMA user_version = 1;",
+                              "ALTER TABLE jobs DROP COLUMN uid; ALTER TABLE jobs DROP COLUMN first_started_at; "
+                              "ALTER TABLE jobs DROP COLUMN earlier_runs_seconds; PRAGMA user_version = 1;",
                               nullptr, nullptr, &msg);
   EXPECT_EQ(SQLITE_OK, rc) << (msg ? msg : "");
   sqlite3_free(msg);
