@@ -1,4 +1,6 @@
-// The agnet job: source, objectives, the multi-seed search, and its writes by round.
+// AgnetMethod::run in phases: the parameters read once (AgnetJob), the source and objectives,
+// the multi-seed search with its writes by unit (UnitWriter), the mean curves as the last
+// unit, and the result.
 #include "AgnetMethod.h"
 
 #include <cmath>
@@ -42,41 +44,183 @@ struct Checkpoint {
   std::string dump() const { return Json{{"units_written", unitsWritten}, {"values", values}}.dump(); }
 };
 
+// The job's parameters, read once.
+struct AgnetJob {
+  std::string strategy;
+  int queries = 0, seeds = 1;
+  std::int64_t firstSeed = 0;
+  bool isAgnet = false;
+  SearchConfig config;  // AG-Net's; the defaults for a baseline
+
+  explicit AgnetJob(const Json& p) : strategy(jsonValue<std::string>(p, "strategy", "agnet")) {
+    // queries = 0: the paper's budget for these AG-Net settings (320 with the defaults), for
+    // the baselines too, so that they spend what AG-Net spends.
+    const int q = jsonValue<int>(p, "queries", 0);
+    queries = q > 0 ? q : paperQueryBudget(searchConfigFromParams(agnetParams(p)));
+    seeds = jsonValue<int>(p, "seeds", 1);
+    firstSeed = jsonValue<std::int64_t>(p, "seed", 0);
+    if (firstSeed < 0) throw Error(ErrorCode::InvalidArgument, "must not be negative", "parameter 'seed'");
+    isAgnet = strategy == "agnet";
+    config = searchConfigFromParams(isAgnet ? agnetParams(p) : Json::object());
+  }
+};
+
+// The search's queries as write units, each committed in one transaction with the checkpoint
+// that counts it: an AG-Net round (its queries and candidates), or kBaselineBatch queries of
+// a baseline. A resumed run replays the search and drops the units the killed run committed;
+// an expensive source's values go into the checkpoint as soon as they are known.
+class UnitWriter {
+ public:
+  UnitWriter(JobContext& ctx, const AgnetJob& job, const JobSource& js, CachedQuerySource& source,
+             const SearchObjectives& objectives, Checkpoint& checkpoint)
+      : ctx_(ctx),
+        job_(job),
+        js_(js),
+        ws_(ctx.workspace()),
+        writer_(ws_, ctx.jobId(), source, objectives),
+        checkpoint_(checkpoint),
+        total_(double(job.queries) * job.seeds) {}
+
+  // Strategies: AG-Net built here (its rounds are read as it runs); a baseline by its factory.
+  StrategyFactory factory(StrategyFactory baseline) {
+    return [this, baseline = std::move(baseline)]() -> std::unique_ptr<QueryStrategy> {
+      if (!job_.isAgnet) return baseline();
+      auto s = std::make_unique<AgnetStrategy>(job_.config);
+      agnet_ = s.get();
+      return s;
+    };
+  }
+  void onQuery(std::uint64_t seed, const QueryRecord& r);
+  // The mean curves over the seeds: the last unit.
+  void writeMeanCurves(const MultiSeedSummary& summary, const CachedQuerySource& source);
+  std::size_t lastRounds() const { return lastRounds_; }
+
+ private:
+  void commit(const std::string& where);
+  // AG-Net round r's candidates (rounds()[r-1]); none for round 0.
+  std::vector<RoundCandidate> candidatesOf(int round) const {
+    return round > 0 && agnet_ ? agnet_->rounds().at(std::size_t(round - 1)).ranked : std::vector<RoundCandidate>{};
+  }
+
+  JobContext& ctx_;
+  const AgnetJob& job_;
+  const JobSource& js_;
+  Workspace& ws_;
+  JobWriter writer_;
+  Checkpoint& checkpoint_;
+  const double total_;
+  AgnetStrategy* agnet_ = nullptr;  // the current seed's, owned by the search runner
+  std::int64_t done_ = 0, unit_ = 0;
+  int seedIndex_ = -1, pendingRound_ = 0;
+  std::size_t lastRounds_ = 0;  // AG-Net rounds of the latest seed (its strategy dies with the seed)
+  std::uint64_t currentSeed_ = 0;
+};
+
+void UnitWriter::commit(const std::string& where) {
+  if (unit_++ < checkpoint_.unitsWritten) {
+    writer_.discard();  // written by the run this one resumes
+  } else {
+    ws_.transaction([&] {
+      writer_.flush();
+      checkpoint_.unitsWritten = unit_;
+      ctx_.saveCheckpoint(checkpoint_.dump());
+    });
+  }
+  ctx_.sink().progress(done_ / total_, "seed " + std::to_string(seedIndex_ + 1) + "/" + std::to_string(job_.seeds) +
+                                           ", " + where);
+  if (ctx_.cancelled())
+    throw Error(ErrorCode::Cancelled,
+                "agnet search cancelled after " + std::to_string(done_) + " of " +
+                    std::to_string(static_cast<std::int64_t>(total_)) + " queries",
+                "job " + std::to_string(ctx_.jobId()));
+}
+
+void UnitWriter::onQuery(std::uint64_t seed, const QueryRecord& r) {
+  if (seedIndex_ < 0 || seed != currentSeed_) {
+    currentSeed_ = seed;
+    ++seedIndex_;
+    pendingRound_ = 0;
+  }
+  ++done_;
+  if (!js_.cheap && !checkpoint_.values.contains(std::to_string(r.cell.index()))) {
+    // Every evaluated value is kept at once: a query of an expensive source may take minutes.
+    checkpoint_.values[std::to_string(r.cell.index())] = r.value;
+    ctx_.saveCheckpoint(checkpoint_.dump());
+  }
+  if (job_.isAgnet) {
+    // The strategy ran round `round` while proposing this query: the previous round is complete.
+    // (Several rounds when the loop refused proposals of an empty round: each is a unit.)
+    const int round = int(agnet_->rounds().size());
+    lastRounds_ = agnet_->rounds().size();
+    for (; pendingRound_ < round; ++pendingRound_) {
+      writer_.closeRound(seed, pendingRound_, candidatesOf(pendingRound_));
+      commit("round " + std::to_string(pendingRound_));
+    }
+    writer_.addQuery(seed, seedIndex_ == 0, round, r);
+    if (r.query == job_.queries) {
+      writer_.closeRound(seed, round, candidatesOf(round));
+      commit("round " + std::to_string(round) + ", query " + std::to_string(r.query));
+    }
+    return;
+  }
+  writer_.addQuery(seed, seedIndex_ == 0, r.query, r);
+  writer_.closeRound(seed, r.query, {});
+  if (r.query % AgnetMethod::kBaselineBatch == 0 || r.query == job_.queries) commit("query " + std::to_string(r.query));
+}
+
+void UnitWriter::writeMeanCurves(const MultiSeedSummary& summary, const CachedQuerySource& source) {
+  const double scale = source.workspaceScale();
+  std::vector<MetricPoint> curve;
+  for (int q = 0; q < job_.queries; ++q)
+    if (std::isfinite(summary.curve[q])) {
+      curve.push_back({"best_so_far_mean", q + 1, summary.curve[q] * scale});
+      if (!source.reportMetric().empty())
+        curve.push_back({"best_so_far_report_mean", q + 1, summary.reportCurve[q] * scale});
+    }
+  // The mean curves are the last unit: written with the checkpoint that counts them, so a run
+  // killed after them and resumed does not store them twice.
+  if (unit_++ >= checkpoint_.unitsWritten)
+    ws_.transaction([&] {
+      ws_.appendMetrics(ctx_.jobId(), curve);
+      checkpoint_.unitsWritten = unit_;
+      ctx_.saveCheckpoint(checkpoint_.dump());
+    });
+}
+
+Json resultOf(const AgnetJob& job, const MultiSeedSummary& summary, const CachedQuerySource& source,
+              const JobSource& js, bool resumed, const std::string& latencyProfile, std::size_t lastRounds) {
+  Json result = summary.toJson();
+  result["source"] = source.source();
+  result["dataset"] = source.dataset();
+  result["resumed"] = resumed;
+  result["workspace_scale"] = source.workspaceScale();
+  result["reused_queries"] = source.hits();
+  if (js.table) {
+    result["table"] = js.tablePath;
+    result["signal_column"] = js.signalColumn;
+    result["report_column"] = js.reportColumn;
+    result["protocol"] = js.protocol;
+  }
+  if (job.isAgnet) result["pretrain"] = pretrainModeName(job.config.pretrainMode);
+  if (!latencyProfile.empty()) result["latency_profile"] = latencyProfile;
+  if (job.isAgnet) result["rounds"] = lastRounds;  // of the last seed
+  return result;
+}
+
 }  // namespace
 
 Json AgnetMethod::run(JobContext& ctx) const {
   const Json& p = ctx.params();
-  const std::string strategyName = jsonValue<std::string>(p, "strategy", "agnet");
-  // queries = 0: the paper's budget for these AG-Net settings (320 with the defaults), for
-  // the baselines too, so that they spend what AG-Net spends.
-  const int queries = [&] {
-    const int q = jsonValue<int>(p, "queries", 0);
-    return q > 0 ? q : paperQueryBudget(searchConfigFromParams(agnetParams(p)));
-  }();
-  const int seeds = jsonValue<int>(p, "seeds", 1);
-  const std::int64_t firstSeed = jsonValue<std::int64_t>(p, "seed", 0);
-  if (firstSeed < 0) throw Error(ErrorCode::InvalidArgument, "must not be negative", "parameter 'seed'");
+  const AgnetJob job(p);
 
   ctx.sink().progress(0.0, "preparing the " + jsonValue<std::string>(p, "source", "table") + " source");
   // Fixed intra-op threads: supernet and scratch values are deterministic per thread count.
   setTorchThreads(static_cast<int>(jsonValue<std::int64_t>(p, "threads", 2)));
   JobSource js = makeJobSource(p, ctx);
-  Workspace& ws = ctx.workspace();
   std::string latencyProfile;
-  const SearchObjectives objectives = makeJobObjectives(js, p, ws, latencyProfile);
+  const SearchObjectives objectives = makeJobObjectives(js, p, ctx.workspace(), latencyProfile);
   const std::optional<ParetoBounds> bounds = jobParetoBounds(js, objectives);
-
-  // Strategies: AG-Net built here (the job reads its rounds); the baselines by name.
-  const bool isAgnet = strategyName == "agnet";
-  const SearchConfig config = searchConfigFromParams(isAgnet ? agnetParams(p) : Json::object());
-  const StrategyFactory baseline = isAgnet ? StrategyFactory{} : strategies_.factory(strategyName);
-  AgnetStrategy* agnet = nullptr;  // the current seed's, owned by the runner
-  const StrategyFactory factory = [&]() -> std::unique_ptr<QueryStrategy> {
-    if (!isAgnet) return baseline();
-    auto s = std::make_unique<AgnetStrategy>(config);
-    agnet = s.get();
-    return s;
-  };
+  const StrategyFactory baseline = job.isAgnet ? StrategyFactory{} : strategies_.factory(job.strategy);
 
   // Resuming: cheap sources replay deterministically and skip the units a previous run
   // committed (the checkpoint is written in the same transaction as each unit); expensive
@@ -86,109 +230,16 @@ Json AgnetMethod::run(JobContext& ctx) const {
   CachedQuerySource source(*js.source);
   for (const auto& [cell, value] : checkpoint.values.items()) source.remember(std::stoi(cell), value.get<double>());
 
-  JobWriter writer(ws, ctx.jobId(), source, objectives);
-  const double total = double(queries) * seeds;
-  std::int64_t done = 0, unit = 0;
-  int seedIndex = -1, pendingRound = 0;
-  std::size_t lastRounds = 0;  // AG-Net rounds of the latest seed (its strategy dies with the seed)
-  std::uint64_t currentSeed = 0;
-
-  auto commit = [&](const std::string& where) {
-    if (unit++ < checkpoint.unitsWritten) {
-      writer.discard();  // written by the run this one resumes
-    } else {
-      ws.transaction([&] {
-        writer.flush();
-        checkpoint.unitsWritten = unit;
-        ctx.saveCheckpoint(checkpoint.dump());
-      });
-    }
-    ctx.sink().progress(done / total, "seed " + std::to_string(seedIndex + 1) + "/" + std::to_string(seeds) + ", " +
-                                          where);
-    if (ctx.cancelled())
-      throw Error(ErrorCode::Cancelled,
-                  "agnet search cancelled after " + std::to_string(done) + " of " +
-                      std::to_string(static_cast<std::int64_t>(total)) + " queries",
-                  "job " + std::to_string(ctx.jobId()));
-  };
-  // AG-Net round r's candidates (rounds()[r-1]); none for round 0.
-  auto candidatesOf = [&](int round) {
-    return round > 0 && agnet ? agnet->rounds().at(std::size_t(round - 1)).ranked : std::vector<RoundCandidate>{};
-  };
-
-  auto onQuery = [&](std::uint64_t seed, const QueryRecord& r) {
-    if (seedIndex < 0 || seed != currentSeed) {
-      currentSeed = seed;
-      ++seedIndex;
-      pendingRound = 0;
-    }
-    ++done;
-    if (!js.cheap && !checkpoint.values.contains(std::to_string(r.cell.index()))) {
-      // Every evaluated value is kept at once: a query of an expensive source may take minutes.
-      checkpoint.values[std::to_string(r.cell.index())] = r.value;
-      ctx.saveCheckpoint(checkpoint.dump());
-    }
-    if (isAgnet) {
-      // The strategy ran round `round` while proposing this query: the previous round is complete.
-      // (Several rounds when the loop refused proposals of an empty round: each is a unit.)
-      const int round = int(agnet->rounds().size());
-      lastRounds = agnet->rounds().size();
-      for (; pendingRound < round; ++pendingRound) {
-        writer.closeRound(seed, pendingRound, candidatesOf(pendingRound));
-        commit("round " + std::to_string(pendingRound));
-      }
-      writer.addQuery(seed, seedIndex == 0, round, r);
-      if (r.query == queries) {
-        writer.closeRound(seed, round, candidatesOf(round));
-        commit("round " + std::to_string(round) + ", query " + std::to_string(r.query));
-      }
-      return;
-    }
-    writer.addQuery(seed, seedIndex == 0, r.query, r);
-    writer.closeRound(seed, r.query, {});
-    if (r.query % kBaselineBatch == 0 || r.query == queries) commit("query " + std::to_string(r.query));
-  };
-
-  MultiSeedSummary summary = runMultiSeedQuerySearch(source, strategyName, factory, queries, seeds,
-                                                     static_cast<std::uint64_t>(firstSeed), onQuery, objectives, bounds);
-
-  const double scale = source.workspaceScale();
-  std::vector<MetricPoint> curve;
-  for (int q = 0; q < queries; ++q)
-    if (std::isfinite(summary.curve[q])) {
-      curve.push_back({"best_so_far_mean", q + 1, summary.curve[q] * scale});
-      if (!source.reportMetric().empty())
-        curve.push_back({"best_so_far_report_mean", q + 1, summary.reportCurve[q] * scale});
-    }
-  // The mean curves are the last unit: written with the checkpoint that counts them, so a run
-  // killed after them and resumed does not store them twice.
-  if (unit++ >= checkpoint.unitsWritten)
-    ws.transaction([&] {
-      ws.appendMetrics(ctx.jobId(), curve);
-      checkpoint.unitsWritten = unit;
-      ctx.saveCheckpoint(checkpoint.dump());
-    });
-  ctx.sink().log(strategyName + " on " + source.source() + ", " + std::to_string(seeds) + " seed(s) x " +
-                 std::to_string(queries) + " queries: mean best " + std::to_string(summary.meanBest) + " (" +
+  UnitWriter units(ctx, job, js, source, objectives, checkpoint);
+  const MultiSeedSummary summary = runMultiSeedQuerySearch(
+      source, job.strategy, units.factory(baseline), job.queries, job.seeds, static_cast<std::uint64_t>(job.firstSeed),
+      [&](std::uint64_t seed, const QueryRecord& r) { units.onQuery(seed, r); }, objectives, bounds);
+  units.writeMeanCurves(summary, source);
+  ctx.sink().log(job.strategy + " on " + source.source() + ", " + std::to_string(job.seeds) + " seed(s) x " +
+                 std::to_string(job.queries) + " queries: mean best " + std::to_string(summary.meanBest) + " (" +
                  summary.metric + "), reported " + std::to_string(summary.meanReport) + " (" + summary.reportMetric +
                  "), best " + summary.bestArch + (js.protocol.empty() ? "" : "; " + js.protocol));
-
-  Json result = summary.toJson();
-  result["source"] = source.source();
-  result["dataset"] = source.dataset();
-  result["resumed"] = resumed;
-  result["workspace_scale"] = scale;
-  result["reused_queries"] = source.hits();
-  if (js.table) {
-    result["table"] = js.tablePath;
-    result["signal_column"] = js.signalColumn;
-    result["report_column"] = js.reportColumn;
-    result["protocol"] = js.protocol;
-  }
-  if (isAgnet) result["pretrain"] = pretrainModeName(config.pretrainMode);
-  if (!latencyProfile.empty()) result["latency_profile"] = latencyProfile;
-  if (isAgnet) result["rounds"] = lastRounds;  // of the last seed
-  return result;
+  return resultOf(job, summary, source, js, resumed, latencyProfile, units.lastRounds());
 }
 
 }  // namespace nas::agnet
