@@ -6,6 +6,7 @@
 
 #include <QAbstractScrollArea>
 #include <QApplication>
+#include <QDockWidget>
 #include <QLayout>
 #include <QScreen>
 #include <QSettings>
@@ -87,6 +88,22 @@ TEST(Layout, EveryTabFitsA1024x700Window) {
     const QStringList big = tooLarge(&window, small);
     EXPECT_TRUE(big.isEmpty()) << tab.toStdString() << ": " << big.join(QStringLiteral("; ")).toStdString();
   }
+  window.close();
+}
+
+// Without a saved layout the Jobs dock takes at most 28 % of a small window, leaving the pages
+// (the Search Results table most of all) the rest.
+TEST(Layout, TheJobsDockLeavesASmallWindowsPagesTheirRoom) {
+  QSettings().remove(QStringLiteral("window/state"));
+  MainWindow window;
+  ASSERT_TRUE(window.openWorkspace(nas::ui::test::newWorkspacePath(QStringLiteral("dock")), nullptr, true));
+  window.resize(1024, 700);
+  window.show();
+  QApplication::processEvents();
+  auto* dock = window.findChild<QDockWidget*>(QStringLiteral("jobsDock"));
+  ASSERT_NE(dock, nullptr);
+  EXPECT_LE(dock->height(), 700 * 30 / 100) << dock->height();
+  EXPECT_GE(dock->height(), 150);
   window.close();
 }
 

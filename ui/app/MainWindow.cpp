@@ -100,8 +100,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     }
   });
 
-  restoreWindowLayout(this, jobsPanel_);
+  fitJobsDockOnShow_ = !restoreWindowLayout(this, jobsPanel_);
   updateTitle();
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  if (fitJobsDockOnShow_) fitJobsDock(this, jobsDock_);  // now that the window has its size
+  fitJobsDockOnShow_ = false;
 }
 
 MainWindow::~MainWindow() {

@@ -106,6 +106,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
  private:
   void createTabs();
@@ -128,6 +129,7 @@ class MainWindow : public QMainWindow {
   CurveView* curves_ = nullptr;
   CentralTabs* tabs_ = nullptr;
   QDockWidget* jobsDock_ = nullptr;
+  bool fitJobsDockOnShow_ = false;  // no saved dock layout: size the Jobs dock on the first show
   QLabel* workspaceLabel_ = nullptr;
   QLabel* readOnlyLabel_ = nullptr;  // "Read-only" while a workspace is open for browsing only
   RecentWorkspacesMenu* recentMenu_ = nullptr;

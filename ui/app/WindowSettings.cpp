@@ -1,5 +1,6 @@
 #include "app/WindowSettings.h"
 
+#include <QDockWidget>
 #include <QHeaderView>
 #include <QMainWindow>
 #include <QScreen>
@@ -16,7 +17,7 @@ namespace {
 constexpr int kStateVersion = 1;  // of QMainWindow::saveState: a new dock layout bumps it
 }
 
-void restoreWindowLayout(QMainWindow* window, JobsPanel* jobs) {
+bool restoreWindowLayout(QMainWindow* window, JobsPanel* jobs) {
   QSettings s;
   const QByteArray geometry = s.value(QStringLiteral("window/geometry")).toByteArray();
   const QRect avail = window->screen() ? window->screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
@@ -28,9 +29,14 @@ void restoreWindowLayout(QMainWindow* window, JobsPanel* jobs) {
     window->resize(window->size().boundedTo(avail.size()));
     window->move(avail.topLeft());
   }
-  window->restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
+  const bool restored = window->restoreState(s.value(QStringLiteral("window/state")).toByteArray(), kStateVersion);
   jobs->splitter()->restoreState(s.value(QStringLiteral("window/jobsSplitter")).toByteArray());
   jobs->table()->horizontalHeader()->restoreState(s.value(QStringLiteral("window/jobsHeader")).toByteArray());
+  return restored;
+}
+
+void fitJobsDock(QMainWindow* window, QDockWidget* jobsDock) {
+  window->resizeDocks({jobsDock}, {std::clamp(window->height() * 28 / 100, 150, 270)}, Qt::Vertical);
 }
 
 void saveWindowLayout(const QMainWindow* window, const JobsPanel* jobs) {
