@@ -33,6 +33,7 @@ Json Engine::info() const {
   info["threads"] = ml["threads"];
   info["devices"] = ml["devices"];
   info["cuda"] = ml["cuda"];
+  info["distributed"] = ml["distributed"];  // data-parallel ranks over c10d/Gloo (issue 18)
   Json plugins = Json::array();
   for (const auto& p : plugins_) {
     Json j{{"name", p.name}, {"path", p.path}, {"loaded", p.loaded}, {"components", p.components}};

@@ -48,6 +48,8 @@ std::optional<DistConfig> distConfigFromEnv() {
   c.localRank = envInt("LOCAL_RANK", c.rank, 0, 65535);
   if (const char* a = std::getenv("MASTER_ADDR"); a && *a) c.masterAddr = a;
   c.masterPort = envInt("MASTER_PORT", 29500, 1, 65535);
+  if (const char* agent = std::getenv("TORCHELASTIC_USE_AGENT_STORE"))
+    c.storeServedByLauncher = std::string(agent) == "True" || std::string(agent) == "true" || std::string(agent) == "1";
   if (std::getenv("NAS_DIST_TIMEOUT_S"))
     c.timeout = std::chrono::seconds(envInt("NAS_DIST_TIMEOUT_S", 300, 1, 86400));
   return c;
@@ -55,14 +57,17 @@ std::optional<DistConfig> distConfigFromEnv() {
 
 std::shared_ptr<DistGroup> processDistGroup() {
   static std::mutex mutex;
-  static std::shared_ptr<DistGroup> group;
+  // Never destroyed: tearing the Gloo group down among the other libraries' static
+  // destructors at exit crashed a finished rank (SIGSEGV after its result was written); the
+  // process's exit closes the connections anyway.
+  static auto* group = new std::shared_ptr<DistGroup>();
   static bool made = false;
   std::lock_guard<std::mutex> lock(mutex);
   if (!made) {
-    if (auto config = distConfigFromEnv()) group = DistGroup::create(*config);
+    if (auto config = distConfigFromEnv()) *group = DistGroup::create(*config);
     made = true;
   }
-  return group;
+  return *group;
 }
 
 #ifndef NAS_HAVE_GLOO
@@ -106,7 +111,7 @@ class GlooGroup final : public DistGroup {
     guarded(config_, what, [&] {
               c10d::TCPStoreOptions so;
               so.port = static_cast<std::uint16_t>(config_.masterPort);
-              so.isServer = config_.rank == 0;
+              so.isServer = config_.rank == 0 && !config_.storeServedByLauncher;
               so.numWorkers = static_cast<std::size_t>(config_.worldSize);
               so.waitWorkers = true;
               so.timeout = config_.timeout;

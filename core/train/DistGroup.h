@@ -23,9 +23,12 @@ struct DistConfig {
   // Every collective (and the rendezvous) fails with an error after this long instead of
   // hanging on a rank that died without closing its connection.
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};
+  // torchrun's agent may already serve the store at MASTER_PORT and say so with
+  // TORCHELASTIC_USE_AGENT_STORE=True; then rank 0 connects to it instead of serving one.
+  bool storeServedByLauncher = false;
 };
 
-// torchrun's variables; std::nullopt when WORLD_SIZE is unset or 1 (one process). Throws
+// torchrun's variables (and NAS_DIST_TIMEOUT_S, seconds); std::nullopt when WORLD_SIZE is unset or 1 (one process). Throws
 // Error(InvalidArgument) naming the variable when one is malformed or out of range.
 std::optional<DistConfig> distConfigFromEnv();
 

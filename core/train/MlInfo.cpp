@@ -1,5 +1,7 @@
 #include "train/MlInfo.h"
 
+#include "train/DistGroup.h"
+
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -19,6 +21,7 @@ Json mlRuntimeInfo() {
   Json devices = Json::array({"cpu"});
   for (int i = 0; i < count; ++i) devices.push_back("cuda:" + std::to_string(i));
   info["devices"] = devices;
+  info["distributed"] = distributedBuild();  // data-parallel ranks over c10d/Gloo
   return info;
 }
 
