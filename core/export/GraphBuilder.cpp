@@ -39,6 +39,11 @@ std::string GraphBuilder::node(ExportNode n) {
 }
 
 std::string GraphBuilder::conv(const std::string& x, const std::string& name, const torch::Tensor& w,
+                               const torch::Tensor& bias, std::int64_t stride, std::int64_t pad, std::int64_t groups) {
+  return conv(x, name, w, bias, stride, pad, groups, 1);
+}
+
+std::string GraphBuilder::conv(const std::string& x, const std::string& name, const torch::Tensor& w,
                                const torch::Tensor& bias, std::int64_t stride, std::int64_t pad, std::int64_t groups,
                                std::int64_t dilation) {
   ExportNode n;

@@ -24,7 +24,11 @@ class GraphBuilder {
 
   // Conv with explicit weight (and optional bias): the exporters slice super-kernels.
   std::string conv(const std::string& x, const std::string& name, const torch::Tensor& w, const torch::Tensor& bias,
-                   std::int64_t stride, std::int64_t pad, std::int64_t groups, std::int64_t dilation = 1);
+                   std::int64_t stride, std::int64_t pad, std::int64_t groups);
+  // The same with a dilation (an overload, not a default argument: plugins built against the
+  // signature above keep loading).
+  std::string conv(const std::string& x, const std::string& name, const torch::Tensor& w, const torch::Tensor& bias,
+                   std::int64_t stride, std::int64_t pad, std::int64_t groups, std::int64_t dilation);
   // A Conv2d module as it is configured (stride, padding, dilation, groups, bias; square only).
   std::string conv(const std::string& x, const std::string& name, const torch::nn::Conv2d& c);
   // BN in inference form from explicit tensors (a slice of a wider BN) or a module.
