@@ -4,10 +4,11 @@
 // compare) on the right. Clicking a point or selecting one row shows that architecture;
 // selecting two compares them. refresh() is called whenever the workspace's architectures or
 // evaluations change, and is coalesced: at most every 1.5 s, and only while the tab is
-// visible (it catches up when shown). A refresh reads nothing on the GUI thread: ResultsLoader
-// reads the filters, metric names and the table's first page on its thread, and the scatter
-// loads its points on its own. Opening a workspace, picking a filter and clicking a point or
-// row still read on the GUI thread (one quick read each, on the user's action).
+// visible (it catches up when shown). A refresh does not read the workspace on the GUI thread:
+// ResultsLoader reads the filters, metric names, the table's first page and the best
+// architecture on its thread, and the scatter loads its points on its own. Drawing that best
+// architecture in a still empty view (once), opening a workspace, picking a filter and
+// clicking a point or row read on the GUI thread (one quick read each).
 
 #include <QList>
 #include <QPair>
