@@ -82,9 +82,9 @@ struct TrainJob {
     channels = p.at("channels").get<int>();
     cells = p.at("cells").get<int>();
     threads = setTorchThreads(p.at("threads").get<int>());
-    device = selectDevice(p.at("device").get<std::string>() == "cuda");
-    if (p.at("device").get<std::string>() == "cuda" && device.is_cpu())
-      sink.log("CUDA requested but not available: training on the CPU");
+    bool fellBack = false;
+    device = parseDevice(p.at("device").get<std::string>(), &fellBack);
+    if (fellBack) sink.log(p.at("device").get<std::string>() + " requested but this build or machine has no CUDA: training on the CPU");
     options.lr = p.at("lr").get<double>();
     options.momentum = p.at("momentum").get<double>();
     options.nesterov = p.at("nesterov").get<bool>();
@@ -224,6 +224,9 @@ Json runTraining(const Json& resolved, JobContext* ctx, ProgressSink& sink, cons
   TrainerOptions o = job.options;
   if (job.augment) o.augment = {defaultCropPadding(data.all.height()), true};
   o.group = group;
+  // Gloo reduces CPU tensors: "auto" trains data-parallel ranks on the CPU (an explicit
+  // cuda request with ranks is refused by the trainer).
+  if (group && resolved.at("device").get<std::string>() == "auto") o.device = torch::kCPU;
   // Seeds the initialisation (overwritten on resume) and builds the network and its trainer.
   Nb201Run run = makeNb201Run(job.cell, macro, static_cast<std::uint64_t>(job.seed), data.split.train, o);
   Trainer& trainer = *run.trainer;

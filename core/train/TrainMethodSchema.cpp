@@ -52,9 +52,12 @@ ParamSchema TrainMethod::schema() const {
                1, 512));
   s.add(withRange(paramSpec("cells", ParamType::Int, 5, "Cells per stage N", "Cells in each of the three stages."), 1, 20));
   s.add(withRange(paramSpec("threads", ParamType::Int, 2, "Threads", "LibTorch intra-op threads; 0 = all cores."), 0, 256));
-  ParamSpec device = paramSpec("device", ParamType::Choice, "cpu", "Device",
-                          "cuda uses the first GPU when this build and machine have one, else the CPU.");
-  device.choices = {"cpu", "cuda"};
+  ParamSpec device = paramSpec("device", ParamType::Choice, "auto", "Device",
+                          "auto: the first GPU when this LibTorch build has CUDA and the machine a GPU, else the "
+                          "CPU; cuda or cuda:N: that GPU (the CPU, said in the log, when there is none); cpu. "
+                          "Data-parallel ranks (--nproc, torchrun) train on the CPU over Gloo.");
+  device.choices = {"auto", "cpu", "cuda", "cuda:0", "cuda:1", "cuda:2", "cuda:3",
+                    "cuda:4", "cuda:5", "cuda:6", "cuda:7"};
   s.add(device);
   s.add(paramSpec("augment", ParamType::Bool, true, "Augment",
              "Random crop (padding 4 at 32x32, 2 below) and horizontal flip."));

@@ -62,6 +62,11 @@ struct EvalResult {
 
 // CUDA (device 0) when requested and available, else the CPU.
 torch::Device selectDevice(bool preferCuda);
+// A `device` parameter: "auto" (CUDA 0 when this LibTorch build has CUDA and a GPU is present,
+// else the CPU), "cpu", "cuda" (= "cuda:0") or "cuda:N". A CUDA request without CUDA falls back
+// to the CPU (`fellBack` set, so the caller can say so); N beyond the GPUs present and any other
+// text throw Error(InvalidArgument) naming the parameter.
+torch::Device parseDevice(const std::string& text, bool* fellBack = nullptr);
 
 class Trainer {
  public:

@@ -164,6 +164,29 @@ TEST(DataParallelTraining, TwoRanksEqualOneProcessOnTheGlobalBatch) {
   std::cout << "max |2 ranks - 1 process| = " << d << "\n";
 }
 
+TEST(DeviceParameter, AutoCpuCudaAndCudaNAreReadOthersNamed) {
+  bool fellBack = true;
+  EXPECT_TRUE(parseDevice("cpu", &fellBack).is_cpu());
+  EXPECT_FALSE(fellBack);
+  const bool cuda = torch::cuda::is_available();
+  EXPECT_EQ(parseDevice("auto").is_cuda(), cuda);
+  if (!cuda) {
+    EXPECT_TRUE(parseDevice("cuda:1", &fellBack).is_cpu());
+    EXPECT_TRUE(fellBack) << "a CUDA request on a machine without CUDA is said to have fallen back";
+  } else {
+    EXPECT_EQ(parseDevice("cuda:0").index(), 0);
+    EXPECT_THROW(parseDevice("cuda:999"), Error);
+  }
+  for (const char* bad : {"gpu", "cuda:", "cuda:x", "CUDA", "cuda:-1"}) {
+    try {
+      parseDevice(bad);
+      ADD_FAILURE() << bad << " accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.context(), "device") << bad;
+    }
+  }
+}
+
 TEST(DataParallelTraining, TorchrunEnvironmentIsCheckedByName) {
   ::setenv("WORLD_SIZE", "2", 1);
   ::setenv("RANK", "5", 1);
