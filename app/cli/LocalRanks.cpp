@@ -107,7 +107,7 @@ int runLocalRanks(int ranks, char** argv) {
           if (!stopping) {
             stopping = true;
             signalRunning(SIGTERM);
-            stopAt = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+            stopAt = std::chrono::steady_clock::now() + std::chrono::seconds(30);
           }
         }
       }

@@ -6,7 +6,7 @@ namespace nas::cli {
 
 // Runs the ranks and waits for them. Rank 0 keeps stdout (the job's result); the others' stdout
 // goes to /dev/null, every rank's stderr stays. When a rank fails or dies, the others get
-// SIGTERM, and SIGKILL 20 s later, so a job never hangs on a lost rank; ranks still running 20 s
+// SIGTERM, and SIGKILL 30 s later, so a job never hangs on a lost rank; ranks still running 20 s
 // after rank 0 succeeded are stopped. Returns rank 0's exit code (kExitJobFailed when it died
 // by a signal).
 int runLocalRanks(int ranks, char** argv);

@@ -1,6 +1,6 @@
 // `--nproc 2`: a train job in two data-parallel ranks over Gloo on loopback (issue 18). The
 // workspace gets one job and rank 0's result; a rank killed mid-run fails the job cleanly
-// (no hang: Gloo's timeout is 20 s here, the launcher stops the other rank), and `jobs resume
+// (no hang: Gloo's timeout is 12 s here, the launcher stops the other rank), and `jobs resume
 // --nproc 2` continues from rank 0's last checkpoint on both ranks.
 #include <gtest/gtest.h>
 
@@ -22,7 +22,7 @@ const std::string kJob =
     "--param threads=1 --param checkpoint_every=4";
 
 struct DistEnv {
-  DistEnv() { ::setenv("NAS_DIST_TIMEOUT_S", "20", 1); }
+  DistEnv() { ::setenv("NAS_DIST_TIMEOUT_S", "12", 1); }
   ~DistEnv() { ::unsetenv("NAS_DIST_TIMEOUT_S"); }
 };
 
@@ -104,7 +104,7 @@ TEST(CliDataParallel, KilledRankFailsTheJobWhichResumesFromTheCheckpoint) {
   ::kill(rank1, SIGKILL);
 
   // The launcher ends by itself: rank 0's collective fails on the closed connection (or Gloo's
-  // 20 s timeout), and the launcher stops rank 0 within 20 s more in any case.
+  // 12 s timeout, well before the launcher's SIGKILL 30 s after its SIGTERM).
   int status = 0, code = -1;
   const auto waitUntil = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (std::chrono::steady_clock::now() < waitUntil) {
