@@ -3,6 +3,7 @@
 // has its job re-queued and finished by another worker.
 #include <gtest/gtest.h>
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -47,6 +48,36 @@ int waitExit(pid_t pid) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// True when no process holds the workspace's write lock (BEGIN IMMEDIATE succeeds within
+// 200 ms).
+bool writeLockFree(const std::string& ws) {
+  sqlite3* db = nullptr;
+  bool free = false;
+  if (sqlite3_open_v2(ws.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 200);
+    free = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+    if (free) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  sqlite3_close(db);
+  return free;
+}
+
+// SIGSTOPs `pid` (a child) at a moment it holds no write transaction, as a worker hanging in
+// its training step would: stopped inside one it would keep the workspace locked for as long
+// as it is stopped, and no worker could take its job over (SQLite cannot break the lock of a
+// live process). Tries again a little later while the lock is held; false if it never is free.
+bool stopOutsideAWrite(pid_t pid, const std::string& ws) {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    ::kill(pid, SIGSTOP);
+    int status = 0;
+    ::waitpid(pid, &status, WUNTRACED);  // until it is really stopped
+    if (writeLockFree(ws)) return true;
+    ::kill(pid, SIGCONT);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 + 13 * (attempt % 7)));
+  }
+  return false;
 }
 
 std::string slurp(const std::string& path) {
@@ -211,7 +242,7 @@ TEST_F(CliWorkerTest, AHungWorkersJobIsTakenOverAfterItsHeartbeatGoesStale) {
     running = j.is_object() && j["worker"] == "hung" && !j["artifacts"].empty() && j["progress"].get<double>() > 0.1;
   }
   ASSERT_TRUE(running) << slurp((dir_ / "hung.err").string());
-  ::kill(hung, SIGSTOP);
+  ASSERT_TRUE(stopOutsideAWrite(hung, ws_)) << "the workspace stayed locked";
 
   const pid_t other = spawnWorker(ws_, "other", (dir_ / "other").string(), {"--max-jobs", "1", "--stale-after", "2"});
   ASSERT_GT(other, 0);
