@@ -44,14 +44,7 @@ ArchId pinArchitecture(Workspace& ws, JobId job, const Json& generated, const st
     }
     std::vector<EvaluationRecord> evals;
     auto add = [&](const std::string& metric, double value) {
-      EvaluationRecord e;
-      e.archId = id;
-      e.jobId = job;
-      e.source = "supernet";
-      e.dataset = dataset;
-      e.metric = metric;
-      e.value = value;
-      evals.push_back(e);
+      evals.push_back(EvaluationRecord::of(id, job, "supernet", dataset, metric, value));
     };
     std::optional<double> accuracy;
     if (estimate && estimate->contains("accuracy") && estimate->at("accuracy").is_number())
@@ -65,13 +58,8 @@ ArchId pinArchitecture(Workspace& ws, JobId job, const Json& generated, const st
     Json payload{{"kind", kPinnedKind}, {"pinned_by", "user"}, {"targets", targets}, {"generated", kept}};
     if (accuracy) payload["accuracy"] = *accuracy;
     if (estimate) payload["estimate"] = *estimate;
-    SampleRecord s;
-    s.jobId = job;
-    s.round = pins;
-    s.archId = id;
-    s.payloadJson = payload.dump();
     ws.addEvaluations(evals);
-    ws.addSamples({s});
+    ws.addSamples({SampleRecord::of(job, pins, id, payload.dump())});
   });
   return id;
 }

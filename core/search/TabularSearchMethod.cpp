@@ -36,23 +36,12 @@ class QueryWriter {
     ws_.transaction([&] {
       for (const auto& p : pending_) {
         const ArchId arch = archId_(p.record.cell);
-        EvaluationRecord e;
-        e.archId = arch;
-        e.jobId = job_;
-        e.source = "tabular";
-        e.dataset = dataset_;
-        e.metric = metric_;
-        e.value = p.record.value * scale_;
-        evals.push_back(std::move(e));
+        evals.push_back(EvaluationRecord::of(arch, job_, "tabular", dataset_, metric_, p.record.value * scale_));
         // One curve per job keeps the metric view readable; the mean over seeds follows
         // at the end as "best_so_far_mean".
         if (p.firstSeed) points.push_back({"best_so_far", p.record.query, p.record.bestSoFar * scale_});
-        SampleRecord s;
-        s.jobId = job_;
-        s.round = p.record.query;
-        s.archId = arch;
-        s.payloadJson = Json{{"seed", p.seed}, {"value", p.record.value * scale_}}.dump();
-        samples.push_back(std::move(s));
+        samples.push_back(SampleRecord::of(job_, p.record.query, arch,
+                                           Json{{"seed", p.seed}, {"value", p.record.value * scale_}}.dump()));
       }
       ws_.addEvaluations(evals);
       if (!points.empty()) ws_.appendMetrics(job_, points);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nas {
@@ -78,6 +79,19 @@ struct EvaluationRecord {
   std::string metric;   // "test_accuracy", "latency_ms", ...
   double value = 0;
   double createdAt = 0;
+
+  // A new evaluation to write; the workspace gives it its id and time.
+  static EvaluationRecord of(ArchId arch, std::optional<JobId> job, std::string source, std::string dataset,
+                             std::string metric, double value) {
+    EvaluationRecord e;
+    e.archId = arch;
+    e.jobId = job;
+    e.source = std::move(source);
+    e.dataset = std::move(dataset);
+    e.metric = std::move(metric);
+    e.value = value;
+    return e;
+  }
 };
 
 struct MetricPoint {
@@ -93,6 +107,16 @@ struct SampleRecord {
   int round = 0;
   std::optional<ArchId> archId;
   std::string payloadJson;  // method-specific: latent coords, predicted value, ...
+
+  // A new sample to write; the workspace gives it its id.
+  static SampleRecord of(JobId job, int round, std::optional<ArchId> arch, std::string payloadJson) {
+    SampleRecord s;
+    s.jobId = job;
+    s.round = round;
+    s.archId = arch;
+    s.payloadJson = std::move(payloadJson);
+    return s;
+  }
 };
 
 struct ArtifactRecord {

@@ -176,14 +176,7 @@ void recordEvaluations(Workspace& ws, JobId jobId, const TrainJob& job, const Pr
     const ArchId arch = ws.upsertArchitecture("nb201", job.cell.toString(), reference.flops, reference.params);
     std::vector<EvaluationRecord> evals;
     auto add = [&](const char* metric, double value) {
-      EvaluationRecord e;
-      e.archId = arch;
-      e.jobId = jobId;
-      e.source = "trained";
-      e.dataset = job.dataset;
-      e.metric = metric;
-      e.value = value;
-      evals.push_back(e);
+      evals.push_back(EvaluationRecord::of(arch, jobId, "trained", job.dataset, metric, value));
     };
     add("test_accuracy", prog.testAccuracy);
     if (prog.valAccuracy >= 0) add("val_accuracy", prog.valAccuracy);

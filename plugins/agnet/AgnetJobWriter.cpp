@@ -16,13 +16,8 @@ void JobWriter::addQuery(std::uint64_t seed, bool firstSeed, int round, const Qu
   (void)round;
   roundQueries_.push_back(r);
   archs_.push_back(r.cell);
-  EvaluationRecord e;
-  e.jobId = job_;
-  e.archId = 0;  // set in flush(), from archs_ (same order for queries)
-  e.source = source_.source();
-  e.dataset = source_.dataset();
-  e.metric = source_.metric();
-  e.value = r.value * scale_;
+  // archId 0 is set in flush(), from archs_ (same order for queries)
+  EvaluationRecord e = EvaluationRecord::of(0, job_, source_.source(), source_.dataset(), source_.metric(), r.value * scale_);
   // A source with a report column (a table searched on validation accuracy) also records the
   // cell's report value, so views that show test accuracy find it; the search never read it.
   // The same workspace scale: both are accuracies of one table.
@@ -79,14 +74,7 @@ void JobWriter::flush() {
     for (std::size_t i = 0; i < evals_.size(); ++i) evals_[i].archId = archId_(archs_[i]);
     std::vector<SampleRecord> samples;
     samples.reserve(samples_.size());
-    for (auto& s : samples_) {
-      SampleRecord r;
-      r.jobId = job_;
-      r.round = s.round;
-      r.archId = archId_(s.cell);
-      r.payloadJson = s.payload.dump();
-      samples.push_back(std::move(r));
-    }
+    for (auto& s : samples_) samples.push_back(SampleRecord::of(job_, s.round, archId_(s.cell), s.payload.dump()));
     if (!evals_.empty()) ws_.addEvaluations(evals_);
     if (!points_.empty()) ws_.appendMetrics(job_, points_);
     if (!samples.empty()) ws_.addSamples(samples);

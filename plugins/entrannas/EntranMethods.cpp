@@ -272,11 +272,7 @@ Json CellSearchMethod::run(JobContext& ctx) const {
                      {"graphs", cellGraphs(kind, r.derived, r.weights)},
                      {"val_accuracy", r.valAccuracy},
                      {"train_loss", r.trainLoss}};
-        SampleRecord s;
-        s.jobId = ctx.jobId();
-        s.round = r.epoch + 1;
-        s.payloadJson = payload.dump();
-        ws.addSamples({s});
+        ws.addSamples({SampleRecord::of(ctx.jobId(), r.epoch + 1, std::nullopt, payload.dump())});
         sink.log("epoch " + std::to_string(r.epoch + 1) + ": loss " + std::to_string(r.trainLoss) +
                  ", validation accuracy " + std::to_string(r.valAccuracy) + ", " + std::to_string(r.seconds) +
                  " s, " + r.genotype);
@@ -332,14 +328,7 @@ Json CellSearchMethod::run(JobContext& ctx) const {
   ws.transaction([&] {
     const ArchId id = ws.upsertArchitecture(spec.name, genotype, costs.flops, costs.params);
     const auto eval = [&](const std::string& metric, double value, const std::string& onData) {
-      EvaluationRecord e;
-      e.archId = id;
-      e.jobId = ctx.jobId();
-      e.source = name_;
-      e.dataset = onData;
-      e.metric = metric;
-      e.value = value;
-      ws.addEvaluation(e);
+      ws.addEvaluation(EvaluationRecord::of(id, ctx.jobId(), name_, onData, metric, value));
     };
     if (testAccuracy) eval("test_accuracy", *testAccuracy, dataset);
     if (benchmarkAccuracy) eval("benchmark_test_accuracy", *benchmarkAccuracy, "cifar10");
@@ -383,14 +372,7 @@ Json DartsEvalMethod::run(JobContext& ctx) const {
   Workspace& ws = ctx.workspace();
   ws.transaction([&] {
     const ArchId id = ws.upsertArchitecture(cellSpec(kind).name, canonical, costs.flops, costs.params);
-    EvaluationRecord e;
-    e.archId = id;
-    e.jobId = ctx.jobId();
-    e.source = "darts-eval";
-    e.dataset = dataset;
-    e.metric = "test_accuracy";
-    e.value = accuracy;
-    ws.addEvaluation(e);
+    ws.addEvaluation(EvaluationRecord::of(id, ctx.jobId(), "darts-eval", dataset, "test_accuracy", accuracy));
   });
   ctx.sink().progress(1.0, "done");
   return Json{{"genotype", canonical},

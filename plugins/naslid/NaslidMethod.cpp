@@ -289,14 +289,9 @@ Json NaslidMethod::run(JobContext& ctx) const {
     Nb201ArchIds ids(ws);
     std::vector<EvaluationRecord> evals;
     for (size_t i = 0; i < truth.cells.size(); ++i) {
-      EvaluationRecord e;
-      e.archId = ids(truth.cells[i]);
-      e.jobId = ctx.jobId();
-      e.source = std::string("naslid-") + criterionName(o.criterion);
-      e.dataset = dc.dataset;
-      e.metric = "supernet_val_accuracy";
-      e.value = scores[i];
-      evals.push_back(e);
+      evals.push_back(EvaluationRecord::of(ids(truth.cells[i]), ctx.jobId(),
+                                           std::string("naslid-") + criterionName(o.criterion), dc.dataset,
+                                           "supernet_val_accuracy", scores[i]));
     }
     ws.addEvaluations(evals);
   });

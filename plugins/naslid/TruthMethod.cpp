@@ -107,14 +107,7 @@ Json TruthMethod::run(JobContext& ctx) const {
       continue;
     }
     const double acc = source->query(cells[i]);
-    EvaluationRecord e;
-    e.archId = id;
-    e.jobId = ctx.jobId();
-    e.source = "trained";
-    e.dataset = config.data.dataset;
-    e.metric = "val_accuracy";
-    e.value = acc;
-    ws.addEvaluation(e);
+    ws.addEvaluation(EvaluationRecord::of(id, ctx.jobId(), "trained", config.data.dataset, "val_accuracy", acc));
     accuracies.push_back(acc);
     ++trainedNow;
     sink.metric("truth_accuracy", static_cast<std::int64_t>(i + 1), acc);

@@ -111,11 +111,7 @@ Json RepnasMethod::run(JobContext& ctx) const {
                                                 r.probs.begin() + (l + 1) * kNumSearchable));
           payload["probs"] = probs;
         }
-        SampleRecord s;
-        s.jobId = ctx.jobId();
-        s.round = r.epoch + 1;
-        s.payloadJson = payload.dump();
-        ws.addSamples({s});
+        ws.addSamples({SampleRecord::of(ctx.jobId(), r.epoch + 1, std::nullopt, payload.dump())});
         sink.log("epoch " + std::to_string(r.epoch + 1) + " (" + phaseName(r.phase) + "): loss " +
                  std::to_string(r.trainLoss) + ", test accuracy " + std::to_string(r.testAccuracy) + ", branches " +
                  repnasArchToString(r.arch));
@@ -143,14 +139,7 @@ Json RepnasMethod::run(JobContext& ctx) const {
     ws.putArtifact(ctx.jobId(), "model", "deployed", deployedArtifact(deployed, archText));
     const ArchId id = ws.upsertArchitecture(space.name(), archText, flops, params);
     const auto eval = [&](const std::string& metric, double value) {
-      EvaluationRecord e;
-      e.archId = id;
-      e.jobId = ctx.jobId();
-      e.source = "repnas";
-      e.dataset = dataset;
-      e.metric = metric;
-      e.value = value;
-      ws.addEvaluation(e);
+      ws.addEvaluation(EvaluationRecord::of(id, ctx.jobId(), "repnas", dataset, metric, value));
     };
     eval("test_accuracy", cmp.accuracy);
     eval("deployed_test_accuracy", cmp.deployedAccuracy);
@@ -165,11 +154,9 @@ Json RepnasMethod::run(JobContext& ctx) const {
     figures.deployedMs = deployedMs;
     figures.threads = lt;
     figures.branches = branchTotal(arch);
-    SampleRecord s;
-    s.jobId = ctx.jobId();
-    s.round = trainer.epoch() + 1;  // after the last epoch's frame
-    s.payloadJson = deployedFrame(space, active, figures).dump();
-    ws.addSamples({s});
+    // round: after the last epoch's frame
+    ws.addSamples({SampleRecord::of(ctx.jobId(), trainer.epoch() + 1, std::nullopt,
+                                    deployedFrame(space, active, figures).dump())});
   }
   sink.progress(1.0, "done");
 

@@ -301,22 +301,10 @@ void SgnasRun::writeEvaluations(const EvalSummary& summary) {
     std::vector<EvaluationRecord> evals;
     std::vector<SampleRecord> samples;
     auto add = [&](ArchId arch, const char* metric, double value) {
-      EvaluationRecord e;
-      e.archId = arch;
-      e.jobId = jobId;
-      e.source = "supernet";
-      e.dataset = job_.dataset;
-      e.metric = metric;
-      e.value = value;
-      evals.push_back(e);
+      evals.push_back(EvaluationRecord::of(arch, jobId, "supernet", job_.dataset, metric, value));
     };
-    auto sample = [&](int round, ArchId arch, Json payload) {
-      SampleRecord s;
-      s.jobId = jobId;
-      s.round = round;
-      s.archId = arch;
-      s.payloadJson = payload.dump();
-      samples.push_back(s);
+    auto sample = [&](int round, ArchId arch, const Json& payload) {
+      samples.push_back(SampleRecord::of(jobId, round, arch, payload.dump()));
     };
     int i = 0;
     for (const auto& r : summary.rows) {

@@ -180,20 +180,8 @@ Json SgnasScratchMethod::run(JobContext& ctx) const {
     row.seconds = r.seconds;
     ws.transaction([&] {
       const ArchId id = ws.upsertArchitecture("sgnas", c.arch, cost.flops, cost.params);
-      EvaluationRecord e;
-      e.archId = id;
-      e.jobId = ctx.jobId();
-      e.source = "scratch";
-      e.dataset = dataset;
-      e.metric = "test_accuracy";
-      e.value = r.testAccuracy;
-      ws.addEvaluation(e);
-      SampleRecord s;
-      s.jobId = ctx.jobId();
-      s.round = static_cast<int>(i);
-      s.archId = id;
-      s.payloadJson = row.toJson().dump();
-      ws.addSamples({s});
+      ws.addEvaluation(EvaluationRecord::of(id, ctx.jobId(), "scratch", dataset, "test_accuracy", r.testAccuracy));
+      ws.addSamples({SampleRecord::of(ctx.jobId(), static_cast<int>(i), id, row.toJson().dump())});
     });
     sink.metric(c.kind == "generated" ? "scratch_generated" : "scratch_random", static_cast<std::int64_t>(i / 2),
                 r.testAccuracy);

@@ -164,13 +164,8 @@ GenotypeImport importGenotype(Workspace& ws, const Json& doc, const std::string&
       const MetricKey k = keyOf(m);
       if (std::find(present.begin(), present.end(), k) != present.end()) continue;
       present.push_back(k);
-      EvaluationRecord e;
-      e.archId = out.archId;
-      e.metric = std::get<0>(k);
-      e.dataset = std::get<1>(k);
-      e.source = std::get<2>(k);
-      e.value = std::get<3>(k);
-      add.push_back(e);
+      add.push_back(EvaluationRecord::of(out.archId, std::nullopt, std::get<2>(k), std::get<1>(k), std::get<0>(k),
+                                         std::get<3>(k)));
     }
     if (add.empty()) return;
     const Json spec{{"method", kImportMethod}, {"params", {{"file", fileName}, {"genotype", doc}}}};
