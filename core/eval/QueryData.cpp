@@ -7,6 +7,7 @@
 
 #include "data/DatasetLoader.h"
 #include "data/Rng.h"
+#include "train/Device.h"
 
 namespace nas {
 namespace {
@@ -56,6 +57,7 @@ void validateTraining(int channels, int cells, std::int64_t epochs, std::int64_t
 void validateConfig(const SupernetSourceConfig& c) {
   validateDataConfig(c.data);
   validateTraining(c.channels, c.cellsPerStage, c.epochs, c.batch, c.lr);
+  parseDevice(c.device);  // a bad value names "device"
   require(c.bn != SupernetBn::Recalibrate || c.bnBatches >= 1, "bn_batches",
           "recalibration needs at least 1 batch, got " + std::to_string(c.bnBatches));
 }
@@ -63,6 +65,7 @@ void validateConfig(const SupernetSourceConfig& c) {
 void validateConfig(const ScratchSourceConfig& c) {
   validateDataConfig(c.data);
   validateTraining(c.channels, c.cellsPerStage, c.epochs, c.batch, c.lr);
+  parseDevice(c.device);
 }
 
 QueryData loadQueryData(const QueryDataConfig& c) {

@@ -23,6 +23,7 @@ void readCommon(const Json& p, Config& c) {
   c.cellsPerStage = jsonValue<int>(p, "cells", c.cellsPerStage);
   c.batch = jsonValue<std::int64_t>(p, "batch_size_train", c.batch);
   c.lr = jsonValue<double>(p, "train_lr", c.lr);
+  c.device = jsonValue<std::string>(p, "device", c.device);
 }
 
 // Runs `f`, renaming an Error's config-field context to the job parameter.

@@ -20,6 +20,7 @@
 
 namespace nas {
 
+class DistGroup;
 class ProgressSink;
 
 // Which images a query scores on. `valImages` images are drawn from the data set's training
@@ -62,6 +63,9 @@ struct SupernetSourceConfig {
   std::uint64_t seed = 0;  // initialisation, batch order, sampled paths
   SupernetBn bn = SupernetBn::Recalibrate;
   std::int64_t bnBatches = 8;  // Recalibrate: training batches (of `batch` images) per query
+  // Where training and queries run (train/Device.h's rule: auto, cpu, cuda, cuda:N). Not part
+  // of the state's config record: a supernet trained on a GPU is queried on the CPU and back.
+  std::string device = "auto";
 };
 
 // Where supernet training reports. Every field is optional.
@@ -72,6 +76,15 @@ struct SupernetTrainHooks {
   // cancelled (before Error(Cancelled) is thrown); the job keeps the latest as an artifact.
   std::function<void(const std::string& bytes)> checkpoint;
   std::int64_t checkpointEvery = 200;
+  // Data-parallel over c10d (train/DistGroup.h): every rank trains its share of each global
+  // batch on the same sampled path (a function of seed and step, so no broadcast is needed),
+  // gradients summed; `resumeFrom` is rank 0's, broadcast to all. Only rank 0 should be given
+  // `checkpoint`. Gloo reduces CPU tensors: with a group, device "auto" means the CPU.
+  std::shared_ptr<DistGroup> group;
+  // One process computing what `forwardChunks` ranks compute: each batch is forwarded in that
+  // many contiguous chunks, each normalised by its own BatchNorm statistics as a rank's share
+  // is (the loss is the mean over the whole batch either way). 1 = the whole batch at once.
+  int forwardChunks = 1;
 };
 
 // Trains the supernet of `config` (resuming from `resumeFrom`, a checkpoint of an earlier call
@@ -103,6 +116,7 @@ struct ScratchSourceConfig {
   std::int64_t batch = 64;
   double lr = 0.1;
   std::uint64_t seed = 0;  // initialisation and batch order, the same for every cell
+  std::string device = "auto";  // train/Device.h's rule
 };
 
 // Loads the data once; query() trains (polling `cancel` before every step).

@@ -20,6 +20,7 @@ class ScratchQuerySource final : public QuerySource {
       throw Error(ErrorCode::InvalidArgument,
                   "is larger than the " + std::to_string(data_.train.size()) + " training images left", "batch");
     macro_ = nb201MacroFor(data_.train, config_.channels, config_.cellsPerStage);
+    device_ = parseDevice(config_.device);
   }
 
   std::string source() const override { return "trained"; }
@@ -33,6 +34,7 @@ class ScratchQuerySource final : public QuerySource {
     o.batchSize = config_.batch;
     o.seed = config_.seed;
     o.normalization = data_.norm;
+    o.device = device_;
     // The same initialisation seed and batch order for every cell: differences come from the cell.
     Nb201Run run = makeNb201Run(cell, macro_, config_.seed, data_.train, o);
     while (!run.trainer->done()) {
@@ -48,6 +50,7 @@ class ScratchQuerySource final : public QuerySource {
   CancelToken cancel_;
   QueryData data_;
   Nb201MacroConfig macro_;
+  torch::Device device_ = torch::kCPU;
 };
 
 }  // namespace

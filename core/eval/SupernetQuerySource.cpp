@@ -57,6 +57,8 @@ class SupernetQuerySource final : public QuerySource {
     norm_ = data.norm;
     net_ = Nb201Supernet(nb201MacroFor(data.train, config_.channels, config_.cellsPerStage));
     loadState(*net_, state, config_);
+    device_ = parseDevice(config_.device);
+    net_->to(device_);
     for (const auto& m : net_->modules(/*include_self=*/false))
       if (auto* bn = dynamic_cast<torch::nn::BatchNorm2dImpl*>(m.get())) bns_.push_back(bn);
     if (config_.bn == SupernetBn::Recalibrate) {
@@ -66,7 +68,8 @@ class SupernetQuerySource final : public QuerySource {
       const std::int64_t n = std::min(config_.bnBatches, batcher.batchesPerEpoch());
       for (std::int64_t i = 0; i < n; ++i) {
         const Batch b = batcher.at({0, i});
-        recal_.push_back(normalizeBatch(data.train.images.index_select(0, torch::tensor(b.indices, torch::kLong)), norm_));
+        recal_.push_back(normalizeBatch(
+            data.train.images.index_select(0, torch::tensor(b.indices, torch::kLong)).to(device_), norm_));
       }
     }
   }
@@ -102,7 +105,7 @@ class SupernetQuerySource final : public QuerySource {
         net_->eval();
         break;
     }
-    const double accuracy = evaluateClassifier(forward, val_, norm_, torch::kCPU).accuracy;
+    const double accuracy = evaluateClassifier(forward, val_, norm_, device_).accuracy;
     net_->eval();
     return accuracy;
   }
@@ -126,6 +129,7 @@ class SupernetQuerySource final : public QuerySource {
   SupernetSourceConfig config_;
   CancelToken cancel_;
   Nb201Supernet net_{nullptr};
+  torch::Device device_ = torch::kCPU;
   std::vector<torch::nn::BatchNorm2dImpl*> bns_;
   ImageDataset val_;
   Normalization norm_;

@@ -9,6 +9,7 @@
 #include "data/Rng.h"
 #include "eval/QueryData.h"
 #include "nn/Nb201Supernet.h"
+#include "train/DistGroup.h"
 #include "train/Nb201Run.h"
 #include "train/Trainer.h"
 
@@ -40,6 +41,9 @@ std::string trainSupernet(const SupernetSourceConfig& config, const SupernetTrai
   ProgressSink& sink = hooks.sink ? *hooks.sink : nullSink;
   sink.progress(0.0, "supernet: loading " + config.data.dataset);
   const QueryData data = loadQueryData(config.data);
+  if (hooks.forwardChunks < 1 || hooks.forwardChunks > config.batch)
+    throw Error(ErrorCode::InvalidArgument, "must be in 1..batch, got " + std::to_string(hooks.forwardChunks),
+                "forward chunks");
   if (data.train.size() < config.batch)
     throw Error(ErrorCode::InvalidArgument,
                 "is larger than the " + std::to_string(data.train.size()) + " training images left", "batch");
@@ -53,11 +57,33 @@ std::string trainSupernet(const SupernetSourceConfig& config, const SupernetTrai
   o.batchSize = config.batch;
   o.seed = config.seed;
   o.normalization = data.norm;
-  Trainer trainer(net.ptr(), [net, path](const torch::Tensor& x) mutable { return net->forward(x, *path); },
-                  data.train, o);
+  o.group = hooks.group;
+  bool fellBack = false;
+  o.device = parseDevice(config.device, &fellBack);
+  // Gloo reduces CPU tensors: "auto" trains data-parallel ranks on the CPU (an explicit cuda
+  // request with ranks is refused by the trainer), as the train job does.
+  if (o.group && config.device == "auto") o.device = torch::kCPU;
+  if (fellBack)
+    sink.log("supernet: device " + config.device + " requested but this build or machine has no CUDA: training on the CPU");
+  const int chunks = hooks.forwardChunks;
+  Trainer::Forward forward = [net, path](const torch::Tensor& x) mutable { return net->forward(x, *path); };
+  if (chunks > 1)  // what `chunks` ranks compute: each contiguous share with its own BN statistics
+    forward = [net, path, chunks](const torch::Tensor& x) mutable {
+      const std::int64_t n = x.size(0);
+      std::vector<torch::Tensor> logits;
+      for (std::int64_t r = 0; r < chunks; ++r) {
+        const std::int64_t begin = r * n / chunks, end = (r + 1) * n / chunks;
+        logits.push_back(net->forward(x.narrow(0, begin, end - begin), *path));
+      }
+      return torch::cat(logits);
+    };
+  Trainer trainer(net.ptr(), forward, data.train, o);
 
-  if (!resumeFrom.empty()) {
-    const std::string extra = trainer.restore(resumeFrom);
+  // Every rank resumes from rank 0's checkpoint.
+  std::string resumeBytes = resumeFrom;
+  if (hooks.group) resumeBytes = hooks.group->broadcastBytes(resumeBytes);
+  if (!resumeBytes.empty()) {
+    const std::string extra = trainer.restore(resumeBytes);
     checkSupernetStateInfo(parseJson(extra, "supernet checkpoint"), config, true, ErrorCode::CorruptData);
     sink.log("supernet: resumed at epoch " + std::to_string(trainer.position().epoch + 1) + ", batch " +
              std::to_string(trainer.position().batch));
@@ -65,7 +91,8 @@ std::string trainSupernet(const SupernetSourceConfig& config, const SupernetTrai
   auto checkpoint = [&] { return trainer.checkpoint(supernetStateInfo(config, trainer.done()).dump()); };
   sink.log("supernet: C=" + std::to_string(config.channels) + ", N=" + std::to_string(config.cellsPerStage) + ", " +
            std::to_string(data.train.size()) + " training images (" + std::to_string(data.val.size()) +
-           " held out), " + std::to_string(trainer.totalSteps()) + " steps of one sampled path");
+           " held out), " + std::to_string(trainer.totalSteps()) + " steps of one sampled path, " +
+           o.device.str() + (o.group ? ", " + std::to_string(o.group->worldSize()) + " data-parallel ranks" : ""));
 
   double windowLoss = 0;
   std::int64_t windowCorrect = 0, windowCount = 0, windowSteps = 0;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/Error.h"
+#include "jobs/DeviceParam.h"
 #include "store/Workspace.h"
 
 namespace nas {
@@ -44,6 +45,14 @@ ParamSchema LatencyProfileMethod::schema() const {
                   0.0, 600000.0, "ms"));
   s.add(withRange(paramSpec("warmup", ParamType::Int, 5, "Warm-up runs", "Untimed runs before timing each entry."), 0,
                   10000, "runs"));
+  // A profile is the latency of one device, so the default is the CPU (not auto: a profile must
+  // not change device with the machine it happens to run on).
+  ParamSpec device = deviceParamSpec();
+  device.defaultValue = "cpu";
+  device.choices.erase(device.choices.begin());  // no "auto": a profile names its device
+  device.help = "Where to measure: cpu. The latency spaces time on the CPU only so far: any other device is "
+                "refused with an error, never measured on the CPU instead.";
+  s.add(device);
   return s;
 }
 
@@ -65,7 +74,7 @@ std::optional<WorkAmount> LatencyProfileMethod::work(const Json& p) const {
 }
 
 std::vector<std::string> LatencyProfileMethod::resultKeys() const {
-  return {"profile", "space", "entries", "measured", "skipped", "seconds"};
+  return {"profile", "space", "entries", "measured", "skipped", "seconds", "device"};
 }
 
 LatencyOptions LatencyProfileMethod::optionsFrom(const Json& p) {
@@ -93,6 +102,14 @@ Json LatencyProfileMethod::run(JobContext& ctx) const {
   const Json p = schema().resolve(ctx.params());
   const LatencySpace& space = spaces_.get(p.at("space").get<std::string>());
   const LatencyOptions options = optionsFrom(p);
+  // The latency spaces time their networks on the CPU (TorchTiming has no device clock yet): a
+  // GPU profile cannot be measured, and a CPU one under a GPU's name would be wrong.
+  const std::string device = p.at("device").get<std::string>();
+  if (device != "cpu")
+    throw Error(ErrorCode::Unsupported,
+                device + " requested, but latency profiles are measured on the CPU only in this version "
+                         "(use device=cpu)",
+                "device");
   std::string profileName = p.at("profile").get<std::string>();
   if (profileName.empty()) profileName = defaultProfileName(options.threads, options.batch);
 
@@ -135,7 +152,7 @@ Json LatencyProfileMethod::run(JobContext& ctx) const {
   return Json{{"profile", profileName},        {"space", space.name()},     {"entries", specs.size()},
               {"measured", measured},          {"skipped", skipped},        {"seconds", seconds},
               {"threads", options.threads},    {"batch", options.batch},    {"cpu", rec.cpu},
-              {"clock", timingClockName(options.timing.clock)}};
+              {"clock", timingClockName(options.timing.clock)}, {"device", device}};
 }
 
 }  // namespace nas

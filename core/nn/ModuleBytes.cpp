@@ -21,7 +21,7 @@ void moduleFromBytes(torch::nn::Module& m, const std::string& bytes, const std::
   try {
     torch::serialize::InputArchive archive;
     std::istringstream in(bytes, std::ios::binary);
-    archive.load_from(in);
+    archive.load_from(in, torch::Device(torch::kCPU));  // bytes saved on a GPU load anywhere
     m.load(archive);
   } catch (const c10::Error& e) {
     throw Error(ErrorCode::CorruptData, std::string("does not fit: ") + e.what_without_backtrace(), what);

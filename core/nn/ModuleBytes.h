@@ -9,7 +9,9 @@
 namespace nas {
 
 std::string moduleToBytes(const torch::nn::Module& m);
-// Throws Error(CorruptData) with context `what` when the bytes do not fit the module.
+// Throws Error(CorruptData) with context `what` when the bytes do not fit the module. The
+// tensors are read onto the CPU (bytes written on a GPU load on a machine without one), so the
+// module is on the CPU afterwards: move it where it runs.
 void moduleFromBytes(torch::nn::Module& m, const std::string& bytes, const std::string& what);
 
 torch::Tensor bytesToTensor(const std::string& bytes);

@@ -134,9 +134,18 @@ class GlooGroup final : public DistGroup {
       // instead of one per parameter.
       std::vector<std::vector<at::Tensor>> buckets;
       std::size_t bytes = bucketBytes;
-      for (const torch::Tensor& p : params) {
-        if (!p.requires_grad()) continue;
-        if (!p.grad().defined()) p.mutable_grad() = at::zeros_like(p);
+      // Which parameters have a gradient on this rank; summed with the buckets, so a parameter
+      // that no rank used (a supernet's ops off the sampled path) keeps none afterwards and SGD
+      // leaves it alone, as in one process.
+      std::vector<torch::Tensor> trained;
+      for (const torch::Tensor& p : params)
+        if (p.requires_grad()) trained.push_back(p);
+      at::Tensor used = at::zeros({static_cast<std::int64_t>(std::max<std::size_t>(trained.size(), 1))}, at::kFloat);
+      float* usedHere = used.data_ptr<float>();
+      for (std::size_t i = 0; i < trained.size(); ++i) {
+        const torch::Tensor& p = trained[i];
+        if (p.grad().defined()) usedHere[i] = 1.0f;
+        else p.mutable_grad() = at::zeros_like(p);
         const at::Tensor& g = p.grad();
         const std::size_t b = static_cast<std::size_t>(g.numel()) * g.element_size();
         if (buckets.empty() || bytes + b > bucketBytes || buckets.back().front().scalar_type() != g.scalar_type()) {
@@ -148,6 +157,8 @@ class GlooGroup final : public DistGroup {
       }
       std::vector<at::Tensor> flats;
       std::vector<c10::intrusive_ptr<c10d::Work>> works;
+      std::vector<at::Tensor> usedOne{used};
+      auto usedWork = pg_->allreduce(usedOne);
       for (auto& bucket : buckets) {
         std::vector<at::Tensor> one{flatten(bucket)};
         works.push_back(pg_->allreduce(one));
@@ -157,6 +168,11 @@ class GlooGroup final : public DistGroup {
         works[i]->wait(config_.timeout);
         unflattenInto(flats[i], buckets[i]);
       }
+      usedWork->wait(config_.timeout);
+      const at::Tensor usedSum = usedOne.front();
+      const float* usedBy = usedSum.data_ptr<float>();
+      for (std::size_t i = 0; i < trained.size(); ++i)
+        if (usedBy[i] == 0.0f) trained[i].mutable_grad().reset();
       return 0;
     });
   }

@@ -49,7 +49,8 @@ class DistGroup {
   // Sums every parameter's gradient over the ranks, in place, in buckets: gradients are
   // concatenated into flat buffers of at most bucketBytes (one all-reduce each, issued
   // together and then awaited) and copied back. Parameters without a gradient get a zero
-  // one first, so every rank sends the same layout.
+  // one first, so every rank sends the same layout; one that had none on every rank (a
+  // supernet's ops off the sampled path) has none again afterwards, as in one process.
   virtual void allReduceGradients(const std::vector<torch::Tensor>& params, std::size_t bucketBytes = 25u << 20) = 0;
   // Sums `t` (a CPU tensor) over the ranks, in place.
   virtual void allReduceSum(torch::Tensor& t) = 0;

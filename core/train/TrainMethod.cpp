@@ -15,6 +15,7 @@
 #include "train/Nb201Run.h"
 #include "store/Workspace.h"
 #include "train/DistGroup.h"
+#include "train/DistributedJob.h"
 #include "train/MlInfo.h"
 #include "train/Trainer.h"
 
@@ -82,9 +83,7 @@ struct TrainJob {
     channels = p.at("channels").get<int>();
     cells = p.at("cells").get<int>();
     threads = setTorchThreads(p.at("threads").get<int>());
-    bool fellBack = false;
-    device = parseDevice(p.at("device").get<std::string>(), &fellBack);
-    if (fellBack) sink.log(p.at("device").get<std::string>() + " requested but this build or machine has no CUDA: training on the CPU");
+    device = deviceFromParams(p, &sink, "train").device;
     options.lr = p.at("lr").get<double>();
     options.momentum = p.at("momentum").get<double>();
     options.nesterov = p.at("nesterov").get<bool>();
@@ -273,6 +272,7 @@ Json runTraining(const Json& resolved, JobContext* ctx, ProgressSink& sink, cons
   result["resumed"] = prog.resumed;
   result["ranks"] = ranks;
   result["rank_param_max_diff"] = spread;
+  result["device"] = o.device.str();  // where it trained ("cpu", "cuda:0"), so the workspace says so
   return result;
 }
 
@@ -291,8 +291,11 @@ std::optional<std::string> followDistributedJob() {
   if (!group || group->rank() == 0) return std::nullopt;
   const Json spec = parseJson(group->broadcastBytes({}), "rank 0's job");
   const std::string method = jsonValue<std::string>(spec, "method", "");
-  if (method != "train")
+  if (method != "train") {
+    // A method with data-parallel phases (train/DistributedJob.h: sgnas, agnet's supernet).
+    if (followDistributedPhases(spec, group)) return method;
     throw Error(ErrorCode::Unsupported, "method '" + method + "' does not train data-parallel", "WORLD_SIZE");
+  }
   NullProgressSink sink;
   runTraining(spec.at("params"), nullptr, sink, [] { return false; }, group);
   return method;

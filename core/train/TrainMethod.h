@@ -25,8 +25,9 @@ class TrainMethod final : public Method {
 // train/DistGroup.h) a rank > 0 waits here for rank 0's job (method and resolved parameters,
 // sent when rank 0's run() starts), trains its share of every batch, reads and writes no
 // workspace, and returns the method's name. std::nullopt in a one-process run and on rank 0,
-// which runs the job itself. Throws Error(Unsupported) for a method that does not train
-// data-parallel, Error(IoError) when another rank fails.
+// which runs the job itself. Other methods' data-parallel phases run through
+// train/DistributedJob.h's followers (sgnas, agnet). Throws Error(Unsupported) for a method that
+// does not train data-parallel, Error(IoError) when another rank fails.
 std::optional<std::string> followDistributedJob();
 
 }  // namespace nas

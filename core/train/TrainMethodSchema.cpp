@@ -1,5 +1,6 @@
 // The "train" method's description, parameters and result keys: data only, no torch use.
 #include "data/DatasetLoader.h"
+#include "jobs/DeviceParam.h"
 #include "jobs/Method.h"
 #include "train/TrainMethod.h"
 #include "train/TrainMethods.h"
@@ -52,12 +53,7 @@ ParamSchema TrainMethod::schema() const {
                1, 512));
   s.add(withRange(paramSpec("cells", ParamType::Int, 5, "Cells per stage N", "Cells in each of the three stages."), 1, 20));
   s.add(withRange(paramSpec("threads", ParamType::Int, 2, "Threads", "LibTorch intra-op threads; 0 = all cores."), 0, 256));
-  ParamSpec device = paramSpec("device", ParamType::Choice, "auto", "Device",
-                          "auto: the first GPU when this LibTorch build has CUDA and the machine a GPU, else the "
-                          "CPU; cuda or cuda:N: that GPU (the CPU, said in the log, when there is none); cpu. "
-                          "Data-parallel ranks (--nproc, torchrun) train on the CPU over Gloo.");
-  device.choices = {"auto", "cpu", "cuda", "cuda:0", "cuda:1", "cuda:2", "cuda:3",
-                    "cuda:4", "cuda:5", "cuda:6", "cuda:7"};
+  ParamSpec device = deviceParamSpec("Data-parallel ranks (--nproc, torchrun) train on the CPU over Gloo.");
   s.add(device);
   s.add(paramSpec("augment", ParamType::Bool, true, "Augment",
              "Random crop (padding 4 at 32x32, 2 below) and horizontal flip."));
@@ -72,7 +68,7 @@ ParamSchema TrainMethod::schema() const {
 std::vector<std::string> TrainMethod::resultKeys() const {
   return {"test_accuracy", "val_accuracy", "train_images_per_s", "params", "flops",
           "epochs",        "arch",         "seconds",            "dataset", "train_images", "resumed",
-          "ranks",         "rank_param_max_diff"};
+          "ranks",         "rank_param_max_diff", "device"};
 }
 
 }  // namespace nas

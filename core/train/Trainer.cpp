@@ -8,32 +8,6 @@
 
 namespace nas {
 
-torch::Device selectDevice(bool preferCuda) {
-  if (preferCuda && torch::cuda::is_available()) return torch::Device(torch::kCUDA, 0);
-  return torch::kCPU;
-}
-
-torch::Device parseDevice(const std::string& text, bool* fellBack) {
-  if (fellBack) *fellBack = false;
-  const bool cuda = torch::cuda::is_available();
-  if (text == "auto") return cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
-  if (text == "cpu") return torch::kCPU;
-  int index = -1;
-  if (text == "cuda") index = 0;
-  else if (text.rfind("cuda:", 0) == 0 && text.size() > 5 && text.size() < 9 &&
-           text.find_first_not_of("0123456789", 5) == std::string::npos)
-    index = std::stoi(text.substr(5));
-  if (index < 0) throw Error(ErrorCode::InvalidArgument, "'" + text + "' is not auto, cpu, cuda or cuda:N", "device");
-  if (!cuda) {
-    if (fellBack) *fellBack = true;
-    return torch::kCPU;
-  }
-  if (index >= static_cast<int>(torch::cuda::device_count()))
-    throw Error(ErrorCode::InvalidArgument,
-                text + ": this machine has " + std::to_string(torch::cuda::device_count()) + " GPU(s)", "device");
-  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
-}
-
 Trainer::Trainer(std::shared_ptr<torch::nn::Module> model, Forward forward, ImageDataset train, TrainerOptions o)
     : model_(std::move(model)),
       forward_(std::move(forward)),

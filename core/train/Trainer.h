@@ -18,6 +18,7 @@
 #include "data/Augment.h"
 #include "data/Batcher.h"
 #include "data/ImageDataset.h"
+#include "train/Device.h"  // parseDevice, selectDevice: the device rule
 
 namespace nas {
 
@@ -59,14 +60,6 @@ struct EvalResult {
   double accuracy = 0;  // 0..1
   std::int64_t count = 0;
 };
-
-// CUDA (device 0) when requested and available, else the CPU.
-torch::Device selectDevice(bool preferCuda);
-// A `device` parameter: "auto" (CUDA 0 when this LibTorch build has CUDA and a GPU is present,
-// else the CPU), "cpu", "cuda" (= "cuda:0") or "cuda:N". A CUDA request without CUDA falls back
-// to the CPU (`fellBack` set, so the caller can say so); N beyond the GPUs present and any other
-// text throw Error(InvalidArgument) naming the parameter.
-torch::Device parseDevice(const std::string& text, bool* fellBack = nullptr);
 
 class Trainer {
  public:

@@ -234,6 +234,30 @@ TEST_F(LatencyTest, ProfileJobResumesWithoutRemeasuring) {
   EXPECT_THROW(submitJob(methods, path_, Json{{"method", "latency-profile"}, {"params", {{"space", "nope"}}}}), Error);
 }
 
+// Issue 18: a profile is of the CPU, stored as such; a GPU request fails the job naming the
+// parameter instead of measuring the CPU under a GPU's name.
+TEST_F(LatencyTest, ProfileJobSaysItsDeviceAndRefusesAGpu) {
+  LatencySpaceRegistry spaces;
+  spaces.add(std::make_unique<FakeSpace>());
+  MethodRegistry methods;
+  methods.add(std::make_unique<LatencyProfileMethod>(spaces));
+  JobOutcome out = runJob(methods, path_,
+                          submitJob(methods, path_, Json{{"method", "latency-profile"},
+                                                         {"params", {{"space", "fake"}, {"profile", "p2"}}}}),
+                          nullptr, CancelToken());
+  ASSERT_EQ(JobStatus::Done, out.status) << out.error;
+  EXPECT_EQ("cpu", out.result.at("device").get<std::string>());
+  for (const char* gpu : {"cuda", "cuda:1"}) {
+    const JobId id = submitJob(methods, path_, Json{{"method", "latency-profile"},
+                                                    {"params", {{"space", "fake"}, {"profile", "g"}, {"device", gpu}}}});
+    out = runJob(methods, path_, id, nullptr, CancelToken());
+    EXPECT_EQ(JobStatus::Failed, out.status) << gpu;
+    EXPECT_NE(out.error.find("device"), std::string::npos) << out.error;
+  }
+  for (const char* bad : {"gpu", "auto"})
+    EXPECT_THROW(submitJob(methods, path_, Json{{"method", "latency-profile"}, {"params", {{"device", bad}}}}), Error);
+}
+
 TEST_F(LatencyTest, IncompleteProfileRefusesToPredict) {
   FakeSpace space;
   auto ws = Workspace::open(path_);

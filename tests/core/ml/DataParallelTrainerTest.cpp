@@ -4,14 +4,7 @@
 // what one process computes with the same global batch. The network has no batch norm: with
 // it, per-rank batch statistics would differ from the whole batch's (as in DDP without
 // SyncBatchNorm, Trainer.h).
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <torch/torch.h>
 
@@ -20,13 +13,12 @@
 #include <filesystem>
 #include <thread>
 
+#include "LoopbackRanks.h"
 #include "MlTestUtil.h"
 #include "common/Error.h"
 #include "data/DatasetLoader.h"
 #include "train/DistGroup.h"
 #include "train/Trainer.h"
-
-extern char** environ;
 
 namespace nas {
 namespace {
@@ -69,55 +61,6 @@ double maxDifference(const std::vector<torch::Tensor>& a, const std::vector<torc
   return d;
 }
 
-// A loopback port the kernel just gave out (rank 0's store binds it a moment later).
-int freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// Starts this executable as rank `rank` running only the worker test below.
-pid_t startRank(int rank, int port, const std::string& out) {
-  std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();
-  std::vector<std::string> args = {exe, "--gtest_filter=DataParallelRank.TrainsItsShare"};
-  std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) env.emplace_back(*e);
-  env.push_back("RANK=" + std::to_string(rank));
-  env.push_back("LOCAL_RANK=" + std::to_string(rank));
-  env.push_back("WORLD_SIZE=2");
-  env.push_back("MASTER_ADDR=127.0.0.1");
-  env.push_back("MASTER_PORT=" + std::to_string(port));
-  env.push_back("NAS_DIST_TIMEOUT_S=60");
-  env.push_back(std::string(kOutEnv) + "=" + out);
-  std::vector<char*> argv, envp;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), envp.data()) != 0) return -1;
-  return pid;
-}
-
-// Waits up to `limit` for `pid`; kills it past that. Returns the exit code, -1 on a timeout.
-int waitFor(pid_t pid, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, &status, 0);
-  return -1;
-}
-
 }  // namespace
 
 // The rank's side: runs only when started by the test below (torchrun-style environment).
@@ -134,14 +77,15 @@ TEST(DataParallelTraining, TwoRanksEqualOneProcessOnTheGlobalBatch) {
   if (!distributedBuild()) GTEST_SKIP() << "built without Gloo (NAS_WITH_DISTRIBUTED off)";
   if (!haveFashionMnist()) GTEST_SKIP() << "dataset-fashion-mnist absent";
   test::TempDir dir;
-  const int port = freePort();
-  const pid_t r0 = startRank(0, port, dir.file("rank0.pt"));
-  const pid_t r1 = startRank(1, port, dir.file("rank1.pt"));
+  const int port = test::freeLoopbackPort();
+  const char* filter = "DataParallelRank.TrainsItsShare";
+  const pid_t r0 = test::startRank(filter, 0, 2, port, {std::string(kOutEnv) + "=" + dir.file("rank0.pt")});
+  const pid_t r1 = test::startRank(filter, 1, 2, port, {std::string(kOutEnv) + "=" + dir.file("rank1.pt")});
   ASSERT_GT(r0, 0);
   ASSERT_GT(r1, 0);
   // Generous: the ranks take about a second alone, far longer on a loaded machine.
-  EXPECT_EQ(waitFor(r0, std::chrono::seconds(180)), 0);
-  EXPECT_EQ(waitFor(r1, std::chrono::seconds(180)), 0);
+  EXPECT_EQ(test::waitForRank(r0, std::chrono::seconds(180)), 0);
+  EXPECT_EQ(test::waitForRank(r1, std::chrono::seconds(180)), 0);
   std::vector<torch::Tensor> p0, p1;
   torch::load(p0, dir.file("rank0.pt"));
   torch::load(p1, dir.file("rank1.pt"));
