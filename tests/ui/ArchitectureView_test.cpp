@@ -19,6 +19,7 @@
 using nas::Nb201Cell;
 using nas::Nb201Op;
 using nas::ui::ArchitectureView;
+using nas::ui::CellGraphView;
 
 namespace {
 const char* kOptimum = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
@@ -65,6 +66,7 @@ TEST(ArchitectureView, CompareModeMarksExactlyTheDifferingEdges) {
   view.compareDescriptions(ArchitectureView::describe("nb201", QString::fromStdString(a.toString())),
                            ArchitectureView::describe("nb201", QString::fromStdString(b.toString())));
   ASSERT_TRUE(view.isComparing());
+  ASSERT_TRUE(CellGraphView::waitForLayouts(&view));  // cells lay out in the background
   EXPECT_EQ(highlighted(view.cellView()), (QSet<int>{0, 5}));
   EXPECT_EQ(highlighted(view.compareCellView()), (QSet<int>{0, 5}));
   EXPECT_EQ(view.cellView()->edgeItemCount(), 6);
@@ -151,6 +153,7 @@ TEST(ArchitectureView, DartsGenotypesDrawBothCellsAndCompareEdgeByEdge) {
   view.setWorkspace(ws.get());
   QSignalSpy errors(&view, &ArchitectureView::errorOccurred);
   view.showArchitecture(a);
+  ASSERT_TRUE(view.cellView()->waitForLayout());
   EXPECT_EQ(view.cellView()->nodeItemCount(), 14);
   view.compareArchitectures(a, b);
   EXPECT_EQ(errors.count(), 0);

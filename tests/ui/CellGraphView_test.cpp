@@ -1,18 +1,22 @@
 // GraphLayout (Graphviz) and CellGraphView on NAS-Bench-201 cells: geometry, scene items,
-// the `none` toggle, zoom and export.
+// the `none` toggle, zoom and export; layouts in the background (only the latest request drawn,
+// errors shown as text).
 #include <gtest/gtest.h>
 
 #include <QFileInfo>
 #include <QGraphicsItem>
 #include <QGraphicsPathItem>
 #include <QGraphicsScene>
+#include <QFile>
 #include <QImage>
 #include <QSet>
+#include <QSignalSpy>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QtTest/QTest>
 #include <map>
 
+#include "UiTestSupport.h"
 #include "common/Error.h"
 #include "searchspace/Nb201Cell.h"
 #include "views/CellGraphView.h"
@@ -116,10 +120,12 @@ TEST(CellGraphView, SceneHoldsOneItemPerNodeAndEdge) {
   CellGraphView view;
   view.resize(600, 400);
   view.setGraph(Nb201Cell::parse(kOptimum).graph());
+  ASSERT_TRUE(view.waitForLayout());
   EXPECT_EQ(view.nodeItemCount(), 4);
   EXPECT_EQ(view.edgeItemCount(), 6);
 
   view.setGraph(Nb201Cell::parse(kOneNone).graph());
+  ASSERT_TRUE(view.waitForLayout());
   EXPECT_EQ(view.noneEdges(), CellGraphView::NoneEdges::Dashed);
   EXPECT_EQ(view.edgeItemCount(), 6);
   int dashed = 0;
@@ -128,6 +134,7 @@ TEST(CellGraphView, SceneHoldsOneItemPerNodeAndEdge) {
       if (static_cast<QGraphicsPathItem*>(it)->pen().style() == Qt::DashLine) ++dashed;
   EXPECT_EQ(dashed, 1);
   view.setNoneEdges(CellGraphView::NoneEdges::Hidden);
+  ASSERT_TRUE(view.waitForLayout());
   EXPECT_EQ(view.nodeItemCount(), 4);
   EXPECT_EQ(view.edgeItemCount(), 5);
 
@@ -141,6 +148,7 @@ TEST(CellGraphView, ZoomsFitsAndHighlights) {
   view.resize(600, 400);
   view.show();
   view.setGraph(Nb201Cell::parse(kOptimum).graph());
+  ASSERT_TRUE(view.waitForLayout());
   const double fit = view.transform().m11();
   view.zoomIn();
   EXPECT_NEAR(view.transform().m11(), fit * 1.25, 1e-6);
@@ -149,6 +157,7 @@ TEST(CellGraphView, ZoomsFitsAndHighlights) {
   view.fitToView();
   EXPECT_NEAR(view.transform().m11(), fit, 1e-6);
   view.setHighlightedEdges({2, 5});
+  ASSERT_TRUE(view.waitForLayout());
   EXPECT_EQ(view.highlightedEdges(), (QSet<int>{2, 5}));
   int thick = 0;
   for (QGraphicsItem* it : view.scene()->items())
@@ -183,6 +192,7 @@ TEST(CellGraphView, WeightedEdgesAreDrawnAsWideAsTheirWeightAndTheLegendSaysSo) 
   for (size_t i = 0; i < g.edges.size(); ++i) g.edges[i].weight = weights[i];
   CellGraphView view;
   view.setGraph(g);
+  ASSERT_TRUE(view.waitForLayout());
   std::map<int, double> width;
   int legends = 0;
   for (QGraphicsItem* it : view.scene()->items()) {
@@ -198,6 +208,7 @@ TEST(CellGraphView, WeightedEdgesAreDrawnAsWideAsTheirWeightAndTheLegendSaysSo) 
   nas::GraphForm plain = Nb201Cell::parse(kOptimum).graph();
   CellGraphView other;
   other.setGraph(plain);
+  ASSERT_TRUE(other.waitForLayout());
   int plainLegends = 0;
   for (QGraphicsItem* it : other.scene()->items()) {
     if (it->data(CellGraphView::kRoleKey).toString() == QLatin1String("edge")) {
@@ -214,4 +225,129 @@ TEST(CellGraphView, WeightedEdgesAreDrawnAsWideAsTheirWeightAndTheLegendSaysSo) 
   ASSERT_TRUE(view.exportSvg(dir.filePath(QStringLiteral("w.svg")), &error)) << error.toStdString();
   QSvgRenderer svg(dir.filePath(QStringLiteral("w.svg")));
   EXPECT_TRUE(svg.isValid());
+}
+
+namespace {
+
+// A one-node-per-label chain: labels nobody else uses, so the layout is not cached.
+nas::GraphForm uncachedChain(const QString& tag, int nodes) {
+  nas::GraphForm g;
+  g.space = "test";
+  for (int i = 0; i < nodes; ++i)
+    g.nodes.push_back({i, (tag + QStringLiteral("-%1").arg(i)).toStdString(), i == 0 ? "input" : ""});
+  for (int i = 0; i + 1 < nodes; ++i) g.edges.push_back({i, i + 1, "skip_connect", "", true});
+  return g;
+}
+
+// A `dot` (NAS_DOT) that holds any graph whose DOT text says "held" until `gate` exists, and
+// touches `done` after a held layout. The test decides when a layout ends, not the clock.
+class GatedDot {
+ public:
+  GatedDot() {
+    script_ = dir_.filePath(QStringLiteral("dot.sh"));
+    QFile f(script_);
+    if (!f.open(QIODevice::WriteOnly)) return;
+    f.write(QStringLiteral("#!/bin/sh\nin=$(cat)\ncase \"$in\" in *held*) while [ ! -e '%1' ]; do sleep 0.02; done;; esac\n"
+                           "printf '%s' \"$in\" | dot \"$@\"\nrc=$?\ncase \"$in\" in *held*) touch '%2';; esac\nexit $rc\n")
+                .arg(gate(), done())
+                .toUtf8());
+    f.close();
+    f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
+    qputenv("NAS_DOT", script_.toUtf8());
+  }
+  ~GatedDot() { qunsetenv("NAS_DOT"); }
+  QString gate() const { return dir_.filePath(QStringLiteral("gate")); }
+  QString done() const { return dir_.filePath(QStringLiteral("done")); }
+  void open() const {
+    QFile f(gate());
+    (void)f.open(QIODevice::WriteOnly);
+  }
+
+ private:
+  QTemporaryDir dir_;
+  QString script_;
+};
+
+}  // namespace
+
+TEST(CellGraphView, AnUncachedGraphIsLaidOutInTheBackgroundAndDrawnWhenItArrives) {
+  GatedDot dot;
+  CellGraphView view;
+  view.resize(600, 400);
+  QSignalSpy ready(&view, &CellGraphView::layoutReady);
+  const nas::GraphForm g = uncachedChain(QStringLiteral("held-background"), 3);
+  // setGraph returns while `dot` is held: the GUI thread does not wait for it (a synchronous
+  // layout would stay in setGraph until the gate opens, which nothing would do).
+  view.setGraph(g);
+  EXPECT_TRUE(view.layoutPending());
+  EXPECT_EQ(view.nodeItemCount(), 0);  // "Laying out…" while the view had no cell
+  EXPECT_EQ(ready.count(), 0);
+  dot.open();
+  ASSERT_TRUE(ready.wait(30000));
+  EXPECT_FALSE(view.layoutPending());
+  EXPECT_EQ(view.nodeItemCount(), 3);
+  EXPECT_EQ(view.edgeItemCount(), 2);
+  EXPECT_EQ(ready.count(), 1);
+  // Laid out once, cached: drawn again at once.
+  CellGraphView again;
+  again.setGraph(g);
+  EXPECT_FALSE(again.layoutPending());
+  EXPECT_EQ(again.nodeItemCount(), 3);
+}
+
+TEST(CellGraphView, OnlyTheLatestRequestIsDrawn) {
+  GatedDot dot;
+  CellGraphView view;
+  QSignalSpy ready(&view, &CellGraphView::layoutReady);
+  // An older request that ends after the newer one: dropped.
+  view.setGraph(uncachedChain(QStringLiteral("held-older"), 2));
+  const nas::GraphForm newer = uncachedChain(QStringLiteral("newer"), 4);
+  view.setGraph(newer);
+  ASSERT_TRUE(ready.wait(30000));
+  EXPECT_EQ(view.nodeItemCount(), 4);
+  dot.open();
+  ASSERT_TRUE(nas::ui::test::waitFor([&] { return QFile::exists(dot.done()); }, 30000));
+  ASSERT_TRUE(nas::ui::test::waitFor(
+      [&] { return GraphLayout::cached(GraphLayout::key(uncachedChain(QStringLiteral("held-older"), 2))).has_value(); },
+      30000));
+  QTest::qWait(50);  // room for a wrongly delivered answer to arrive
+  EXPECT_EQ(view.nodeItemCount(), 4);
+  EXPECT_EQ(view.graph().nodes.size(), 4u);
+  EXPECT_EQ(ready.count(), 1);
+}
+
+TEST(CellGraphView, AnOlderRequestEndingFirstIsNotDrawn) {
+  GatedDot dot;
+  CellGraphView view;
+  QSignalSpy ready(&view, &CellGraphView::layoutReady);
+  const nas::GraphForm older = uncachedChain(QStringLiteral("first-older"), 2);
+  view.setGraph(older);
+  view.setGraph(uncachedChain(QStringLiteral("held-newer"), 5));
+  // The older one ends while the newer is held: the view keeps waiting for the newer one.
+  ASSERT_TRUE(nas::ui::test::waitFor([&] { return GraphLayout::cached(GraphLayout::key(older)).has_value(); }, 30000));
+  QTest::qWait(50);
+  EXPECT_TRUE(view.layoutPending());
+  EXPECT_EQ(view.nodeItemCount(), 0);
+  EXPECT_EQ(ready.count(), 0);
+  dot.open();
+  ASSERT_TRUE(view.waitForLayout());  // blocks until the held layout is drawn
+  EXPECT_EQ(view.nodeItemCount(), 5);
+  EXPECT_EQ(ready.count(), 1);
+}
+
+TEST(CellGraphView, ABackgroundLayoutErrorIsShownAsText) {
+  qputenv("NAS_DOT", "/nonexistent/dot");
+  CellGraphView view;
+  QSignalSpy failed(&view, &CellGraphView::layoutFailed);
+  view.setGraph(uncachedChain(QStringLiteral("no-dot"), 2));
+  EXPECT_TRUE(view.layoutPending());
+  EXPECT_FALSE(view.waitForLayout());
+  qunsetenv("NAS_DOT");
+  ASSERT_EQ(failed.count(), 1);
+  EXPECT_TRUE(failed.at(0).at(0).toString().contains(QStringLiteral("/nonexistent/dot")));
+  EXPECT_EQ(view.nodeItemCount(), 0);
+  bool shown = false;
+  for (QGraphicsItem* it : view.scene()->items())
+    if (auto* t = dynamic_cast<QGraphicsSimpleTextItem*>(it)) shown = shown || t->text().contains(QStringLiteral("/nonexistent/dot"));
+  EXPECT_TRUE(shown);
 }

@@ -17,6 +17,7 @@
 #include "jobs/JobsPanel.h"
 #include "models/JobListModel.h"
 #include "store/Workspace.h"
+#include "views/CellGraphView.h"
 
 TEST(Screenshots, DemoEveryTab) {
   const QString dir = qEnvironmentVariable("NAS_SCREENSHOT_DIR");
@@ -41,6 +42,7 @@ TEST(Screenshots, DemoEveryTab) {
     for (int i = 0; i < tabs->count(); ++i) {
       tabs->setCurrentIndex(i);
       QTest::qWait(1500);  // background loads, the generator's first architecture
+      nas::ui::CellGraphView::waitForLayouts(&window);  // cells laid out in the background
       const QString tab = tabs->tabText(i).toLower().replace(QLatin1Char(' '), QLatin1Char('-'));
       const QString name = QStringLiteral("demo-%1x%2-%3.png").arg(size.width()).arg(size.height()).arg(tab);
       const QPixmap pm = window.grab();

@@ -28,6 +28,7 @@
 #include "jobs/JobsPanel.h"
 #include "models/JobListModel.h"
 #include "store/Workspace.h"
+#include "views/CellGraphView.h"
 
 using nas::ui::test::waitFor;
 
@@ -35,6 +36,7 @@ namespace {
 
 bool save(QWidget* w, const QString& dir, const QString& name) {
   QApplication::processEvents();
+  nas::ui::CellGraphView::waitForLayouts(w);  // cells lay out in the background
   const QPixmap pm = w->grab();
   const bool ok = pm.save(QDir(dir).filePath(name));
   std::printf("screenshot %s: %dx%d %s\n", qPrintable(name), pm.width(), pm.height(), ok ? "saved" : "FAILED");

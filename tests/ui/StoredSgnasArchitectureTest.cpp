@@ -31,6 +31,7 @@ TEST(StoredSgnasArchitecture, IsDrawnAsItsChainOfLayers) {
   view.setWorkspace(ws.get());
   view.setMethodsProvider([]() -> const nas::MethodRegistry& { return engineWithPlugins().methods(); });
   view.showArchitecture(id);
+  ASSERT_TRUE(view.cellView()->waitForLayout());  // laid out in the background
   // input, stem, 6 layers, head, output
   EXPECT_GE(view.cellView()->nodeItemCount(), 8);
   EXPECT_GE(view.cellView()->edgeItemCount(), 7);

@@ -186,6 +186,10 @@ ArchitectureView::ArchitectureView(QWidget* parent) : QWidget(parent) {
   cellA_ = new CellGraphView(cells_);
   cellB_ = new CellGraphView(cells_);
   cellB_->hide();
+  // Cells laid out in the background change their size when they arrive: side by side or
+  // stacked is decided again then.
+  connect(cellA_, &CellGraphView::layoutReady, this, &ArchitectureView::updateCompareOrientation);
+  connect(cellB_, &CellGraphView::layoutReady, this, &ArchitectureView::updateCompareOrientation);
   auto* side = new QWidget(main);
   auto* sideLayout = new QVBoxLayout(side);
   sideLayout->setContentsMargins(0, 0, 0, 0);
@@ -459,6 +463,7 @@ void renderCells(QPainter& painter, const QList<CellGraphView*>& views, double s
 bool ArchitectureView::exportSvg(const QString& path, QString* error) {
   QList<CellGraphView*> views{cellA_};
   if (comparing_) views << cellB_;
+  for (auto* v : views) v->waitForLayout();  // the file gets the cells, not "Laying out…"
   const QSizeF size = cellsSize(views);
   QSvgGenerator gen;
   gen.setFileName(path);
@@ -478,6 +483,7 @@ bool ArchitectureView::exportSvg(const QString& path, QString* error) {
 bool ArchitectureView::exportPng(const QString& path, double scale, QString* error) {
   QList<CellGraphView*> views{cellA_};
   if (comparing_) views << cellB_;
+  for (auto* v : views) v->waitForLayout();
   const QSizeF size = cellsSize(views) * scale;
   QImage image(size.toSize(), QImage::Format_ARGB32_Premultiplied);
   image.fill(Qt::white);

@@ -170,27 +170,107 @@ int CellGraphView::edgeItemCount() const {
   return n;
 }
 
-void CellGraphView::rebuild() {
+void CellGraphView::showText(const QString& text, const QColor& color, int pixelSize) {
   scene_->clear();
   geometry_ = {};
+  laidOut_ = false;
+  auto* t = scene_->addSimpleText(text, sceneFont(pixelSize));
+  t->setBrush(color);
+  scene_->setSceneRect(t->boundingRect().adjusted(-20, -20, 20, 20));
+  fitToView();
+}
+
+void CellGraphView::showError(const QString& message) {
+  showText(tr("Cannot lay out this graph: %1").arg(message), QColor(0xB0, 0x30, 0x30), 13);
+  emit layoutFailed(message);
+  emit layoutReady();
+}
+
+void CellGraphView::cancelLayout() {
+  if (!pending_) return;
+  pending_ = false;
+  ++request_;  // the running layout's answer is dropped when it arrives
+}
+
+void CellGraphView::rebuild() {
   if (graph_.nodes.empty()) {
-    auto* t = scene_->addSimpleText(tr("No architecture"), sceneFont(14));
-    t->setBrush(QColor(0x80, 0x80, 0x80));
-    scene_->setSceneRect(t->boundingRect().adjusted(-20, -20, 20, 20));
-    fitToView();
+    cancelLayout();
+    showText(tr("No architecture"), QColor(0x80, 0x80, 0x80), 14);
+    emit layoutReady();
     return;
   }
   GraphLayoutOptions opt;
   opt.includeInactive = noneMode_ == NoneEdges::Dashed;
+  QByteArray key;
   try {
-    geometry_ = GraphLayout::layout(graph_, opt);
+    key = GraphLayout::key(graph_, opt);
   } catch (const std::exception& e) {
-    auto* t = scene_->addSimpleText(tr("Cannot lay out this graph: %1").arg(QString::fromUtf8(e.what())), sceneFont(13));
-    t->setBrush(QColor(0xB0, 0x30, 0x30));
-    scene_->setSceneRect(t->boundingRect().adjusted(-20, -20, 20, 20));
-    emit layoutFailed(QString::fromUtf8(e.what()));
+    cancelLayout();
+    showError(QString::fromUtf8(e.what()));
     return;
   }
+  if (const auto hit = GraphLayout::cached(key)) {
+    cancelLayout();
+    draw(*hit);
+    return;
+  }
+  // On its way already (a title or highlight changed meanwhile): it draws with them on arrival.
+  if (pending_ && key == pendingKey_) return;
+  startLayout(key, opt);
+}
+
+void CellGraphView::startLayout(const QByteArray& key, const GraphLayoutOptions& options) {
+  const quint64 request = ++request_;
+  pending_ = true;
+  pendingKey_ = key;
+  if (watcher_) {
+    watcher_->disconnect(this);
+    watcher_->deleteLater();
+  }
+  watcher_ = new QFutureWatcher<GraphLayoutResult>(this);
+  connect(watcher_, &QFutureWatcherBase::finished, this, [this, request] { finishLayout(request); });
+  watcher_->setFuture(GraphLayout::layoutInBackground(graph_, options));
+  // The previous cell stays until the new one arrives (tens of milliseconds); text is replaced.
+  if (!laidOut_) showText(tr("Laying out\u2026"), QColor(0xA0, 0xA0, 0xA0), 13);
+}
+
+void CellGraphView::finishLayout(quint64 request) {
+  // An older request, or one waitForLayout() has drawn already.
+  if (request != request_ || !pending_ || !watcher_) return;
+  pending_ = false;
+  const QFuture<GraphLayoutResult> future = watcher_->future();
+  if (future.resultCount() < 1) {
+    showError(tr("the layout gave no result"));
+    return;
+  }
+  const GraphLayoutResult result = future.result();
+  if (!result.error.isEmpty()) {
+    showError(result.error);
+    return;
+  }
+  draw(result.geometry);
+}
+
+bool CellGraphView::waitForLayout() {
+  if (pending_ && watcher_) {
+    watcher_->waitForFinished();
+    finishLayout(request_);
+  }
+  return laidOut_ || graph_.nodes.empty();
+}
+
+bool CellGraphView::waitForLayouts(QWidget* root) {
+  bool ok = true;
+  if (auto* self = qobject_cast<CellGraphView*>(root)) ok = self->waitForLayout() && ok;
+  if (root)
+    for (CellGraphView* v : root->findChildren<CellGraphView*>()) ok = v->waitForLayout() && ok;
+  return ok;
+}
+
+void CellGraphView::draw(const GraphGeometry& geometry) {
+  scene_->clear();
+  geometry_ = geometry;
+  laidOut_ = true;
 
   const QFont labelFont = sceneFont(11);
   const QFont labelFontBold = sceneFont(11, true);
@@ -330,6 +410,7 @@ void CellGraphView::rebuild() {
   }
   scene_->setSceneRect(content.adjusted(-16, -16, 16, 16));
   if (!userZoomed_) fitToView();
+  emit layoutReady();
 }
 
 QRectF CellGraphView::contentRect() const { return scene_->sceneRect(); }
@@ -399,6 +480,7 @@ void CellGraphView::mouseDoubleClickEvent(QMouseEvent* event) {
 }
 
 bool CellGraphView::exportSvg(const QString& path, QString* error) {
+  waitForLayout();  // a file gets the cell, not "Laying out…"
   const QRectF r = contentRect();
   QSvgGenerator gen;
   gen.setFileName(path);
@@ -423,6 +505,7 @@ bool CellGraphView::exportSvg(const QString& path, QString* error) {
 }
 
 bool CellGraphView::exportPng(const QString& path, double scale, QString* error) {
+  waitForLayout();
   const QRectF r = contentRect();
   QImage image((r.size() * scale).toSize(), QImage::Format_ARGB32_Premultiplied);
   image.fill(Qt::white);

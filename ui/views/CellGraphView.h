@@ -5,7 +5,15 @@
 // wide as its weight says (edgeWidth), and the legend then explains the widths.
 // `none` edges are hidden or dashed. Wheel / Ctrl +/- zoom, drag pans, double-click or
 // fitToView() fits. Edges can be highlighted (compare mode). Export to SVG and PNG.
+//
+// A graph whose layout is cached draws at once. Otherwise Graphviz lays it out on a background
+// thread (GraphLayout::layoutInBackground) and the view draws when the geometry arrives: until
+// then it keeps its previous drawing, or says "Laying out…" when it had none. Only the latest
+// request counts; a failed layout is shown as text in the view. layoutReady() is emitted each
+// time the view has drawn its final state; waitForLayout() blocks until then (tests, exports).
 
+#include <QByteArray>
+#include <QFutureWatcher>
 #include <QGraphicsView>
 #include <QSet>
 
@@ -43,7 +51,15 @@ class CellGraphView : public QGraphicsView {
 
   int nodeItemCount() const;
   int edgeItemCount() const;
-  const GraphGeometry& geometry() const { return geometry_; }
+  const GraphGeometry& geometry() const { return geometry_; }  // of the drawing shown
+
+  // True while a background layout for the current graph is on its way.
+  bool layoutPending() const { return pending_; }
+  // Blocks until the current graph is drawn (at most `dot`'s own 15 s timeout). Returns false
+  // when the layout failed (the view then shows the error).
+  bool waitForLayout();
+  // waitForLayout() for every cell view in `root`'s widget tree, `root` included.
+  static bool waitForLayouts(QWidget* root);
 
   bool exportSvg(const QString& path, QString* error = nullptr);
   bool exportPng(const QString& path, double scale = 2.0, QString* error = nullptr);
@@ -62,6 +78,8 @@ class CellGraphView : public QGraphicsView {
 
  signals:
   void layoutFailed(const QString& message);
+  // The view drew its final state for the current graph: the cell, "No architecture" or an error.
+  void layoutReady();
 
  protected:
   void wheelEvent(QWheelEvent* event) override;
@@ -72,6 +90,12 @@ class CellGraphView : public QGraphicsView {
 
  private:
   void rebuild();
+  void draw(const GraphGeometry& geometry);
+  void showText(const QString& text, const QColor& color, int pixelSize);
+  void showError(const QString& message);
+  void startLayout(const QByteArray& key, const GraphLayoutOptions& options);
+  void finishLayout(quint64 request);
+  void cancelLayout();
   void saveWithDialog(bool svg);
   void zoomBy(double factor);
   QRectF contentRect() const;
@@ -86,6 +110,13 @@ class CellGraphView : public QGraphicsView {
   bool userZoomed_ = false;
   QAction* saveSvg_ = nullptr;
   QAction* savePng_ = nullptr;
+  // The background layout: the latest request's number, its key and watcher. A watcher of an
+  // older request is deleted; its thread finishes and its result is dropped.
+  QFutureWatcher<GraphLayoutResult>* watcher_ = nullptr;
+  quint64 request_ = 0;
+  QByteArray pendingKey_;
+  bool pending_ = false;
+  bool laidOut_ = false;  // the scene shows a cell (not text)
 };
 
 }  // namespace nas::ui

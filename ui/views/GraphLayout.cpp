@@ -6,10 +6,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QCoreApplication>
 #include <QProcess>
+#include <QPromise>
 #include <QStandardPaths>
 #include <QStringList>
+#include <QThreadPool>
 #include <algorithm>
+#include <exception>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -194,31 +199,77 @@ GraphGeometry parseJson(const QByteArray& json, const nas::GraphForm& graph, con
   return out;
 }
 
+// Never destroyed: a background layout may still be storing its result while the process
+// exits; the pool is waited for when the application object goes (see pool()).
 std::mutex& cacheMutex() {
-  static std::mutex m;
-  return m;
+  static auto* m = new std::mutex;
+  return *m;
 }
 
 QCache<QByteArray, GraphGeometry>& cache() {
-  static QCache<QByteArray, GraphGeometry> c(kCacheEntries);
-  return c;
+  static auto* c = new QCache<QByteArray, GraphGeometry>(kCacheEntries);
+  return *c;
+}
+
+// Two threads: layouts are short and a view only waits for its latest one; more would only
+// compete with the workers for the cores.
+QThreadPool* pool() {
+  static QThreadPool* p = [] {
+    auto* created = new QThreadPool;
+    created->setMaxThreadCount(2);
+    created->setObjectName(QStringLiteral("GraphLayout"));
+    // Finish running layouts before Qt tears itself down under them.
+    qAddPostRoutine([] { pool()->waitForDone(); });
+    return created;
+  }();
+  return p;
+}
+
+GraphGeometry layoutWithKey(const nas::GraphForm& graph, const GraphLayoutOptions& options, const QByteArray& key) {
+  if (auto hit = GraphLayout::cached(key)) return *hit;
+  GraphGeometry geometry = parseJson(runDot(dotText(graph, options), graph.space), graph, options);
+  std::lock_guard<std::mutex> lock(cacheMutex());
+  cache().insert(key, new GraphGeometry(geometry));
+  return geometry;
 }
 
 }  // namespace
 
-GraphGeometry GraphLayout::layout(const nas::GraphForm& graph, const GraphLayoutOptions& options) {
-  const QByteArray dot = dotText(graph, options);
+QByteArray GraphLayout::key(const nas::GraphForm& graph, const GraphLayoutOptions& options) {
   // Node roles are not part of the DOT text but of the result: they join the key.
-  QByteArray key = dot;
+  QByteArray key = dotText(graph, options);
   for (const auto& n : graph.nodes) key += QByteArray::fromStdString(n.role) + ';';
-  {
-    std::lock_guard<std::mutex> lock(cacheMutex());
-    if (const GraphGeometry* hit = cache().object(key)) return *hit;
-  }
-  GraphGeometry geometry = parseJson(runDot(dot, graph.space), graph, options);
+  return key;
+}
+
+std::optional<GraphGeometry> GraphLayout::cached(const QByteArray& key) {
   std::lock_guard<std::mutex> lock(cacheMutex());
-  cache().insert(key, new GraphGeometry(geometry));
-  return geometry;
+  if (const GraphGeometry* hit = cache().object(key)) return *hit;
+  return std::nullopt;
+}
+
+GraphGeometry GraphLayout::layout(const nas::GraphForm& graph, const GraphLayoutOptions& options) {
+  return layoutWithKey(graph, options, key(graph, options));
+}
+
+QFuture<GraphLayoutResult> GraphLayout::layoutInBackground(const nas::GraphForm& graph,
+                                                           const GraphLayoutOptions& options) {
+  auto promise = std::make_shared<QPromise<GraphLayoutResult>>();
+  QFuture<GraphLayoutResult> future = promise->future();
+  promise->start();
+  pool()->start([promise, graph, options] {
+    GraphLayoutResult result;
+    try {
+      result.geometry = GraphLayout::layout(graph, options);
+    } catch (const std::exception& e) {
+      result.error = QString::fromUtf8(e.what());
+    } catch (...) {
+      result.error = QStringLiteral("the layout failed for an unknown reason");
+    }
+    promise->addResult(std::move(result));
+    promise->finish();
+  });
+  return future;
 }
 
 }  // namespace nas::ui

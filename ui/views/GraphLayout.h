@@ -4,12 +4,19 @@
 // process (found on the PATH, or at $NAS_DOT); results are cached by the graph's DOT text.
 // Throws nas::Error: NotFound without `dot`, InvalidArgument for an edge to a missing node,
 // Internal when the layout fails.
+//
+// `dot` takes 10-60 ms on a busy machine, too long for the GUI thread (bench_ui_stalls saw a
+// 57 ms event while a new best architecture was drawn): views ask the cache first and, on a
+// miss, lay out with layoutInBackground(), which runs `dot` on a thread of its own.
 
+#include <QByteArray>
+#include <QFuture>
 #include <QPointF>
 #include <QRectF>
 #include <QSizeF>
 #include <QString>
 #include <QVector>
+#include <optional>
 
 #include "searchspace/GraphForm.h"
 
@@ -48,9 +55,26 @@ struct GraphLayoutOptions {
   QString rankdir = QStringLiteral("LR");
 };
 
+// What a background layout gives back: the geometry, or the error's text (never an exception).
+struct GraphLayoutResult {
+  GraphGeometry geometry;
+  QString error;  // non-empty: the layout failed, geometry is empty
+};
+
 class GraphLayout {
  public:
+  // Synchronous: runs `dot` on the calling thread when the layout is not cached.
   static GraphGeometry layout(const nas::GraphForm& graph, const GraphLayoutOptions& options = {});
+  // The layout's cache key (its DOT text and the node roles). Cheap, starts no process. Throws
+  // InvalidArgument for an edge to a missing node.
+  static QByteArray key(const nas::GraphForm& graph, const GraphLayoutOptions& options = {});
+  // The cached layout for `key`, if there is one.
+  static std::optional<GraphGeometry> cached(const QByteArray& key);
+  // Lays out on a thread of a small pool (the result is cached as layout() caches it). The
+  // future's one result carries the error as text. Layouts still running when the application
+  // object is destroyed are waited for there.
+  static QFuture<GraphLayoutResult> layoutInBackground(const nas::GraphForm& graph,
+                                                       const GraphLayoutOptions& options = {});
 };
 
 }  // namespace nas::ui

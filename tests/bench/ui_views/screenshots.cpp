@@ -18,6 +18,7 @@
 #include "store/Workspace.h"
 #include "views/ArchTableView.h"
 #include "views/ArchitectureView.h"
+#include "views/CellGraphView.h"
 #include "views/ScatterView.h"
 
 #include <qcustomplot.h>
@@ -35,6 +36,7 @@ void settle(int ms = 300) {
 
 bool save(QWidget* w, const QString& path) {
   settle();
+  nas::ui::CellGraphView::waitForLayouts(w);  // cells lay out in the background
   const bool ok = w->grab().save(path, "PNG");
   std::printf("%s %s\n", ok ? "saved" : "FAILED", qPrintable(path));
   return ok;
