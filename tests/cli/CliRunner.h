@@ -57,22 +57,33 @@ inline CliResult runCli(const std::string& args) {
   return r;
 }
 
-// Runs the job's worker (`run-job`) as a child, waits until `jobs show` reports a checkpoint
-// artifact and progress above `minProgress`, then kills it with SIGKILL, as a crash or the OOM
-// killer would. Returns an empty string, or what went wrong (the worker is reaped either way).
-inline std::string killWorkerAfterCheckpoint(const std::string& jobId, const std::string& ws, double minProgress,
-                                             std::chrono::seconds timeout) {
-  std::vector<std::string> args = {cliPath(), "run-job", "--job", jobId, "--workspace", ws, "--progress-lines"};
+// Starts `args` (args[0] is the program) as a child process, its stdout and stderr written to
+// the files named (created or truncated; "" keeps the parent's). Returns the pid, or -1.
+inline pid_t spawnProcess(std::vector<std::string> args, const std::string& stdoutPath,
+                          const std::string& stderrPath = {}) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  if (!stdoutPath.empty())
+    posix_spawn_file_actions_addopen(&actions, 1, stdoutPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!stderrPath.empty())
+    posix_spawn_file_actions_addopen(&actions, 2, stderrPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, cliPath(), &actions, nullptr, argv.data(), environ);
+  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return "cannot start the worker";
+  return spawned == 0 ? pid : -1;
+}
+
+// Runs the job's worker (`run-job`) as a child, waits until `jobs show` reports a checkpoint
+// artifact and progress above `minProgress`, then kills it with SIGKILL, as a crash or the OOM
+// killer would. Returns an empty string, or what went wrong (the worker is reaped either way).
+inline std::string killWorkerAfterCheckpoint(const std::string& jobId, const std::string& ws, double minProgress,
+                                             std::chrono::seconds timeout) {
+  const pid_t pid =
+      spawnProcess({cliPath(), "run-job", "--job", jobId, "--workspace", ws, "--progress-lines"}, "/dev/null");
+  if (pid <= 0) return "cannot start the worker";
   bool checkpointed = false;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!checkpointed && std::chrono::steady_clock::now() < deadline) {

@@ -1,17 +1,18 @@
 // The queue: `nasstudio-cli worker` processes claim queued jobs atomically. Three workers
 // drain thirty jobs with none run twice and none lost; a worker killed with SIGKILL mid-job
-// has its job re-queued and finished by another worker.
+// has its job re-queued and finished by another worker; both at once (three workers, thirty
+// jobs, one of them killed mid-job).
 #include <gtest/gtest.h>
-#include <fcntl.h>
 #include <sqlite3.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -31,17 +32,7 @@ pid_t spawnWorker(const std::string& ws, const std::string& name, const std::str
   std::vector<std::string> args = {NAS_CLI_PATH, "worker", "--workspace", ws, "--name", name, "--json",
                                    "--heartbeat-ms", "200", "--poll-ms", "100"};
   args.insert(args.end(), extra.begin(), extra.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, (out + ".err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, NAS_CLI_PATH, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
+  return nas::test::spawnProcess(args, out, out + ".err");
 }
 
 int waitExit(pid_t pid) {
@@ -98,6 +89,32 @@ class CliWorkerTest : public ::testing::Test {
     ws_ = (dir_ / "ws.nasdb").string();
   }
   void TearDown() override { fs::remove_all(dir_); }
+  // Queues a training job long enough for a kill or a stop to land mid-job; returns its id
+  // (0 after a failure, reported).
+  long long queueLongTrainJob() {
+    auto created = runCli(
+        // ~1,400 steps, ~8 s on a quiet core: the kill must land mid-job. With 4 epochs (1.4 s)
+        // the job sometimes finished between the poll that saw its checkpoint and the kill.
+        "run train --detach --param dataset=synthetic --param epochs=24 --param train_limit=1024 --param channels=4 "
+        "--param cells=1 --param batch_size=16 --param checkpoint_every=4 --param threads=1 --workspace " + ws_ +
+        " --json");
+    if (created.exitCode != 0) {
+      ADD_FAILURE() << created.err;
+      return 0;
+    }
+    return Json::parse(created.out)["job_id"].get<long long>();
+  }
+  // Queues `n` small tabular searches (seeds from `firstSeed`); returns their ids.
+  std::set<long long> queueSmallSearches(int n, int firstSeed = 0) {
+    std::set<long long> ids;
+    auto ws = nas::Workspace::open(ws_);
+    for (int i = 0; i < n; ++i)
+      ids.insert(ws->createJob("tabular-search",
+                               Json{{"method", "tabular-search"},
+                                    {"params", {{"strategy", "random"}, {"queries", 5}, {"seed", firstSeed + i}}}}
+                                   .dump()));
+    return ids;
+  }
   fs::path dir_;
   std::string ws_;
 };
@@ -106,15 +123,7 @@ class CliWorkerTest : public ::testing::Test {
 
 TEST_F(CliWorkerTest, ThreeWorkersDrainThirtyJobsEachRunOnce) {
   constexpr int kJobs = 30;
-  std::set<long long> ids;
-  {
-    auto ws = nas::Workspace::open(ws_);
-    for (int i = 0; i < kJobs; ++i)
-      ids.insert(ws->createJob("tabular-search",
-                               Json{{"method", "tabular-search"},
-                                    {"params", {{"strategy", "random"}, {"queries", 5}, {"seed", i}}}}
-                                   .dump()));
-  }
+  std::set<long long> ids = queueSmallSearches(kJobs);
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<pid_t> workers;
   for (int w = 0; w < 3; ++w)
@@ -149,14 +158,8 @@ TEST_F(CliWorkerTest, ThreeWorkersDrainThirtyJobsEachRunOnce) {
 }
 
 TEST_F(CliWorkerTest, KilledWorkersJobIsFinishedByAnother) {
-  auto created = runCli(
-      // ~1,400 steps, ~8 s on a quiet core: the kill must land mid-job. With 4 epochs (1.4 s)
-      // the job sometimes finished between the poll that saw its checkpoint and the kill.
-      "run train --detach --param dataset=synthetic --param epochs=24 --param train_limit=1024 --param channels=4 "
-      "--param cells=1 --param batch_size=16 --param checkpoint_every=4 --param threads=1 --workspace " + ws_ +
-      " --json");
-  ASSERT_EQ(created.exitCode, 0) << created.err;
-  const long long id = Json::parse(created.out)["job_id"];
+  const long long id = queueLongTrainJob();
+  ASSERT_GT(id, 0);
   const pid_t first = spawnWorker(ws_, "first", (dir_ / "first").string());
   ASSERT_GT(first, 0);
   bool checkpointed = false;
@@ -195,6 +198,111 @@ TEST_F(CliWorkerTest, KilledWorkersJobIsFinishedByAnother) {
   EXPECT_NE(log.out.find("started by worker second"), std::string::npos) << log.out;
 }
 
+// Both at once: three workers drain thirty queued jobs; the one that runs the long job is
+// killed with SIGKILL mid-job and another finishes that job. Nothing is timed: the kill waits
+// until the workspace shows the long job running with a checkpoint, and the worker is first
+// stopped (SIGSTOP) and the job seen still running, so the kill lands mid-job for certain.
+TEST_F(CliWorkerTest, ThreeWorkersDrainThirtyJobsWhileOneIsKilledMidJob) {
+  constexpr int kJobs = 30;
+  const long long longJob = queueLongTrainJob();  // first in the queue: claimed at once
+  ASSERT_GT(longJob, 0);
+  std::set<long long> ids = queueSmallSearches(kJobs - 1);
+  ids.insert(longJob);
+  ASSERT_EQ(ids.size(), static_cast<size_t>(kJobs));
+
+  // No --exit-when-idle: the survivors must still be polling when the killed worker's job is
+  // re-queued. They are stopped with SIGTERM once the workspace shows every job done.
+  std::map<std::string, pid_t> workers;
+  for (int w = 0; w < 3; ++w) {
+    const std::string name = "w" + std::to_string(w);
+    workers[name] = spawnWorker(ws_, name, (dir_ / name).string());
+    ASSERT_GT(workers[name], 0);
+  }
+  auto out = [&](const std::string& name) { return slurp((dir_ / name).string()); };
+  auto err = [&](const std::string& name) { return slurp((dir_ / (name + ".err")).string()); };
+  auto readJob = [&](long long id) -> std::optional<nas::JobRecord> {
+    try {
+      return nas::Workspace::open(ws_, nas::Workspace::Mode::ReadOnly)->job(id);
+    } catch (const std::exception&) {
+      return std::nullopt;  // busy: ask again at the next poll
+    }
+  };
+
+  // The long job running on one of the workers, with a checkpoint to resume from.
+  std::string victim;
+  const auto seen = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+  while (victim.empty() && std::chrono::steady_clock::now() < seen) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto j = readJob(longJob);
+    if (j && j->status == nas::JobStatus::Running && workers.count(j->worker) &&
+        !nas::Workspace::open(ws_, nas::Workspace::Mode::ReadOnly)->artifacts(longJob).empty())
+      victim = j->worker;
+  }
+  ASSERT_FALSE(victim.empty()) << "the long job was never seen running with a checkpoint";
+  const pid_t victimPid = workers[victim];
+  ::kill(victimPid, SIGSTOP);
+  int status = 0;
+  ::waitpid(victimPid, &status, WUNTRACED);  // really stopped: it cannot finish the job now
+  std::optional<nas::JobRecord> stopped;
+  for (int i = 0; i < 100 && !stopped; ++i) stopped = readJob(longJob);
+  ASSERT_TRUE(stopped.has_value());
+  ASSERT_EQ(stopped->status, nas::JobStatus::Running) << "the long job ended before the stop: lengthen it";
+  ::kill(victimPid, SIGKILL);  // releases any write lock it held
+  ::waitpid(victimPid, &status, 0);  // reaped: its pid no longer answers, the job counts as orphaned
+  workers.erase(victim);
+
+  // Every job done (the killed worker's re-queued and finished by a survivor).
+  auto allDone = [&] {
+    try {
+      const auto jobs = nas::Workspace::open(ws_, nas::Workspace::Mode::ReadOnly)->jobs();
+      return jobs.size() == static_cast<size_t>(kJobs) &&
+             std::all_of(jobs.begin(), jobs.end(), [](const nas::JobRecord& j) {
+               return j.status == nas::JobStatus::Done || j.status == nas::JobStatus::Failed;
+             });
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  const auto drained = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+  while (!allDone() && std::chrono::steady_clock::now() < drained)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  int survivorJobs = 0;
+  for (const auto& [name, pid] : workers) {
+    ::kill(pid, SIGTERM);
+    EXPECT_EQ(waitExit(pid), 0) << err(name);
+    const Json r = Json::parse(out(name), nullptr, false);
+    ASSERT_TRUE(r.is_object()) << out(name) << err(name);
+    EXPECT_EQ(r["failed"], 0) << err(name);
+    survivorJobs += r["jobs"].get<int>();
+  }
+  ASSERT_TRUE(allDone()) << "not every job finished";
+
+  auto ws = nas::Workspace::open(ws_);
+  int doneByVictim = 0;
+  for (const auto& j : ws->jobs()) {
+    EXPECT_EQ(j.status, nas::JobStatus::Done) << j.id << " " << j.error;
+    int starts = 0;
+    for (const auto& l : ws->jobLog(j.id)) starts += l.line.rfind("started by worker", 0) == 0;
+    if (j.id == longJob) {
+      EXPECT_NE(j.worker, victim) << "the killed worker's job must be finished by another";
+      EXPECT_EQ(j.attempts, 2);
+      EXPECT_EQ(starts, 2);
+      EXPECT_TRUE(Json::parse(j.resultJson).value("resumed", false)) << j.resultJson;
+    } else {
+      EXPECT_EQ(j.attempts, 1) << "job " << j.id << " was started more than once";
+      EXPECT_EQ(starts, 1) << j.id;
+      doneByVictim += j.worker == victim;
+    }
+    ids.erase(j.id);
+  }
+  EXPECT_TRUE(ids.empty()) << "jobs lost";
+  // Each job finished once: by the killed worker before the kill, or by a survivor.
+  EXPECT_EQ(doneByVictim + survivorJobs, kJobs);
+  std::string log;
+  for (const auto& l : ws->jobLog(longJob)) log += l.line + "\n";
+  EXPECT_NE(log.find("interrupted"), std::string::npos) << log;
+}
+
 TEST_F(CliWorkerTest, WorkspaceMergeTwiceIsOnce) {
   const std::string remote = (dir_ / "remote.nasdb").string();
   auto made = runCli("run tabular-search --param queries=5 --workspace " + remote + " --json");
@@ -221,14 +329,8 @@ TEST_F(CliWorkerTest, WorkspaceMergeTwiceIsOnce) {
 // another worker once the heartbeat is older than --stale-after; woken up, it records nothing
 // over the job the other finished.
 TEST_F(CliWorkerTest, AHungWorkersJobIsTakenOverAfterItsHeartbeatGoesStale) {
-  auto created = runCli(
-      // ~1,400 steps, ~8 s on a quiet core: the kill must land mid-job. With 4 epochs (1.4 s)
-      // the job sometimes finished between the poll that saw its checkpoint and the kill.
-      "run train --detach --param dataset=synthetic --param epochs=24 --param train_limit=1024 --param channels=4 "
-      "--param cells=1 --param batch_size=16 --param checkpoint_every=4 --param threads=1 --workspace " + ws_ +
-      " --json");
-  ASSERT_EQ(created.exitCode, 0) << created.err;
-  const long long id = Json::parse(created.out)["job_id"];
+  const long long id = queueLongTrainJob();
+  ASSERT_GT(id, 0);
   const pid_t hung = spawnWorker(ws_, "hung", (dir_ / "hung").string());
   ASSERT_GT(hung, 0);
   bool running = false;
