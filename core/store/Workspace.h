@@ -132,6 +132,8 @@ class Workspace {
   // The datasets and the jobs that have evaluations, for the views' filters.
   std::vector<std::string> evaluationDatasets() const;
   std::vector<JobId> evaluationJobs() const;
+  // The records of the jobs that have evaluations, by id, in one query (a filter's titles).
+  std::vector<JobRecord> jobsWithEvaluations() const;
 
   // One row per architecture having `metric` (max over evaluations), optional filter on
   // space; ordered by `orderBy` ("value", "flops", "params", "canonical", "id") asc/desc;

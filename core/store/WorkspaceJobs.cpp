@@ -107,6 +107,15 @@ std::vector<JobRecord> Workspace::jobs() const {
   return out;
 }
 
+std::vector<JobRecord> Workspace::jobsWithEvaluations() const {
+  auto q = d_->query(std::string("SELECT ") + kJobColumns +
+                     " FROM jobs WHERE id IN (SELECT DISTINCT job_id FROM evaluations WHERE job_id IS NOT NULL)"
+                     " ORDER BY id");
+  std::vector<JobRecord> out;
+  while (q->step()) out.push_back(readJob(*q));
+  return out;
+}
+
 void Workspace::setJobStatus(JobId id, JobStatus status, const std::string& error) {
   // started_at is stamped on every move to Running (a resume starts again); finished_at on
   // the terminal states, and cleared when a job is queued or running again.

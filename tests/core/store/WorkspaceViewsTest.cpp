@@ -117,6 +117,25 @@ double msSince(std::chrono::steady_clock::time_point t0) {
 
 // Not a tight benchmark (shared CI machines vary): prints the timings, asserts the results
 // and only a generous bound that catches an accidental quadratic query.
+TEST_F(WorkspaceViews, JobsWithEvaluationsAreReadWithTheirRecords) {
+  const JobId idle = ws->createJob("train", R"({"method":"train","params":{}})");  // no evaluations
+  const JobId second = ws->createJob("tabular-search", R"({"method":"tabular-search","params":{"strategy":"evolution"}})");
+  const JobId gone = ws->createJob("tabular-search", "{}");
+  ws->addEvaluations({{0, a, second, "tabular", "cifar10", "acc", 0.6, 0},
+                      {0, b, second, "tabular", "cifar10", "acc", 0.4, 0},
+                      {0, c, gone, "tabular", "cifar10", "acc", 0.3, 0}});
+  ws->deleteJob(gone);  // its evaluations stay, without a job
+  const auto jobs = ws->jobsWithEvaluations();
+  ASSERT_EQ(2u, jobs.size());
+  EXPECT_EQ(1, jobs[0].id);  // the fixture's job
+  EXPECT_EQ(second, jobs[1].id);
+  EXPECT_EQ("tabular-search", jobs[1].method);
+  EXPECT_NE(std::string::npos, jobs[1].specJson.find("evolution"));
+  // The same jobs as the ids alone, less the deleted one.
+  EXPECT_EQ((std::vector<JobId>{1, second}), ws->evaluationJobs());
+  (void)idle;
+}
+
 TEST(WorkspaceScale, HundredThousandArchitecturesWithTwoMetrics) {
   TempDir tmp;
   auto ws = Workspace::open(tmp.file("big.nasws"));
