@@ -4,6 +4,7 @@
 // as Search Progress and Generate do. A series or column whose values are not all within 0..1
 // (a user's table already in percent) is shown as it is, so no value is ever scaled twice.
 #include <QString>
+#include <QStringList>
 #include <cmath>
 
 namespace nas::ui {
@@ -13,6 +14,17 @@ inline bool isAccuracyMetric(const QString& metric) {
          metric.compare(QLatin1String("acc"), Qt::CaseInsensitive) == 0 ||
          metric.endsWith(QLatin1String("_acc"), Qt::CaseInsensitive) ||
          metric.startsWith(QLatin1String("acc_"), Qt::CaseInsensitive);
+}
+
+// Which of `metrics` is "the accuracy" wherever a view picks one by itself (the best
+// architecture of Search Results, the scatter's default y axis): the held-out `test_accuracy`
+// when there is one (a search's table values, a training's result), else the first name
+// containing "acc" in any case (a supernet's estimate, a user's column), else "".
+inline QString accuracyMetric(const QStringList& metrics) {
+  if (metrics.contains(QLatin1String("test_accuracy"))) return QStringLiteral("test_accuracy");
+  for (const QString& m : metrics)
+    if (m.contains(QLatin1String("acc"), Qt::CaseInsensitive)) return m;
+  return QString();
 }
 
 // 100 for an accuracy metric whose values are all fractions, else 1. `values`: any range of

@@ -6,6 +6,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "models/MetricDisplay.h"
 #include "views/ScatterControls.h"
 #include "views/ScatterMouse.h"
 #include "views/ScatterPlot.h"
@@ -115,16 +116,11 @@ void ScatterView::fillPickers() {
 void ScatterView::fillPickers(QStringList metrics) {
   for (const QString& n : {xName_, yName_, cName_})
     if (!n.isEmpty() && !metrics.contains(n)) metrics << n;
-  // Defaults: FLOPs against the first accuracy-like metric.
+  // Defaults: FLOPs against the accuracy (the rule Search Results uses too).
   if (xName_.isEmpty()) xName_ = QStringLiteral("flops");
   if (yName_.isEmpty()) {
-    yName_ = QStringLiteral("params");
-    for (const QString& m : metrics)
-      if (m.contains(QLatin1String("acc"), Qt::CaseInsensitive)) {
-        yName_ = m;
-        break;
-      }
-    if (yName_ == QLatin1String("params") && metrics.size() > 2) yName_ = metrics[2];
+    yName_ = accuracyMetric(metrics);
+    if (yName_.isEmpty()) yName_ = metrics.size() > 2 ? metrics[2] : QStringLiteral("params");
     dirX_ = defaultDirection(xName_);
     dirY_ = defaultDirection(yName_);
   }
