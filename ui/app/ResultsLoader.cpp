@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "common/Error.h"
+#include "models/MetricDisplay.h"
 #include "store/Records.h"
 #include "store/Workspace.h"
 #include "views/ArchTableView.h"
@@ -68,28 +69,17 @@ void ResultsLoader::readFilters(const nas::Workspace& ws, QStringList& datasets,
                                 QList<QPair<qint64, QString>>& jobs) {
   for (const std::string& d : ws.evaluationDatasets())
     if (!d.empty()) datasets << QString::fromStdString(d);
-  for (nas::JobId id : ws.evaluationJobs()) {
-    QString title = QStringLiteral("#%1").arg(id);
-    try {
-      title += QStringLiteral(" ") + QString::fromStdString(nas::jobTitle(ws.job(id)));
-    } catch (const std::exception&) {
-      // a job deleted meanwhile: its number is enough
-    }
-    jobs.append({qint64(id), title});
-  }
+  // One query for the jobs and their titles (not one per job).
+  for (const nas::JobRecord& job : ws.jobsWithEvaluations())
+    jobs.append({qint64(job.id), QStringLiteral("#%1 ").arg(job.id) + QString::fromStdString(nas::jobTitle(job))});
 }
 
 ResultsSnapshot ResultsLoader::read(const nas::Workspace& ws, const ResultsRequest& r) {
   ResultsSnapshot s;
   readFilters(ws, s.datasets, s.jobs);
-  std::string accuracy;
-  for (const std::string& m : ws.metricNames()) {
-    s.metricNames << QString::fromStdString(m);
-    // The held-out accuracy where there is one (a search's table values, a training's result),
-    // rather than the first name containing "acc" (a supernet's estimate of a few points).
-    if (m == "test_accuracy" || (accuracy.empty() && m.find("acc") != std::string::npos)) accuracy = m;
-  }
-  s.accuracy = QString::fromStdString(accuracy);
+  for (const std::string& m : ws.metricNames()) s.metricNames << QString::fromStdString(m);
+  s.accuracy = accuracyMetric(s.metricNames);  // the rule the scatter's default y axis follows
+  const std::string accuracy = s.accuracy.toStdString();
   s.table = r.table;
   s.table.metric = ArchTableView::pickMetric(s.metricNames, r.tableMetric).toStdString();
   s.page = ArchTableModel::readFirstPage(ws, s.table);
