@@ -186,6 +186,7 @@ struct WorkerCliOptions {
   double staleAfter = 30;
   int heartbeatMs = 2000;
   int pollMs = 1000;
+  double writeLockLimit = 120;
   bool json = false;
 };
 
@@ -204,10 +205,15 @@ void addWorker(CLI::App& app, CliState& state) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--heartbeat-ms", o->heartbeatMs, "heartbeat period in milliseconds")->check(CLI::PositiveNumber);
   cmd->add_option("--poll-ms", o->pollMs, "how often an idle worker looks for queued jobs")->check(CLI::PositiveNumber);
+  cmd->add_option("--write-lock-limit", o->writeLockLimit,
+                  "seconds a job may hold the workspace's write lock before the worker aborts itself so that "
+                  "others can go on (0: never)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", o->json, "print one JSON object with the counts at the end");
   cmd->callback([&state, o] {
     state.action = [&state, o] {
       WorkerOptions opts;
+      opts.runner.writeLockLimit = std::chrono::milliseconds(static_cast<long long>(o->writeLockLimit * 1000));
       opts.maxJobs = o->maxJobs;
       opts.exitWhenIdle = o->exitWhenIdle;
       opts.requeueInterrupted = !o->noRequeue;

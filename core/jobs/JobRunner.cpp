@@ -11,6 +11,7 @@
 #include "jobs/JobService.h"
 #include "jobs/Method.h"
 #include "jobs/WorkspaceSink.h"
+#include "jobs/WriteWatchdog.h"
 #include "store/Workspace.h"
 
 namespace nas {
@@ -116,6 +117,7 @@ JobOutcome runTakenJob(const MethodRegistry& registry, Workspace& ws, const JobR
     const Method& method = registry.get(stored["method"].get<std::string>());
 
     HeartbeatThread heartbeat(ws.path(), id, worker.id, options.heartbeatInterval);
+    const WriteWatchdog watchdog(ws, options.writeLockLimit);
     cancel.addPoll(workspaceCancelPoll(ws, id));
     cancel.addPoll([&heartbeat] { return heartbeat.lost(); });
 

@@ -34,6 +34,10 @@ struct RunnerOptions {
   // How often the heartbeat thread stamps the job (JobLiveness::staleAfterSeconds should be
   // several of these).
   std::chrono::milliseconds heartbeatInterval{2000};
+  // While a job runs, a WriteWatchdog aborts the process when it holds the workspace's write
+  // lock longer than this (it hangs inside a transaction and would block every other worker);
+  // 0: no watchdog. Any batch of writes takes well under a second.
+  std::chrono::milliseconds writeLockLimit{120000};
 };
 
 // Creates a queued job from a spec {"method": ..., "params": {...}} (JobService::submit on a

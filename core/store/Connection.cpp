@@ -69,14 +69,18 @@ void Connection::transaction(const std::function<void()>& fn) {
   exec("BEGIN IMMEDIATE", "starting a transaction");
   txDepth = 1;
   doomed.reset();
+  writeSinceNs.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now().time_since_epoch()).count());
   try {
     fn();
     if (doomed)
       throw Error(doomed->first, "transaction rolled back: a nested step failed (" + doomed->second + ")", path);
     exec("COMMIT", "committing a transaction");
     txDepth = 0;
+    writeSinceNs.store(0);
   } catch (...) {
     txDepth = 0;
+    writeSinceNs.store(0);
     doomed.reset();
     // Some errors (I/O, disk full) already rolled back; ROLLBACK would then fail.
     if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);

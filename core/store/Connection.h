@@ -3,6 +3,7 @@
 // Workspace::Impl is this class (see WorkspaceImpl.h); helpers in the Workspace*.cpp files
 // take a Connection& because Workspace::Impl is private to Workspace. Private to the store.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,6 +50,9 @@ class Connection {
   std::unique_ptr<OpenFileGuard> fileGuard;
   int schemaVersion = 0;
   int txDepth = 0;  // > 0 inside transaction()
+  // When the open transaction() took the write lock (steady clock, ns; 0: none). Atomic: a
+  // watchdog thread reads it (Workspace::writeLockHeldSeconds).
+  std::atomic<std::int64_t> writeSinceNs{0};
   // Set when a nested transaction() failed: the outer one may only roll back.
   std::optional<std::pair<ErrorCode, std::string>> doomed;
   // Prepared statements by SQL text. Only fixed SQL goes here (values are always bound),

@@ -57,6 +57,9 @@ class Workspace {
   // fn catch that exception and finish normally, transaction() still rolls back and throws
   // Error with the nested failure's code, so half of a batch is never committed.
   void transaction(const std::function<void()>& fn);
+  // How long the transaction() open on this connection has held the write lock, in seconds;
+  // 0 when none is open. Safe to call from any thread (a watchdog's).
+  double writeLockHeldSeconds() const;
 
   // ---- jobs
   JobId createJob(const std::string& method, const std::string& specJson);
