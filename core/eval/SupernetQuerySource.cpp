@@ -24,7 +24,7 @@ void loadState(Nb201SupernetImpl& net, const std::string& state, const SupernetS
   torch::serialize::InputArchive archive;
   try {
     std::istringstream in(state, std::ios::binary);
-    archive.load_from(in);
+    archive.load_from(in, torch::Device(torch::kCPU));  // a state trained on a GPU loads anywhere
   } catch (const c10::Error& e) {
     throw Error(ErrorCode::CorruptData, std::string("not a supernet state: ") + e.what_without_backtrace(),
                 "supernet state");

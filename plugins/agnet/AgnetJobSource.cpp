@@ -13,6 +13,8 @@
 #include "search/TabularQuerySource.h"
 #include "search/TabularSearch.h"
 #include "store/Workspace.h"
+#include "train/DistributedJob.h"
+#include "train/MlInfo.h"
 
 namespace nas::agnet {
 
@@ -47,7 +49,8 @@ constexpr const char* kSupernetArtifact = "supernet";
 // The trained supernet: another job's (supernet_from_job), this job's from an earlier run, or
 // trained now, resuming this job's checkpoint. The job's own checkpoint ("latest") holds the
 // search's values, so the supernet keeps its own artifacts.
-std::string supernetState(const SupernetSourceConfig& config, const Json& params, JobContext& ctx) {
+std::string supernetState(const SupernetSourceConfig& config, const Json& params, JobContext& ctx,
+                          DistributedPhases* phases) {
   Workspace& ws = ctx.workspace();
   const std::int64_t fromJob = jsonValue<std::int64_t>(params, "supernet_from_job", 0);
   if (fromJob > 0) {
@@ -63,6 +66,10 @@ std::string supernetState(const SupernetSourceConfig& config, const Json& params
   hooks.checkpoint = [&](const std::string& bytes) {
     ws.putArtifact(ctx.jobId(), "checkpoint", kSupernetArtifact, bytes);
   };
+  if (phases && phases->group()) {
+    phases->announce(Json{{"phase", "supernet"}, {"params", params}}, /*last=*/true);
+    hooks.group = phases->group();
+  }
   std::string state = trainSupernet(config, hooks, resumeFrom);
   ws.putArtifact(ctx.jobId(), "model", kSupernetArtifact, state);
   return state;
@@ -70,7 +77,18 @@ std::string supernetState(const SupernetSourceConfig& config, const Json& params
 
 }  // namespace
 
-JobSource makeJobSource(const Json& params, JobContext& ctx) {
+void followAgnetJob(const Json& message, const std::shared_ptr<DistGroup>& group) {
+  if (jsonValue<std::string>(message, "phase", "") != "supernet")
+    throw Error(ErrorCode::Unsupported, "unknown agnet phase '" + jsonValue<std::string>(message, "phase", "") + "'",
+                "rank 0's job");
+  const Json& params = message.at("params");
+  setTorchThreads(static_cast<int>(jsonValue<std::int64_t>(params, "threads", 2)));
+  SupernetTrainHooks hooks;
+  hooks.group = group;
+  trainSupernet(supernetSourceConfig(params), hooks);  // rank 0's checkpoint comes by broadcast
+}
+
+JobSource makeJobSource(const Json& params, JobContext& ctx, DistributedPhases* phases) {
   const std::string kind = jsonValue<std::string>(params, "source", "table");
   JobSource out;
   if (kind == "table") {
@@ -104,7 +122,7 @@ JobSource makeJobSource(const Json& params, JobContext& ctx) {
   }
   if (kind == "supernet") {
     const SupernetSourceConfig config = supernetSourceConfig(params);
-    out.source = makeSupernetQuerySource(config, supernetState(config, params, ctx), ctx.cancel());
+    out.source = makeSupernetQuerySource(config, supernetState(config, params, ctx, phases), ctx.cancel());
     return out;
   }
   throw Error(ErrorCode::InvalidArgument, "unknown source '" + kind + "' (known: table, supernet, scratch)",

@@ -12,6 +12,8 @@
 #include "search/TabularBenchmark.h"
 
 namespace nas {
+class DistGroup;
+class DistributedPhases;
 class JobContext;
 class Workspace;
 }
@@ -34,8 +36,14 @@ struct JobSource {
 // report `report_column` of the best-by-signal cell; NotFound names a column the table lacks. source=supernet trains the supernet first
 // (progress and cancel through ctx; its checkpoint and final state are artifacts of the job,
 // kind "checkpoint" / "model", name "supernet", so a killed job resumes its training), or
-// takes the state of job `supernet_from_job`.
-JobSource makeJobSource(const Json& params, JobContext& ctx);
+// takes the state of job `supernet_from_job`. In a data-parallel job (`phases` with a group),
+// the supernet's training is the one phase every rank runs (followAgnetJob); the sources'
+// networks run on params' `device` (train/Device.h's rule).
+JobSource makeJobSource(const Json& params, JobContext& ctx, DistributedPhases* phases = nullptr);
+
+// A rank > 0's part of an agnet job (registered with core's DistributedJob registry): trains
+// its share of the supernet announced by rank 0.
+void followAgnetJob(const Json& message, const std::shared_ptr<DistGroup>& group);
 
 // The objectives for `source` from params objective2 / limit / latency_profile (latency
 // needs the workspace's device profile; NotFound says how to measure one). Sets

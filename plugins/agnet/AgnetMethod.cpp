@@ -9,6 +9,9 @@
 #include "AgnetJobWriter.h"
 #include "AgnetSearch.h"
 #include "common/Error.h"
+#include "train/Device.h"
+#include "train/DistGroup.h"
+#include "train/DistributedJob.h"
 #include "train/MlInfo.h"
 #include "search/CachedQuerySource.h"
 #include "search/QueryStrategy.h"
@@ -210,13 +213,21 @@ Json resultOf(const AgnetJob& job, const MultiSeedSummary& summary, const Cached
 }  // namespace
 
 Json AgnetMethod::run(JobContext& ctx) const {
+  // A data-parallel run (--nproc, torchrun): the other ranks train their shares of the supernet
+  // with rank 0 and then end (also told so when this rank fails first: the destructor); the
+  // search and every write are rank 0's alone.
+  DistributedPhases phases(processDistGroup(), name());
   const Json& p = ctx.params();
   const AgnetJob job(p);
 
   ctx.sink().progress(0.0, "preparing the " + jsonValue<std::string>(p, "source", "table") + " source");
   // Fixed intra-op threads: supernet and scratch values are deterministic per thread count.
   setTorchThreads(static_cast<int>(jsonValue<std::int64_t>(p, "threads", 2)));
-  JobSource js = makeJobSource(p, ctx);
+  const std::string sourceKind = jsonValue<std::string>(p, "source", "table");
+  const DeviceChoice device =
+      sourceKind == "table" ? DeviceChoice{} : deviceFromParams(p, &ctx.sink(), "agnet " + sourceKind + " source");
+  JobSource js = makeJobSource(p, ctx, &phases);
+  phases.finish();
   std::string latencyProfile;
   const SearchObjectives objectives = makeJobObjectives(js, p, ctx.workspace(), latencyProfile);
   const std::optional<ParetoBounds> bounds = jobParetoBounds(js, objectives);
@@ -239,7 +250,11 @@ Json AgnetMethod::run(JobContext& ctx) const {
                  std::to_string(job.queries) + " queries: mean best " + std::to_string(summary.meanBest) + " (" +
                  summary.metric + "), reported " + std::to_string(summary.meanReport) + " (" + summary.reportMetric +
                  "), best " + summary.bestArch + (js.protocol.empty() ? "" : "; " + js.protocol));
-  return resultOf(job, summary, source, js, resumed, latencyProfile, units.lastRounds());
+  Json result = resultOf(job, summary, source, js, resumed, latencyProfile, units.lastRounds());
+  // Where the source's networks ran (a table's look-ups: the CPU), and over how many ranks.
+  result["device"] = device.name();
+  result["ranks"] = phases.group() ? phases.group()->worldSize() : 1;
+  return result;
 }
 
 }  // namespace nas::agnet

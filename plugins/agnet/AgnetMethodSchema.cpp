@@ -1,6 +1,7 @@
 // The "agnet" job's description, parameters and result keys: data only, no torch use.
 #include "AgnetMethod.h"
 #include "AgnetSearch.h"
+#include "jobs/DeviceParam.h"
 #include "search/QueryStrategy.h"
 
 namespace nas::agnet {
@@ -134,6 +135,8 @@ ParamSchema AgnetMethod::schema() const {
   s.add(withRange(paramSpec("channels", T::Int, 8, "Channels", "Channels of the first stage (NB201: 16)"), 1, 256));
   s.add(withRange(paramSpec("cells", T::Int, 1, "Cells per stage", "Cells per stage (NB201: 5)"), 1, 32));
   s.add(withRange(paramSpec("threads", T::Int, 2, "Threads", "LibTorch intra-op threads (0: all cores)"), 0, 1024));
+  s.add(deviceParamSpec("source=supernet|scratch: where the networks train and are scored. Data-parallel ranks "
+                        "(--nproc, torchrun) train the supernet on the CPU over Gloo."));
   return s;
 }
 
@@ -142,7 +145,7 @@ std::vector<std::string> AgnetMethod::resultKeys() const {
           "best_per_seed", "best_arch_per_seed", "curve", "best_arch", "best_value", "source",
           "dataset", "objective2", "limit", "pareto",     "hypervolume",  "resumed", "workspace_scale",
           "table", "latency_profile", "rounds", "reused_queries", "report_metric", "mean_report", "std_report",
-          "report_per_seed", "report_curve"};
+          "report_per_seed", "report_curve", "device", "ranks"};
 }
 
 }  // namespace nas::agnet

@@ -1,9 +1,11 @@
 // The AG-Net plugin: registers the "agnet" query strategy for tabular searches
 // (`nasstudio-cli tabular search --strategy agnet`) and the "agnet" job
 // (`nasstudio-cli run agnet`), which also runs on supernet and scratch sources.
+#include "AgnetJobSource.h"
 #include "AgnetMethod.h"
 #include "AgnetSearch.h"
 #include "plugin/PluginApi.h"
+#include "train/DistributedJob.h"
 
 NASSTUDIO_PLUGIN_EXPORT int nasstudio_plugin_api_version() { return nas::kPluginApiVersion; }
 
@@ -17,4 +19,6 @@ NASSTUDIO_PLUGIN_EXPORT void nasstudio_plugin_register(nas::PluginHost* host) {
       },
       defaults);
   host->addMethod(std::make_unique<nas::agnet::AgnetMethod>(host->queryStrategies()));
+  // The other ranks of a data-parallel agnet job (supernet source) run its supernet phase.
+  nas::registerDistributedFollower("agnet", nas::agnet::followAgnetJob);
 }
