@@ -29,18 +29,27 @@ Nb201InferCellImpl::Nb201InferCellImpl(const Nb201Cell& cell, std::int64_t chann
     if (op == Nb201Op::None) continue;
     torch::nn::AnyModule m = makeNb201Op(op, channels, bn);
     register_module(nb201EdgeOpName(e, op), m.ptr());
+    const bool reluConvBn = op == Nb201Op::Conv1x1 || op == Nb201Op::Conv3x3;
+    reluConvBn_.push_back(reluConvBn ? m.ptr<ReLUConvBNImpl>() : nullptr);
     edges_.emplace_back(e, std::move(m));
   }
 }
 
 torch::Tensor Nb201InferCellImpl::forward(const torch::Tensor& x) {
-  std::array<torch::Tensor, kNb201NumNodes> nodes;
+  std::array<torch::Tensor, kNb201NumNodes> nodes, relus;  // relus: a node's ReLU, once
   nodes[0] = x;
   size_t k = 0;  // edges_ is in edge order, which is grouped by target node
   for (int j = 1; j < kNb201NumNodes; ++j) {
     torch::Tensor sum;
     for (; k < edges_.size() && nb201Edges()[static_cast<size_t>(edges_[k].first)].to == j; ++k) {
-      torch::Tensor t = edges_[k].second.forward(nodes[static_cast<size_t>(nb201Edges()[static_cast<size_t>(edges_[k].first)].from)]);
+      const auto from = static_cast<size_t>(nb201Edges()[static_cast<size_t>(edges_[k].first)].from);
+      torch::Tensor t;
+      if (const auto& op = reluConvBn_[k]) {
+        if (!relus[from].defined()) relus[from] = torch::relu(nodes[from]);
+        t = op->bn(op->conv(relus[from]));
+      } else {
+        t = edges_[k].second.forward(nodes[from]);
+      }
       sum = sum.defined() ? sum + t : t;
     }
     nodes[static_cast<size_t>(j)] = sum.defined() ? sum : torch::zeros_like(x);
@@ -69,10 +78,19 @@ Nb201NetworkImpl::Nb201NetworkImpl(const Nb201Cell& cell, const Nb201MacroConfig
   const std::int64_t last = layout.back().outChannels;
   last_bn_ = register_module("last_bn", torch::nn::BatchNorm2d(last));
   classifier_ = register_module("classifier", torch::nn::Linear(last, macro.classes));
+  // Channels-last (NHWC) conv weights, with the input made NHWC in forward(): oneDNN then runs
+  // every convolution on NHWC activations without reordering them to its blocked layout and
+  // back (batch norm, ReLU and pooling have NHWC kernels too), about 30 % faster to train on
+  // the CPU (bench_train_throughput; PyTorch's `model.to(memory_format=torch.channels_last)`).
+  // Same values: the weights are drawn first, then only laid out differently; sums may round
+  // differently than in NCHW.
+  torch::NoGradGuard noGrad;
+  for (auto& p : parameters())
+    if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
 torch::Tensor Nb201NetworkImpl::forward(const torch::Tensor& input) {
-  torch::Tensor x = stem_bn_(stem_conv_(input));
+  torch::Tensor x = stem_bn_(stem_conv_(input.contiguous(torch::MemoryFormat::ChannelsLast)));
   for (const auto& [reduction, index] : order_) x = reduction ? reductions_[index](x) : cells_[index](x);
   x = torch::relu(last_bn_(x));
   x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);

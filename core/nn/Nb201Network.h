@@ -21,7 +21,9 @@ struct Nb201Layer {
 std::vector<Nb201Layer> nb201Layout(const Nb201MacroConfig& macro);
 
 // One cell with fixed ops. Edges whose op is `none` are not built: they have no module and
-// cost nothing; a node with no incoming edge is zero.
+// cost nothing; a node with no incoming edge is zero. The ReLU of a node feeding several
+// ReLU-Conv-BN edges is computed once and shared by them (same values as one ReLU per edge,
+// fewer passes forward and backward).
 class Nb201InferCellImpl : public torch::nn::Module {
  public:
   Nb201InferCellImpl(const Nb201Cell& cell, std::int64_t channels, const BnOptions& bn = {});
@@ -31,6 +33,7 @@ class Nb201InferCellImpl : public torch::nn::Module {
  private:
   Nb201Cell cell_;
   std::vector<std::pair<int, torch::nn::AnyModule>> edges_;  // (edge index, op), `none` left out
+  std::vector<std::shared_ptr<ReLUConvBNImpl>> reluConvBn_;   // per edges_ entry; null unless ReLU-Conv-BN
 };
 TORCH_MODULE(Nb201InferCell);
 
