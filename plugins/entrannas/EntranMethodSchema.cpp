@@ -4,6 +4,7 @@
 // wd 3e-4, Adam 3e-4 (0.5, 0.999) wd 1e-3; evaluation: 600 epochs, 20 cells, C=36, cutout 16,
 // drop path 0.2, auxiliary 0.4).
 #include "EntranMethods.h"
+#include "jobs/DeviceParam.h"
 
 namespace nas::entrannas {
 
@@ -49,9 +50,7 @@ void addEval(ParamSchema& s, int epochs) {
 }
 
 void addRun(ParamSchema& s) {
-  s.add(withChoices(paramSpec("device", T::Choice, "auto", "Device",
-                              "auto: CUDA when this LibTorch build has it and a GPU is present, else the CPU"),
-                    {"auto", "cpu", "cuda"}));
+  s.add(deviceParamSpec());
   s.add(withRange(paramSpec("threads", T::Int, 2, "Threads", "LibTorch intra-op threads (0: all cores)"), 0, 1024));
   s.add(withRange(paramSpec("seed", T::Int, 0, "Seed", "Initialisation, split, data order"), 0, 2147483647));
 }

@@ -21,6 +21,7 @@
 #include "search/TabularBenchmark.h"
 #include "searchspace/GraphFormJson.h"
 #include "store/Workspace.h"
+#include "train/Device.h"
 #include "train/MlInfo.h"
 
 namespace nas::entrannas {
@@ -33,11 +34,9 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-torch::Device resolveDevice(const std::string& name) {
-  const bool cuda = torch::cuda::is_available();
-  if (name == "cuda" && !cuda)
-    throw Error(ErrorCode::Unsupported, "device=cuda, but this LibTorch build has no CUDA or no GPU is present");
-  return (name == "cuda" || (name == "auto" && cuda)) ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+// Core's device rule (train/Device.h): a cuda request without CUDA runs on the CPU, said in the log.
+torch::Device resolveDevice(const Json& p, JobContext& ctx, const std::string& who) {
+  return deviceFromParams(p, &ctx.sink(), who).device;
 }
 
 // The per-epoch heat grids (one per cell type) the generic HeatGrid view draws.
@@ -178,7 +177,7 @@ Json CellSearchMethod::run(JobContext& ctx) const {
   auto D = [&](const char* k) { return p.at(k).get<double>(); };
   auto S = [&](const char* k) { return p.at(k).get<std::string>(); };
   const int threads = setTorchThreads(static_cast<int>(I("threads")));
-  const torch::Device device = resolveDevice(S("device"));
+  const torch::Device device = resolveDevice(p, ctx, name());
   Workspace& ws = ctx.workspace();
   ProgressSink& sink = ctx.sink();
   const SpaceKind kind = spaceFromName(S("space"));
@@ -342,7 +341,7 @@ Json DartsEvalMethod::run(JobContext& ctx) const {
   const auto t0 = std::chrono::steady_clock::now();
   const Json p = schema().resolve(ctx.params());
   const int threads = setTorchThreads(p.at("threads").get<int>());
-  const torch::Device device = resolveDevice(p.at("device").get<std::string>());
+  const torch::Device device = resolveDevice(p, ctx, name());
   const SpaceKind kind = spaceFromName(p.at("space").get<std::string>());
   std::string text = p.at("genotype").get<std::string>();
   if (text.empty())

@@ -18,6 +18,7 @@
 #include "search/Stats.h"
 #include "search/TabularBenchmark.h"
 #include "store/Workspace.h"
+#include "train/Device.h"
 #include "train/MlInfo.h"
 #include "train/Nb201Run.h"
 
@@ -85,14 +86,6 @@ Truth truthFromTable(const Json& p) {
     t.values.push_back(table.value(*row, metric));
   }
   return t;
-}
-
-torch::Device deviceFor(const std::string& name) {
-  if (name == "cpu") return torch::kCPU;
-  const bool cuda = torch::cuda::is_available();
-  if (name == "cuda" && !cuda)
-    throw Error(ErrorCode::Unsupported, "this build or machine has no CUDA device", "device");
-  return cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
 }
 
 std::vector<std::string> opNames(const std::vector<int>& ops) {
@@ -189,7 +182,7 @@ Json NaslidMethod::run(JobContext& ctx) const {
     throw Error(ErrorCode::InvalidArgument, "must be smaller than probe_batch (" + std::to_string(o.probeBatch) + ")", "k");
   o.train.batch = I("batch");
   o.train.lr = p.at("lr").get<double>();
-  o.train.device = deviceFor(S("device"));
+  o.train.device = deviceFromParams(p, &sink, "naslid").device;  // core's rule (train/Device.h)
   o.seed = static_cast<std::uint64_t>(I("seed"));
 
   const Truth truth = S("truth") == "job" ? truthFromJob(ws, I("truth_job"), p) : truthFromTable(p);

@@ -2,6 +2,7 @@
 // for Fashion-MNIST on 2 CPU cores (a few minutes); the paper's values are in the help texts.
 #include "NaslidMethod.h"
 #include "TruthMethod.h"
+#include "jobs/DeviceParam.h"
 
 namespace nas::naslid {
 
@@ -62,8 +63,7 @@ ParamSchema NaslidMethod::schema() const {
   s.add(withRange(paramSpec("seed", T::Int, 0, "Seed", "Initialisation, paths, probe batches, random splits"), 0,
                   2147483647));
   s.add(withRange(paramSpec("threads", T::Int, 2, "Threads", "LibTorch intra-op threads (0: all cores)"), 0, 1024));
-  s.add(withChoices(paramSpec("device", T::Choice, "auto", "Device", "auto: CUDA when this build and machine have it"),
-                    {"auto", "cpu", "cuda"}));
+  s.add(deviceParamSpec());
   return s;
 }
 
