@@ -7,6 +7,8 @@
 #include "SgnasLiveGenerator.h"
 #include "SgnasRun.h"
 #include "common/Error.h"
+#include "train/DistGroup.h"
+#include "train/DistributedJob.h"
 
 namespace nas::sgnas {
 
@@ -42,14 +44,19 @@ GeneratorTrainOptions generatorTrainOptions(const Json& p) {
 
 Json SgnasMethod::run(JobContext& ctx) const {
   const auto started = Clock::now();
+  // In a data-parallel run the other ranks train their shares of the supernet and then end
+  // (also told so when this rank fails first: the destructor).
+  DistributedPhases phases(processDistGroup(), name());
   const SgnasJob job(schema(), ctx.params());
   const SgnasData data = loadData(job, ctx.workspace(), ctx.sink());
   SgnasRun run(ctx, job, data, started);
+  run.setDistributed(&phases);
   const CostRange range = costRange(data.space);
   run.logStart(range);
 
   if (run.phase() == kSupernetPhase && job.supernetFromJob > 0) run.takeSupernet(job.supernetFromJob);
   if (run.phase() == kSupernetPhase) run.trainSupernet();
+  phases.finish();  // a resumed run past the supernet: the other ranks have nothing to do
   if (run.phase() == kGeneratorPhase) run.trainGenerator();
   const Evaluation evaluation = run.evaluate();
   ctx.sink().progress(1.0, "done");

@@ -1,6 +1,7 @@
 // The "sgnas" method's description, parameters and result keys: data only, no torch use.
 // Defaults are sized for the Fashion-MNIST demo on 2 CPU cores (under 30 minutes end to end).
 #include "SgnasMethod.h"
+#include "jobs/DeviceParam.h"
 
 namespace nas::sgnas {
 
@@ -130,6 +131,8 @@ ParamSchema SgnasMethod::schema() const {
                0, 100));
   // ---- run
   s.add(withRange(paramSpec("threads", T::Int, 2, "Threads", "LibTorch intra-op threads (0: all cores)"), 0, 1024));
+  s.add(deviceParamSpec("The supernet trains there; the generator and the evaluation run on the CPU. "
+                        "Data-parallel ranks (--nproc, torchrun) train the supernet on the CPU over Gloo."));
   s.add(withRange(paramSpec("seed", T::Int, 0, "Seed", "Seed of data order, sampling and initialisation"), 0, 2147483647));
   s.add(withRange(paramSpec("checkpoint_every", T::Int, 50, "Checkpoint every", "Steps between checkpoints within an epoch"), 1,
                1e9, "steps"));
@@ -141,7 +144,7 @@ std::vector<std::string> SgnasMethod::resultKeys() const {
           "targets",            "mean_abs_error_pct", "generated_beats_random", "mean_accuracy", "mean_random_accuracy",
           "supernet_accuracy_max", "seconds",    "phase_seconds",         "resumed",
           "accuracy_diff_mean", "accuracy_diff_se", "beats_random_sign_p", "accuracy_se_per_arch",
-          "in_sample",          "held_out",      "recipe"};
+          "in_sample",          "held_out",      "recipe",               "device",             "ranks"};
 }
 
 }  // namespace nas::sgnas

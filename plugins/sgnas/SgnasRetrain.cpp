@@ -20,6 +20,7 @@ RetrainResult trainFromScratch(const SgnasSpace& space, const SgnasArch& arch, c
   const auto t0 = std::chrono::steady_clock::now();
   torch::manual_seed(o.seed);
   SgnasSupernet net(space);
+  net->to(o.device);
   // Only the path's weights receive gradients; the others stay unused (weight decay on an
   // unused weight with zero gradient would still shrink it, harmlessly, but SGD skips
   // parameters whose grad is undefined, so nothing else is touched).
@@ -38,8 +39,8 @@ RetrainResult trainFromScratch(const SgnasSpace& space, const SgnasArch& arch, c
     const Batch b = batcher.next();
     optimizer.zero_grad();
     const torch::Tensor loss =
-        torch::nn::functional::cross_entropy(net->forward(batchImages(train, b.indices, norm), arch),
-                                             batchLabels(train, b.indices), ce);
+        torch::nn::functional::cross_entropy(net->forward(batchImages(train, b.indices, norm, o.device), arch),
+                                             batchLabels(train, b.indices, o.device), ce);
     loss.backward();
     optimizer.step();
     const double l = loss.item<double>();
@@ -57,8 +58,8 @@ RetrainResult trainFromScratch(const SgnasSpace& space, const SgnasArch& arch, c
   Batcher order(test.size(), 500, 0, false);
   for (std::int64_t i = 0; i < order.batchesPerEpoch(); ++i) {
     const Batch b = order.next();
-    const torch::Tensor pred = net->forward(batchImages(test, b.indices, norm), arch).argmax(1);
-    correct += pred.eq(batchLabels(test, b.indices)).sum().item<std::int64_t>();
+    const torch::Tensor pred = net->forward(batchImages(test, b.indices, norm, o.device), arch).argmax(1);
+    correct += pred.eq(batchLabels(test, b.indices, o.device)).sum().item<std::int64_t>();
   }
   result.testAccuracy = test.size() ? static_cast<double>(correct) / static_cast<double>(test.size()) : 0.0;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -7,6 +7,8 @@
 #include <functional>
 
 #include "SgnasSupernet.h"
+#include <torch/types.h>
+
 #include "data/ImageDataset.h"
 
 namespace nas::sgnas {
@@ -16,6 +18,7 @@ struct RetrainOptions {
   std::int64_t batchSize = 128;
   double lr = 0.1, momentum = 0.9, weightDecay = 4e-4, labelSmoothing = 0.1;
   std::uint64_t seed = 0;
+  torch::Device device = torch::kCPU;  // where the path trains and is tested
 };
 
 struct RetrainResult {

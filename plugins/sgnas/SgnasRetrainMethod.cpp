@@ -9,6 +9,8 @@
 #include "SgnasCost.h"
 #include "SgnasRetrain.h"
 #include "common/Error.h"
+#include "jobs/DeviceParam.h"
+#include "train/Device.h"
 #include "data/DatasetLoader.h"
 #include "search/Stats.h"
 #include "store/Workspace.h"
@@ -104,12 +106,13 @@ ParamSchema SgnasRetrainMethod::schema() const {
   s.add(withRange(paramSpec("test_images", T::Int, 2000, "Test images", "Test images measured per architecture"), 10,
                   1e9, "images"));
   s.add(withRange(paramSpec("threads", T::Int, 2, "Threads", "LibTorch intra-op threads (0: all cores)"), 0, 1024));
+  s.add(deviceParamSpec("Each path trains and is tested there."));
   s.add(withRange(paramSpec("seed", T::Int, 0, "Seed", "Initialisation and data order"), 0, 2147483647));
   return s;
 }
 
 std::vector<std::string> SgnasRetrainMethod::resultKeys() const {
-  return {"rows", "kendall_tau", "generated_mean", "random_mean", "generated_beats_random", "seconds"};
+  return {"rows", "kendall_tau", "generated_mean", "random_mean", "generated_beats_random", "seconds", "device"};
 }
 
 Json SgnasRetrainMethod::run(JobContext& ctx) const {
@@ -163,6 +166,7 @@ Json SgnasRetrainMethod::run(JobContext& ctx) const {
   ro.epochs = I("epochs");
   ro.batchSize = I("batch_size");
   ro.lr = p.at("lr").get<double>();
+  ro.device = deviceFromParams(p, &ctx.sink(), name()).device;
   ro.seed = static_cast<std::uint64_t>(I("seed"));
   for (size_t i = rows.size(); i < todo.size(); ++i) {
     const Candidate& c = todo[i];
@@ -208,7 +212,8 @@ Json SgnasRetrainMethod::run(JobContext& ctx) const {
       if (i > 0 && rows[i - 1].at("kind") == "generated" && rows[i - 1].at("test_accuracy").get<double>() > acc) ++beats;
     }
   }
-  Json result{{"rows", rows}, {"seconds", seconds}, {"threads", threads}, {"from_job", from}};
+  Json result{{"rows", rows}, {"seconds", seconds}, {"threads", threads}, {"from_job", from},
+              {"device", ro.device.str()}};
   result["kendall_tau"] = est.size() >= 2 ? kendallTau(est, real) : 0.0;
   result["generated_mean"] = genN ? genSum / genN : 0.0;
   result["random_mean"] = randN ? randSum / randN : 0.0;

@@ -10,6 +10,8 @@
 #include "common/Error.h"
 #include "data/DatasetLoader.h"
 #include "store/Workspace.h"
+#include "train/DistGroup.h"
+#include "train/DistributedJob.h"
 #include "train/MlInfo.h"
 
 namespace nas::sgnas {
@@ -108,6 +110,7 @@ SgnasRun::SgnasRun(JobContext& ctx, const SgnasJob& job, const SgnasData& data, 
     : ctx_(ctx), job_(job), data_(data), ws_(ctx.workspace()), sink_(ctx.sink()), started_(started) {
   torch::manual_seed(job.seed);  // initialisation; replaced by the checkpoint's weights on resume
   net_ = SgnasSupernet(data.space);
+  device_ = deviceFromParams(job.params, &sink_, "sgnas supernet");
   if (auto bytes = ctx.loadCheckpoint()) {
     ck_ = SgnasCheckpoint::load(*bytes);
     moduleFromBytes(*net_, ck_.supernet, "sgnas checkpoint supernet");
@@ -157,9 +160,23 @@ void SgnasRun::takeSupernet(JobId from) {
 }
 
 void SgnasRun::trainSupernet() {
-  const SupernetTrainOptions& so = job_.supernet;
-  SupernetTrainer trainer(net_, data_.split.train, data_.norm, so);
-  if (!ck_.trainer.empty()) trainer.restore(ck_.trainer);
+  SupernetTrainOptions so = job_.supernet;
+  so.device = device_.device;
+  const std::shared_ptr<DistGroup> group = phases_ ? phases_->group() : nullptr;
+  if (group) {
+    // Gloo reduces CPU tensors: "auto" trains the ranks on the CPU (cuda is refused).
+    if (device_.requested == "auto") so.device = torch::kCPU;
+    so.group = group;
+    ranks_ = group->worldSize();
+    phases_->announce(Json{{"phase", "supernet"}, {"params", ctx_.params()}}, /*last=*/true);
+  }
+  SupernetTrainer trainer(net_, data_.split.train, data_.norm, so);  // moves net_ to so.device
+  std::string trainerState = ck_.trainer;
+  if (group) trainerState = group->broadcastBytes(trainerState);  // every rank resumes from rank 0's
+  if (!trainerState.empty()) trainer.restore(trainerState);
+  supernetDevice_ = so.device.str();
+  sink_.log("sgnas: supernet on " + so.device.str() +
+            (group ? ", " + std::to_string(ranks_) + " data-parallel ranks (Gloo)" : std::string()));
   auto stamp = phaseClock(kSupernetPhase);
   const ImageDataset probe = data_.split.val.head(1000);
   AccuracyOptions probeOpts;
@@ -201,6 +218,7 @@ void SgnasRun::trainSupernet() {
     }
   }
   stamp();
+  net_->to(torch::kCPU);  // the generator and the evaluation run on the CPU; artifacts load anywhere
   ws_.putArtifact(ctx_.jobId(), "supernet", "supernet", supernetArtifact(net_));
   ck_.phase = kGeneratorPhase;
   save({});
@@ -357,6 +375,10 @@ Json SgnasRun::result(const Evaluation& e, const CostRange& range) const {
   result["seconds"] = earlierSeconds_ + secondsSince(started_);
   result["resumed"] = resumed_;
   result["threads"] = job_.threads;
+  // Where the supernet trained in this run (a run resumed past it: the device asked for); the
+  // generator and the evaluation ran on the CPU.
+  result["device"] = supernetDevice_.empty() ? device_.name() : supernetDevice_;
+  result["ranks"] = ranks_;
   result["preset"] = job_.preset;
   result["dataset"] = job_.dataset;
   return result;

@@ -12,8 +12,10 @@
 #include "SgnasEvaluation.h"
 #include "data/Split.h"
 #include "jobs/Method.h"
+#include "train/Device.h"
 
 namespace nas {
+class DistributedPhases;
 class Workspace;
 }
 
@@ -67,6 +69,9 @@ SgnasRun(JobContext& ctx, const SgnasJob& job, const SgnasData& data, Clock::tim
 
 
   int phase() const { return ck_.phase; }
+  // A data-parallel job (--nproc, torchrun): the supernet phase is announced there and trained
+  // over its group's ranks (SgnasDistributed.h). nullptr or no group: one process.
+  void setDistributed(DistributedPhases* phases) { phases_ = phases; }
   void logStart(const CostRange& range) const;
   void takeSupernet(JobId from);  // phase 1 done by another job
   void trainSupernet();
@@ -89,6 +94,10 @@ SgnasRun(JobContext& ctx, const SgnasJob& job, const SgnasData& data, Clock::tim
   const Clock::time_point started_;
   SgnasSupernet net_{nullptr};
   SgnasCheckpoint ck_;
+  DeviceChoice device_;  // the supernet phase's; the generator and evaluation run on the CPU
+  DistributedPhases* phases_ = nullptr;
+  int ranks_ = 1;  // ranks the supernet trained over in this run
+  std::string supernetDevice_;  // where it trained in this run ("" when it did not)
   bool resumed_ = false;
   double earlierSeconds_ = 0;
 };

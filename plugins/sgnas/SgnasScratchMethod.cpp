@@ -10,6 +10,8 @@
 #include "SgnasSampling.h"
 #include "SgnasScratch.h"
 #include "common/Error.h"
+#include "jobs/DeviceParam.h"
+#include "train/Device.h"
 #include "data/DatasetLoader.h"
 #include "store/Workspace.h"
 #include "train/MlInfo.h"
@@ -72,13 +74,14 @@ ParamSchema SgnasScratchMethod::schema() const {
                             "Test images of the supernet's inherited-weight estimate of each architecture"),
                   10, 1e9, "images"));
   s.add(withRange(paramSpec("threads", T::Int, 1, "Threads", "LibTorch intra-op threads (0: all cores)"), 0, 1024));
+  s.add(deviceParamSpec("Each path trains and is tested there."));
   s.add(withRange(paramSpec("seed", T::Int, 0, "Seed", "Base of the training seeds and the random architectures"), 0,
                   2147483647));
   return s;
 }
 
 std::vector<std::string> SgnasScratchMethod::resultKeys() const {
-  return {"pairs", "difference_mean", "difference_ci95", "wilcoxon_p", "kendall_tau_supernet_vs_scratch", "seconds"};
+  return {"pairs", "difference_mean", "difference_ci95", "wilcoxon_p", "kendall_tau_supernet_vs_scratch", "seconds", "device"};
 }
 
 Json SgnasScratchMethod::run(JobContext& ctx) const {
@@ -151,6 +154,7 @@ Json SgnasScratchMethod::run(JobContext& ctx) const {
   ro.epochs = I("epochs");
   ro.batchSize = I("batch_size");
   ro.lr = p.at("lr").get<double>();
+  ro.device = deviceFromParams(p, &ctx.sink(), name()).device;
   AccuracyOptions ao;
   ao.seed = static_cast<std::uint64_t>(I("seed"));
   std::map<std::string, double> estimates;  // a generated architecture recurs once per seed
@@ -197,6 +201,7 @@ Json SgnasScratchMethod::run(JobContext& ctx) const {
   result["rows"] = rowsJson;
   result["seconds"] = seconds;
   result["threads"] = threads;
+  result["device"] = ro.device.str();
   result["from_job"] = from;
   result["epochs"] = I("epochs");
   result["train_images"] = train.size();

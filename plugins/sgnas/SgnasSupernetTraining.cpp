@@ -8,6 +8,7 @@
 #include "common/Error.h"
 #include "data/Augment.h"
 #include "train/CosineSchedule.h"
+#include "train/DistGroup.h"
 
 namespace nas::sgnas {
 namespace {
@@ -21,12 +22,18 @@ std::int64_t readInt(torch::serialize::InputArchive& in, const char* key) {
 
 }  // namespace
 
-torch::Tensor batchImages(const ImageDataset& ds, const std::vector<std::int64_t>& indices, const Normalization& norm) {
-  return normalizeBatch(ds.images.index_select(0, torch::tensor(indices, torch::kLong)), norm);
+torch::Tensor batchImages(const ImageDataset& ds, const std::vector<std::int64_t>& indices, const Normalization& norm,
+                          torch::Device device) {
+  return normalizeBatch(ds.images.index_select(0, torch::tensor(indices, torch::kLong)).to(device), norm);
 }
 
-torch::Tensor batchLabels(const ImageDataset& ds, const std::vector<std::int64_t>& indices) {
-  return ds.labels.index_select(0, torch::tensor(indices, torch::kLong));
+torch::Tensor batchLabels(const ImageDataset& ds, const std::vector<std::int64_t>& indices, torch::Device device) {
+  return ds.labels.index_select(0, torch::tensor(indices, torch::kLong)).to(device);
+}
+
+torch::Device moduleDevice(const torch::nn::Module& m) {
+  const auto params = m.parameters();
+  return params.empty() ? torch::Device(torch::kCPU) : params.front().device();
 }
 
 SupernetTrainer::SupernetTrainer(SgnasSupernet net, ImageDataset train, Normalization norm, SupernetTrainOptions o)
@@ -37,6 +44,19 @@ SupernetTrainer::SupernetTrainer(SgnasSupernet net, ImageDataset train, Normaliz
       batcher_(train_.size(), o.batchSize, o.seed, true),
       sampler_(net_->space(), Rng::derive(o.seed, 0x5a3e), o.minExpansion, o.group0Always) {
   if (train_.size() < 2) throw Error(ErrorCode::InvalidArgument, "needs at least 2 training images", "sgnas supernet");
+  net_->to(o.device);
+  if (o.group) {
+    if (!o.device.is_cpu())
+      throw Error(ErrorCode::Unsupported, "data-parallel training runs on the CPU (Gloo) in this build", "device");
+    if (o.batchSize < o.group->worldSize())
+      throw Error(ErrorCode::InvalidArgument,
+                  "batch size " + std::to_string(o.batchSize) + " is smaller than the " +
+                      std::to_string(o.group->worldSize()) + " ranks",
+                  "batch_size");
+    std::vector<torch::Tensor> state = net_->parameters();
+    for (const auto& b : net_->buffers()) state.push_back(b);
+    o.group->broadcastFromRank0(state);
+  }
   optimizer_ = std::make_unique<torch::optim::SGD>(
       net_->parameters(), torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.weightDecay));
 }
@@ -46,18 +66,40 @@ SupernetTrainer::Step SupernetTrainer::step() {
   const double lr = cosineLr(options_.lr, globalStep(), totalSteps());
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
   const Batch batch = batcher_.next();
-  const torch::Tensor x = batchImages(train_, batch.indices, norm_), y = batchLabels(train_, batch.indices);
+  std::vector<std::int64_t> indices = batch.indices;
+  double share = 1.0;  // this rank's images / the global batch's
+  if (options_.group) {
+    const std::int64_t n = static_cast<std::int64_t>(indices.size());
+    const std::int64_t w = options_.group->worldSize(), r = options_.group->rank();
+    const std::int64_t begin = r * n / w, end = (r + 1) * n / w;
+    indices = std::vector<std::int64_t>(batch.indices.begin() + begin, batch.indices.begin() + end);
+    share = static_cast<double>(end - begin) / static_cast<double>(n);
+    std::vector<torch::Tensor> buffers = net_->buffers();
+    if (!buffers.empty()) options_.group->broadcastFromRank0(buffers);
+  }
+  const torch::Tensor x = batchImages(train_, indices, norm_, options_.device);
+  const torch::Tensor y = batchLabels(train_, indices, options_.device);
   net_->train();
   optimizer_->zero_grad();
-  double total = 0;
+  // The paths' losses add up on the device: one host read per step, not one per path.
+  // (In double, as the sum of the host-read losses was before: the same value.)
+  torch::Tensor total = torch::zeros({}, torch::TensorOptions().dtype(torch::kDouble).device(options_.device));
   const auto ce = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing);
   for (int p = 0; p < options_.pathsPerStep; ++p) {
     const torch::Tensor loss = torch::nn::functional::cross_entropy(net_->forwardTrainingPath(x, sampler_.next()), y, ce);
-    (loss / options_.pathsPerStep).backward();
-    total += loss.item<double>();
+    if (options_.group) (loss * share / options_.pathsPerStep).backward();  // summed over the ranks
+    else (loss / options_.pathsPerStep).backward();
+    total += loss.detach().to(torch::kDouble);
   }
+  if (options_.group) options_.group->allReduceGradients(net_->parameters());
   optimizer_->step();
-  return {total / options_.pathsPerStep, lr};
+  double mean = total.item<double>() / options_.pathsPerStep;
+  if (options_.group) {  // the global batch's mean loss, the same on every rank
+    torch::Tensor t = torch::tensor({mean * share}, torch::kDouble);
+    options_.group->allReduceSum(t);
+    mean = t.item<double>();
+  }
+  return {mean, lr};
 }
 
 std::string SupernetTrainer::state() const {
@@ -98,6 +140,7 @@ void SupernetTrainer::restore(const std::string& bytes) {
 double pathAccuracy(SgnasSupernet& net, const SgnasArch& arch, const ImageDataset& eval, const Normalization& norm,
                     const ImageDataset& calibration, const AccuracyOptions& o) {
   torch::NoGradGuard ng;
+  const torch::Device device = moduleDevice(*net);
   std::vector<std::pair<torch::Tensor, torch::Tensor>> saved;  // (buffer, copy)
   if (o.calibrationBatches > 0 && calibration.size() > 1) {
     for (auto& b : net->buffers()) saved.emplace_back(b, b.clone());
@@ -106,19 +149,21 @@ double pathAccuracy(SgnasSupernet& net, const SgnasArch& arch, const ImageDatase
     for (int i = 0; i < o.calibrationBatches; ++i) {
       net->setBnMomentum(1.0 / (i + 1));  // cumulative mean over the calibration batches
       const Batch b = calib.next();
-      net->forward(batchImages(calibration, b.indices, norm), arch);
+      net->forward(batchImages(calibration, b.indices, norm, device), arch);
     }
     net->setBnMomentum(0.1);
   }
   net->eval();
-  std::int64_t correct = 0;
+  // Counted on the device, read once at the end.
+  torch::Tensor correctSum = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device));
   Batcher order(eval.size(), o.batchSize, 0, false);
   for (std::int64_t i = 0; i < order.batchesPerEpoch(); ++i) {
     const Batch b = order.next();
-    const torch::Tensor pred = net->forward(batchImages(eval, b.indices, norm), arch).argmax(1);
-    correct += pred.eq(batchLabels(eval, b.indices)).sum().item<std::int64_t>();
+    const torch::Tensor pred = net->forward(batchImages(eval, b.indices, norm, device), arch).argmax(1);
+    correctSum += pred.eq(batchLabels(eval, b.indices, device)).sum();
   }
   for (auto& [buffer, copy] : saved) buffer.copy_(copy);
+  const std::int64_t correct = correctSum.item<std::int64_t>();
   return eval.size() ? static_cast<double>(correct) / static_cast<double>(eval.size()) : 0.0;
 }
 

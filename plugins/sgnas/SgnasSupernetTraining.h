@@ -7,16 +7,27 @@
 #include <memory>
 #include <string>
 
+#include <torch/types.h>
+
 #include "SgnasSampling.h"
 #include "SgnasSupernet.h"
 #include "data/Batcher.h"
 #include "data/ImageDataset.h"
 
+namespace nas {
+class DistGroup;
+}
+
 namespace nas::sgnas {
 
-// uint8 images at `indices` -> normalised float batch, and their labels.
-torch::Tensor batchImages(const ImageDataset& ds, const std::vector<std::int64_t>& indices, const Normalization& norm);
-torch::Tensor batchLabels(const ImageDataset& ds, const std::vector<std::int64_t>& indices);
+// uint8 images at `indices` -> normalised float batch on `device` (moved as bytes, normalised
+// there), and their labels.
+torch::Tensor batchImages(const ImageDataset& ds, const std::vector<std::int64_t>& indices, const Normalization& norm,
+                          torch::Device device = torch::kCPU);
+torch::Tensor batchLabels(const ImageDataset& ds, const std::vector<std::int64_t>& indices,
+                          torch::Device device = torch::kCPU);
+// The device of a module's first parameter (the CPU for none).
+torch::Device moduleDevice(const torch::nn::Module& m);
 
 struct SupernetTrainOptions {
   std::int64_t epochs = 3;
@@ -30,6 +41,15 @@ struct SupernetTrainOptions {
   // sums the 4 paths' gradients; we average them and use a larger rate for short CPU runs.
   double lr = 0.1, momentum = 0.9, weightDecay = 4e-4, labelSmoothing = 0.1;
   std::uint64_t seed = 0;
+  // Where the supernet trains (the trainer moves it there; train/Device.h reads the job's
+  // `device`). The caller moves it back when later phases run elsewhere.
+  torch::Device device = torch::kCPU;
+  // Data-parallel over c10d (train/DistGroup.h), CPU only (Gloo): every rank trains the
+  // contiguous share [rank*n/W, (rank+1)*n/W) of each global batch on the same fair paths (the
+  // sampler is seeded alike on every rank, so no broadcast is needed), its loss scaled by its
+  // share; gradients summed over the ranks; BN buffers follow rank 0 each step (DDP's
+  // broadcast_buffers, no SyncBatchNorm). The constructor copies rank 0's parameters.
+  std::shared_ptr<DistGroup> group;
 };
 
 class SupernetTrainer {
@@ -43,7 +63,7 @@ class SupernetTrainer {
   bool done() const { return position().epoch >= options_.epochs; }
 
   struct Step {
-    double loss = 0;  // mean over the step's paths
+    double loss = 0;  // mean over the step's paths (over the global batch with a group)
     double lr = 0;
   };
   Step step();
