@@ -6,6 +6,7 @@
 #include <ATen/ATen.h>
 #include <torch/version.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -68,6 +69,22 @@ std::shared_ptr<DistGroup> processDistGroup() {
     made = true;
   }
   return *group;
+}
+
+double parameterSpread(DistGroup& group, const std::vector<torch::Tensor>& params) {
+  std::vector<at::Tensor> mine, theirs;
+  for (const auto& p : params) {
+    mine.push_back(p.detach().cpu());
+    theirs.push_back(p.detach().cpu().clone());
+  }
+  group.broadcastFromRank0(theirs);
+  double spread = 0;
+  for (std::size_t i = 0; i < mine.size(); ++i)
+    spread = std::max(spread, (mine[i] - theirs[i]).abs().max().item<double>());
+  at::Tensor all = at::zeros({group.worldSize()}, at::kDouble);
+  all[group.rank()] = spread;
+  group.allReduceSum(all);
+  return all.max().item<double>();
 }
 
 #ifndef NAS_HAVE_GLOO

@@ -65,6 +65,11 @@ class DistGroup {
   DistConfig config_;
 };
 
+// The largest difference of any rank's `params` from rank 0's, the same value on every rank (a
+// collective: every rank calls it with the same layout). A data-parallel run that drifted apart
+// would be a bug, so results report it (0 when the ranks agree).
+double parameterSpread(DistGroup& group, const std::vector<torch::Tensor>& params);
+
 // The process's group, created from the environment on first use; nullptr in a
 // one-process run. Throws what distConfigFromEnv() and DistGroup::create() throw.
 std::shared_ptr<DistGroup> processDistGroup();

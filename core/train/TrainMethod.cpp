@@ -183,24 +183,6 @@ void recordEvaluations(Workspace& ws, JobId jobId, const TrainJob& job, const Pr
   });
 }
 
-// The largest difference of any rank's parameters from rank 0's, on rank 0 (0 on the others):
-// a data-parallel run that drifted apart would be a bug, so every result says it did not.
-double rankParameterSpread(DistGroup& group, torch::nn::Module& model) {
-  std::vector<torch::Tensor> mine, theirs;
-  for (const auto& p : model.parameters()) {
-    mine.push_back(p.detach());
-    theirs.push_back(p.detach().clone());
-  }
-  group.broadcastFromRank0(theirs);
-  double spread = 0;
-  for (std::size_t i = 0; i < mine.size(); ++i)
-    spread = std::max(spread, (mine[i] - theirs[i]).abs().max().item<double>());
-  torch::Tensor all = torch::zeros({group.worldSize()}, torch::kDouble);
-  all[group.rank()] = spread;
-  group.allReduceSum(all);
-  return all.max().item<double>();
-}
-
 // The job on one rank. `ctx` is the job's context on rank 0 (or in a one-process run) and
 // nullptr on the other ranks, which read nothing from and write nothing to the workspace.
 Json runTraining(const Json& resolved, JobContext* ctx, ProgressSink& sink, const std::function<bool()>& cancelled,
@@ -252,7 +234,7 @@ Json runTraining(const Json& resolved, JobContext* ctx, ProgressSink& sink, cons
            job.device.str() + (ranks > 1 ? ", " + std::to_string(ranks) + " data-parallel ranks (Gloo)" : ""));
 
   trainLoop(job, data, trainer, prog, sink, cancelled, writer, saveCheckpoint);
-  const double spread = group ? rankParameterSpread(*group, *run.net) : 0.0;
+  const double spread = group ? parameterSpread(*group, run.net->parameters()) : 0.0;
   if (!writer) return Json::object();
   recordEvaluations(ctx->workspace(), ctx->jobId(), job, prog);
   sink.progress(1.0, "done");

@@ -32,6 +32,7 @@ void followSgnasJob(const Json& message, const std::shared_ptr<DistGroup>& group
   const std::string state = group->broadcastBytes({});
   if (!state.empty()) trainer.restore(state);
   while (!trainer.done()) trainer.step();
+  parameterSpread(*group, net->parameters());  // rank 0 reports it (SgnasRun::trainSupernet)
 }
 
 }  // namespace nas::sgnas

@@ -144,7 +144,7 @@ std::vector<std::string> SgnasMethod::resultKeys() const {
           "targets",            "mean_abs_error_pct", "generated_beats_random", "mean_accuracy", "mean_random_accuracy",
           "supernet_accuracy_max", "seconds",    "phase_seconds",         "resumed",
           "accuracy_diff_mean", "accuracy_diff_se", "beats_random_sign_p", "accuracy_se_per_arch",
-          "in_sample",          "held_out",      "recipe",               "device",             "ranks"};
+          "in_sample",          "held_out",      "recipe",               "device",             "ranks",    "rank_param_max_diff"};
 }
 
 }  // namespace nas::sgnas

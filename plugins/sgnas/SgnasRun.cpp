@@ -218,6 +218,7 @@ void SgnasRun::trainSupernet() {
     }
   }
   stamp();
+  if (group) spread_ = parameterSpread(*group, net_->parameters());  // with followSgnasJob's call
   net_->to(torch::kCPU);  // the generator and the evaluation run on the CPU; artifacts load anywhere
   ws_.putArtifact(ctx_.jobId(), "supernet", "supernet", supernetArtifact(net_));
   ck_.phase = kGeneratorPhase;
@@ -379,6 +380,7 @@ Json SgnasRun::result(const Evaluation& e, const CostRange& range) const {
   // generator and the evaluation ran on the CPU.
   result["device"] = supernetDevice_.empty() ? device_.name() : supernetDevice_;
   result["ranks"] = ranks_;
+  result["rank_param_max_diff"] = spread_;
   result["preset"] = job_.preset;
   result["dataset"] = job_.dataset;
   return result;

@@ -97,7 +97,8 @@ SgnasRun(JobContext& ctx, const SgnasJob& job, const SgnasData& data, Clock::tim
   DeviceChoice device_;  // the supernet phase's; the generator and evaluation run on the CPU
   DistributedPhases* phases_ = nullptr;
   int ranks_ = 1;  // ranks the supernet trained over in this run
-  std::string supernetDevice_;  // where it trained in this run ("" when it did not)
+  std::string supernetDevice_;
+  double spread_ = 0;  // the ranks' largest supernet parameter difference (0: identical)  // where it trained in this run ("" when it did not)
   bool resumed_ = false;
   double earlierSeconds_ = 0;
 };

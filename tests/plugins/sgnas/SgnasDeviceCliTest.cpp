@@ -76,6 +76,7 @@ TEST(SgnasDevice, SupernetPhaseRunsOnTheCpuOverTwoLocalRanks) {
   EXPECT_EQ(r.at("status"), "done");
   const Json stored = storedResult(ws, r);
   EXPECT_EQ(stored.at("ranks"), 2);
+  EXPECT_EQ(stored.at("rank_param_max_diff"), 0.0) << "the ranks' supernets drifted apart";
   EXPECT_EQ(stored.at("device"), "cpu");
   EXPECT_GT(stored.at("supernet_accuracy_max").get<double>(), 0.0);
 }
