@@ -74,16 +74,8 @@ TEST(CliDataParallel, KilledRankFailsTheJobWhichResumesFromTheCheckpoint) {
   std::istringstream words(kJob + " --param epochs=10");
   for (std::string w; words >> w;) args.push_back(w);
   for (const char* a : {"--workspace", ws.c_str(), "--json"}) args.emplace_back(a);
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, errFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t launcher = 0;
-  ASSERT_EQ(posix_spawn(&launcher, nas::test::cliPath(), &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t launcher = nas::test::spawnProcess(args, "/dev/null", errFile.string());
+  ASSERT_GT(launcher, 0);
 
   // Wait for a checkpoint a little into the run, then SIGKILL rank 1.
   pid_t rank1 = 0;
