@@ -16,6 +16,9 @@
 
 #include "UiTestSupport.h"
 #include "app/MainWindow.h"
+#include "app/ResultsTab.h"
+#include <qcustomplot.h>
+#include "views/ScatterView.h"
 
 using nas::ui::MainWindow;
 
@@ -104,6 +107,29 @@ TEST(Layout, TheJobsDockLeavesASmallWindowsPagesTheirRoom) {
   ASSERT_NE(dock, nullptr);
   EXPECT_LE(dock->height(), 700 * 30 / 100) << dock->height();
   EXPECT_GE(dock->height(), 150);
+  window.close();
+}
+
+// At 1024x700 the Search Results plot gets the room the tab is for: it was a strip about a
+// quarter of the page tall, under three rows of controls and a status line wrapped to three
+// lines, beside an empty selection list.
+TEST(Layout, TheSearchResultsPlotGetsItsRoomInASmallWindow) {
+  QSettings().remove(QStringLiteral("window/state"));
+  MainWindow window;
+  ASSERT_TRUE(window.openWorkspace(nas::ui::test::newWorkspacePath(QStringLiteral("plot")), nullptr, true));
+  window.resize(1024, 700);
+  window.show();
+  auto* results = window.findChild<nas::ui::ResultsTab*>();
+  ASSERT_NE(results, nullptr);
+  QTabWidget* tabs = window.centralTabs();
+  for (int i = 0; i < tabs->count(); ++i)
+    if (tabs->widget(i)->isAncestorOf(results) || tabs->widget(i) == results) tabs->setCurrentIndex(i);
+  QApplication::processEvents();
+  const QWidget* page = window.centralTabs()->currentWidget();
+  const QWidget* plot = results->scatter()->plot();
+  ASSERT_TRUE(plot->isVisible());
+  EXPECT_GE(plot->height(), page->height() * 2 / 5) << plot->height() << " of " << page->height();
+  EXPECT_GE(plot->width(), results->scatter()->width() * 9 / 10) << plot->width() << " of " << results->scatter()->width();
   window.close();
 }
 

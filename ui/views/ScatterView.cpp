@@ -1,6 +1,5 @@
 #include "views/ScatterView.h"
 
-#include <QLabel>
 #include <QSplitter>
 #include <QSet>
 #include <QVBoxLayout>
@@ -11,6 +10,7 @@
 #include "views/ScatterMouse.h"
 #include "views/ScatterPlot.h"
 #include "views/ScatterSelectionList.h"
+#include "widgets/ElidedLabel.h"
 #include "store/Workspace.h"
 
 namespace nas::ui {
@@ -33,8 +33,10 @@ ScatterView::ScatterView(QWidget* parent) : QWidget(parent) {
   split->setStretchFactor(1, 1);
   split->setSizes({800, 220});
   root->addWidget(split, 1);
-  status_ = new QLabel(this);
-  status_->setWordWrap(true);  // a long status line must not set the view's minimum width
+  // One line, elided (whole text in the tooltip): wrapped, it took up to three lines from the
+  // plot in a narrow column, and it must not set the view's minimum width either.
+  status_ = new ElidedLabel(this);
+  status_->setObjectName(QStringLiteral("scatterStatus"));
   root->addWidget(status_);
 
   connect(controls_, &ScatterControls::axesPicked, this, [this] {
@@ -342,6 +344,9 @@ void ScatterView::clearSelection() {
 }
 
 void ScatterView::updateSelectionList() {
+  // Shown only while something is selected: empty, it took a sixth of the plot's width to say
+  // what the status line says already (Shift+drag to select).
+  selectionList_->setVisible(!selection_.isEmpty());
   if (source_.workspace())
     selectionList_->show(selection_, [this](qint64 id) { return source_.label(id); });
   else

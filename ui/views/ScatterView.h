@@ -22,7 +22,6 @@
 #include "views/ScatterSource.h"
 
 class QCustomPlot;
-class QLabel;
 class QToolButton;
 
 namespace nas {
@@ -31,6 +30,7 @@ class Workspace;
 
 namespace nas::ui {
 
+class ElidedLabel;
 class ScatterControls;
 class ScatterLoader;
 class ScatterMouse;
@@ -146,7 +146,7 @@ class ScatterView : public QWidget {
   ScatterControls* controls_;
   ScatterPlot* plot_;
   ScatterMouse* mouse_;
-  QLabel* status_;
+  ElidedLabel* status_;
   ScatterSelectionList* selectionList_;
 };
 
