@@ -57,9 +57,11 @@ ResultsTab::ResultsTab(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
   table_ = new ArchTableView(left);
   left->addWidget(scatter_);
   left->addWidget(table_);
-  left->setStretchFactor(0, 3);
-  left->setStretchFactor(1, 2);
-  left->setSizes({360, 240});
+  // The plot is what this tab is for: two thirds of the column to it, a third to the table
+  // (at 1024x700 the table then still shows its first rows; the handle gives it more).
+  left->setStretchFactor(0, 2);
+  left->setStretchFactor(1, 1);
+  left->setSizes({400, 200});
   left->setChildrenCollapsible(false);
   view_ = new ArchitectureView(this);
   addWidget(leftColumn);
