@@ -14,6 +14,7 @@
 // Load: run it with a training job in the background (`nasstudio-cli run train ...` at normal
 // priority) to see the GUI thread competing for the cores; say `uptime` with the figures.
 #include <QApplication>
+#include <QEvent>
 #include <QElapsedTimer>
 #include <QThread>
 #include <QProcess>
@@ -22,8 +23,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <map>
+#include <string>
 #include <vector>
 
+#include "ThreadClock.h"
 #include "common/OpenMpWait.h"
 #include "engine/Engine.h"
 #include "engine/GeneratorSession.h"
@@ -55,6 +59,116 @@ void row(const char* name, const std::vector<double>& v) {
   std::printf("%-34s %6zu %9.3f %9.3f %9.3f %9.3f\n", name, v.size(), s.p50, s.p99, s.max, s.mean);
 }
 
+// Times the events the GUI thread delivers while a move is recorded: the outermost event of
+// each delivery by type (LayoutRequest, UpdateRequest = paint and flush to the X server, the
+// estimate answers posted back by the estimate thread, ...), and every paint event by widget
+// class (a paint is sent inside UpdateRequest). What a move's time is spent on, per stage.
+class TimedApp : public QApplication {
+ public:
+  using QApplication::QApplication;
+  bool recording = false;
+  std::map<std::string, double> ms;  // stage -> milliseconds in the current move
+
+  bool notify(QObject* receiver, QEvent* event) override {
+    if (!recording) return QApplication::notify(receiver, event);
+    const QEvent::Type type = event->type();
+    const bool outer = depth_ == 0, paint = type == QEvent::Paint;
+    if (!outer && !paint) return QApplication::notify(receiver, event);
+    QElapsedTimer t;
+    t.start();
+    ++depth_;
+    const bool r = QApplication::notify(receiver, event);
+    --depth_;
+    const double d = static_cast<double>(t.nsecsElapsed()) / 1e6;
+    if (paint) ms["paint " + widgetName(receiver)] += d;
+    if (outer) ms[std::string("event ") + eventName(type)] += d;
+    return r;
+  }
+
+ private:
+  // Class, and the group box's title or the object name where there is one: which widget.
+  static std::string widgetName(const QObject* o) {
+    std::string name = o->metaObject()->className();
+    QString which = o->property("title").toString();
+    if (which.isEmpty()) which = o->objectName();
+    if (!which.isEmpty()) name += " '" + which.left(24).toStdString() + "'";
+    return name;
+  }
+  static std::string eventName(QEvent::Type t) {
+    switch (t) {
+      case QEvent::UpdateRequest: return "UpdateRequest (paint+flush)";
+      case QEvent::LayoutRequest: return "LayoutRequest";
+      case QEvent::MetaCall: return "MetaCall (queued calls)";
+      case QEvent::Paint: return "Paint";
+      case QEvent::Timer: return "Timer";
+      default: return "type " + std::to_string(static_cast<int>(t));
+    }
+  }
+  int depth_ = 0;
+};
+
+// One move, stage by stage (milliseconds).
+struct MoveRecord {
+  double wall = 0, handlers = 0, cpu = 0, runDelay = 0;
+  long voluntary = 0, preempted = 0;
+  std::map<std::string, double> stages;
+};
+
+// Where the time of the moves went: every stage over all moves, then the same stages for
+// the slowest 2 % of the moves (the ones that set the p99) next to the median move.
+void printStages(const std::vector<MoveRecord>& records) {
+  auto column = [&](auto get) {
+    std::vector<double> v;
+    for (const MoveRecord& r : records) v.push_back(get(r));
+    return v;
+  };
+  std::printf("  stages (--stages; timing each event adds a little to the moves above):\n");
+  row("    slider handlers (setValue)", column([](const MoveRecord& r) { return r.handlers; }));
+  std::map<std::string, int> names;
+  for (const MoveRecord& r : records)
+    for (const auto& [name, v] : r.stages) names[name] = 0;
+  for (const auto& [name, unused] : names) {
+    const std::string label = "    " + name;
+    row(label.c_str(), column([&, n = name](const MoveRecord& r) {
+          const auto it = r.stages.find(n);
+          return it == r.stages.end() ? 0.0 : it->second;
+        }));
+  }
+  row("    thread CPU time", column([](const MoveRecord& r) { return r.cpu; }));
+  row("    waiting for a core (run delay)", column([](const MoveRecord& r) { return r.runDelay; }));
+  row("    asleep (wall - CPU - run delay)",
+      column([](const MoveRecord& r) { return std::max(0.0, r.wall - r.cpu - r.runDelay); }));
+  row("    preemptions", column([](const MoveRecord& r) { return static_cast<double>(r.preempted); }));
+  row("    voluntary switches", column([](const MoveRecord& r) { return static_cast<double>(r.voluntary); }));
+  // The slowest moves, averaged: which stage grew.
+  std::vector<MoveRecord> sorted = records;
+  std::sort(sorted.begin(), sorted.end(), [](const MoveRecord& a, const MoveRecord& b) { return a.wall < b.wall; });
+  const size_t tail = std::max<size_t>(1, sorted.size() / 50);
+  const MoveRecord& median = sorted[sorted.size() / 2];
+  std::printf("    slowest %zu moves (mean) against the median move:\n", tail);
+  auto mean = [&](auto get) {
+    double m = 0;
+    for (size_t i = sorted.size() - tail; i < sorted.size(); ++i) m += get(sorted[i]) / static_cast<double>(tail);
+    return m;
+  };
+  std::printf("      %-36s %9.3f %9.3f\n", "wall", mean([](const MoveRecord& r) { return r.wall; }), median.wall);
+  std::printf("      %-36s %9.3f %9.3f\n", "slider handlers", mean([](const MoveRecord& r) { return r.handlers; }),
+              median.handlers);
+  for (const auto& [name, unused] : names) {
+    auto get = [n = name](const MoveRecord& r) {
+      const auto it = r.stages.find(n);
+      return it == r.stages.end() ? 0.0 : it->second;
+    };
+    std::printf("      %-36s %9.3f %9.3f\n", name.c_str(), mean(get), get(median));
+  }
+  std::printf("      %-36s %9.3f %9.3f\n", "thread CPU", mean([](const MoveRecord& r) { return r.cpu; }), median.cpu);
+  std::printf("      %-36s %9.3f %9.3f\n", "run delay", mean([](const MoveRecord& r) { return r.runDelay; }),
+              median.runDelay);
+  std::printf("      %-36s %9.3f %9.3f\n", "preemptions",
+              mean([](const MoveRecord& r) { return static_cast<double>(r.preempted); }),
+              static_cast<double>(median.preempted));
+}
+
 // Trains the tiny generator the UI tests use; returns the job id (0 on failure).
 qint64 trainTiny(const QString& ws) {
   QProcess p;
@@ -75,18 +189,20 @@ qint64 trainTiny(const QString& ws) {
 
 int main(int argc, char** argv) {
   nas::preferPassiveOpenMpWait(argv);  // as the nasstudio executable does
-  QApplication app(argc, argv);
+  TimedApp app(argc, argv);
   QString wsPath;
   qint64 job = 0;
   int moves = 300;
   std::vector<double> intervals{16.7, 0.0};
+  bool stages = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--workspace") && i + 1 < argc) wsPath = QString::fromLocal8Bit(argv[++i]);
     else if (!std::strcmp(argv[i], "--job") && i + 1 < argc) job = std::atoll(argv[++i]);
     else if (!std::strcmp(argv[i], "--moves") && i + 1 < argc) moves = std::max(10, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--interval-ms") && i + 1 < argc) intervals = {std::max(0.0, std::atof(argv[++i]))};
+    else if (!std::strcmp(argv[i], "--stages")) stages = true;
     else {
-      std::fprintf(stderr, "usage: bench_ui_generate [--workspace FILE --job ID] [--moves N] [--interval-ms MS]\n");
+      std::fprintf(stderr, "usage: bench_ui_generate [--workspace FILE --job ID] [--moves N] [--interval-ms MS] [--stages]\n");
       return 64;
     }
   }
@@ -149,21 +265,39 @@ int main(int argc, char** argv) {
       }
     };
     std::vector<std::vector<double>> moveRuns, generateRuns;
+    std::vector<std::vector<MoveRecord>> recordRuns;
     for (double interval : intervals) {
       std::vector<double> moveMs, generateInPanelMs;
+      std::vector<MoveRecord> records;
       QElapsedTimer pace;
       pace.start();
       for (size_t i = 0; i < positions.size(); ++i) {
         if (interval > 0) idleUntil(pace, interval * static_cast<double>(i + 1));
         const long before = strip->paintCount();
+        MoveRecord rec;
+        app.ms.clear();
+        app.recording = stages;
+        const nas::bench::ThreadSample s0 = nas::bench::sampleThread();
         t.start();
         slider->setValue(positions[i]);
+        rec.handlers = static_cast<double>(t.nsecsElapsed()) / 1e6;
         untilPainted(before);
-        moveMs.push_back(static_cast<double>(t.nsecsElapsed()) / 1e6);
+        rec.wall = static_cast<double>(t.nsecsElapsed()) / 1e6;
+        const nas::bench::ThreadSample d = nas::bench::sampleThread() - s0;
+        app.recording = false;
+        rec.cpu = d.cpuMs;
+        rec.runDelay = d.runDelayMs;
+        rec.voluntary = d.voluntary;
+        rec.preempted = d.preempted;
+        rec.stages = app.ms;
+        rec.stages["generate() in the panel"] = panel.lastGenerateMs();
+        moveMs.push_back(rec.wall);
         generateInPanelMs.push_back(panel.lastGenerateMs());
+        records.push_back(std::move(rec));
       }
       moveRuns.push_back(moveMs);
       generateRuns.push_back(generateInPanelMs);
+      recordRuns.push_back(std::move(records));
       // Back where the warm-up left the slider, so each pass makes the same moves.
       const long before = strip->paintCount();
       slider->setValue(positions[9]);
@@ -203,6 +337,7 @@ int main(int argc, char** argv) {
       row("  of which generate() in the panel", generateRuns[k]);
       const Stats m = stats(moveRuns[k]);
       std::printf("  target p99 < 16 ms: %s (p99 %.3f ms)\n", m.p99 < 16.0 ? "met" : "NOT met", m.p99);
+      if (stages) printStages(recordRuns[k]);
       met = met && m.p99 < 16.0;
     }
     row("baseline: repaint only", repaintMs);
