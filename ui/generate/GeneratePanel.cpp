@@ -73,6 +73,14 @@ GeneratePanel::GeneratePanel(QWidget* parent) : QWidget(parent) {
   accuracy_ = new QLabel(costsBox_);
   accuracy_->setObjectName(QStringLiteral("accuracyLabel"));
   accuracy_->setWordWrap(true);  // a label that cannot wrap sets the column's minimum width
+  // Two lines whether it says "estimating…" or gives the estimate. It changed height as
+  // estimates came and went during a drag: the Pin button and the Pinned list jumped by a
+  // line, and their group boxes were repainted whole. Fusion draws a group box frame as a
+  // scaled semi-transparent pixmap, and Qt splits a blend that tall over its global thread
+  // pool and waits for it: on a machine busy with training the GUI thread slept up to 20 ms
+  // in such a move waiting for those threads to get a core (bench_ui_generate --stages).
+  accuracy_->setMinimumHeight(2 * accuracy_->fontMetrics().lineSpacing());
+  accuracy_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
   pinButton_ = new QPushButton(tr("Pin"), costsBox_);
   pinButton_->setObjectName(QStringLiteral("pinButton"));
   pinButton_->setToolTip(tr("Keep this architecture in the workspace, with its costs and estimate"));
