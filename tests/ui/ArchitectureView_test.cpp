@@ -121,6 +121,7 @@ TEST(ArchitectureView, ShowsArchitecturesFromTheWorkspace) {
   EXPECT_EQ(errors.count(), 0);
   EXPECT_EQ(view.current().id, id);
   ASSERT_EQ(view.current().evaluations.size(), 1u);
+  ASSERT_TRUE(view.cellView()->waitForLayout());  // laid out in the background
   EXPECT_EQ(view.cellView()->nodeItemCount(), 4);
   EXPECT_FALSE(view.macroView()->caption().isEmpty());
 
