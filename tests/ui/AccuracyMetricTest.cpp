@@ -9,6 +9,7 @@
 #include "app/ResultsLoader.h"
 #include "models/MetricDisplay.h"
 #include "store/Workspace.h"
+#include "views/ArchTableView.h"
 #include "views/ScatterView.h"
 
 using nas::ui::accuracyMetric;
@@ -52,4 +53,7 @@ TEST(AccuracyMetric, SearchResultsAndTheScatterPickTheSameMetric) {
   view.resize(900, 600);
   view.setWorkspace(ws.get());
   EXPECT_EQ(view.yMetric(), s.accuracy);
+  // The table under the plot starts on the same metric (it took the first "acc" name).
+  EXPECT_EQ(nas::ui::ArchTableView::pickMetric({QStringLiteral("supernet_acc"), QStringLiteral("test_accuracy")}, {}),
+            s.accuracy);
 }

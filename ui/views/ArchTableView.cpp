@@ -14,6 +14,7 @@
 #include <exception>
 
 #include "models/ArchTableModel.h"
+#include "models/MetricDisplay.h"
 #include "store/Workspace.h"
 
 namespace nas::ui {
@@ -95,9 +96,9 @@ void ArchTableView::fillMetrics() {
 
 QString ArchTableView::pickMetric(const QStringList& names, const QString& current) {
   if (!current.isEmpty() && names.contains(current)) return current;
-  // Default: the first accuracy-like metric, else the first metric.
-  for (const QString& m : names)
-    if (m.contains(QLatin1String("acc"), Qt::CaseInsensitive)) return m;
+  // Default: the accuracy the plot and the best architecture use, else the first metric.
+  const QString accuracy = accuracyMetric(names);
+  if (!accuracy.isEmpty()) return accuracy;
   return names.isEmpty() ? QString() : names.front();
 }
 

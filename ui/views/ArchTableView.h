@@ -33,7 +33,7 @@ class ArchTableView : public QWidget {
   QComboBox* metricCombo() const { return metric_; }
   QList<qint64> selectedIds() const;
   // The metric the picker shows for these names when `current` was picked: `current` if it is
-  // one of them, else the first accuracy-like name, else the first ("" for none).
+  // one of them, else accuracyMetric(names) (the plot's rule), else the first ("" for none).
   static QString pickMetric(const QStringList& names, const QString& current);
   // The table's query with the metric refresh() would pick from `names`, to be read elsewhere.
   ArchTableModel::Query queryFor(const QStringList& names) const;
