@@ -246,8 +246,11 @@ TEST_F(GeneratePanelTest, PinWritesToTheWorkspaceAndTwoPinsCompare) {
   ASSERT_EQ(panel.pinnedList()->count(), static_cast<int>(pins.size()));
 
   panel.pinnedList()->clearSelection();
+  EXPECT_TRUE(panel.compareView()->parentWidget()->isHidden());  // no room taken until two are picked
   panel.pinnedList()->item(static_cast<int>(before))->setSelected(true);
+  EXPECT_TRUE(panel.compareView()->parentWidget()->isHidden());
   panel.pinnedList()->item(static_cast<int>(before + 1))->setSelected(true);
+  EXPECT_FALSE(panel.compareView()->parentWidget()->isHidden());
   const auto la = nas::ui::LayerStripView::layersFromJson(pins[before].generated.at("layers"));
   const auto lb = nas::ui::LayerStripView::layersFromJson(pins[before + 1].generated.at("layers"));
   QList<int> expected;

@@ -141,14 +141,17 @@ GeneratePanel::GeneratePanel(QWidget* parent) : QWidget(parent) {
   curveLayout->addLayout(curveRow);
   curveLayout->addWidget(curve_, 1);
 
-  auto* compareBox = group(tr("Compare pinned"), right);
-  auto* compareLayout = new QVBoxLayout(compareBox);
-  compare_ = new PinnedCompareView(compareBox);
+  // Shown only while two or more pins are selected: empty, it took ~170 px from the curve and,
+  // at 1024x700, pushed the curve below the fold (issue 21).
+  compareBox_ = group(tr("Compare pinned"), right);
+  auto* compareLayout = new QVBoxLayout(compareBox_);
+  compare_ = new PinnedCompareView(compareBox_);
   compareLayout->addWidget(compare_);
+  compareBox_->hide();
 
   right->addWidget(stripBox);
   right->addWidget(curveBox);
-  right->addWidget(compareBox);
+  right->addWidget(compareBox_);
   right->setStretchFactor(0, 0);
   right->setStretchFactor(1, 1);
   right->setStretchFactor(2, 0);
@@ -227,6 +230,7 @@ void GeneratePanel::clearSession(const QString& message) {
   pinned_->clear();
   curve_->clear();
   compare_->clear();
+  compareBox_->hide();
   error_->hide();
 }
 
@@ -481,12 +485,14 @@ void GeneratePanel::reloadPinned() {
     item->setToolTip(fromStd(p.canonical));
   }
   compare_->clear();
+  compareBox_->hide();
 }
 
 void GeneratePanel::onPinnedSelectionChanged() {
   QList<int> rows;
   for (const QListWidgetItem* item : pinned_->selectedItems()) rows << pinned_->row(item);
   std::sort(rows.begin(), rows.end());
+  compareBox_->setVisible(rows.size() >= 2);
   if (rows.size() != 2) {
     compare_->clear(rows.size() > 2 ? tr("Select exactly two pinned architectures.") : QString());
     return;

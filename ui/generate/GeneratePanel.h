@@ -137,6 +137,7 @@ class GeneratePanel : public QWidget {
   LayerStripView* strip_ = nullptr;
   AccuracyCurveView* curve_ = nullptr;
   PinnedCompareView* compare_ = nullptr;
+  QWidget* compareBox_ = nullptr;  // hidden until two pins are selected
 };
 
 }  // namespace nas::ui
