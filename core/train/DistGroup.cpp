@@ -4,6 +4,7 @@
 #include "train/DistGroup.h"
 
 #include <ATen/ATen.h>
+#include <torch/nn/module.h>
 #include <torch/version.h>
 
 #include <algorithm>
@@ -69,6 +70,19 @@ std::shared_ptr<DistGroup> processDistGroup() {
     made = true;
   }
   return *group;
+}
+
+void joinDataParallel(DistGroup& group, torch::nn::Module& model, const torch::Device& device, int batchSize) {
+  if (!device.is_cpu())
+    throw Error(ErrorCode::Unsupported, "data-parallel training runs on the CPU (Gloo) in this build", "device");
+  if (batchSize < group.worldSize())
+    throw Error(ErrorCode::InvalidArgument,
+                "batch size " + std::to_string(batchSize) + " is smaller than the " +
+                    std::to_string(group.worldSize()) + " ranks",
+                "batch_size");
+  std::vector<at::Tensor> state = model.parameters();
+  for (const auto& b : model.buffers()) state.push_back(b);
+  group.broadcastFromRank0(state);
 }
 
 double parameterSpread(DistGroup& group, const std::vector<torch::Tensor>& params) {

@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+namespace torch::nn {
+class Module;
+}
+
 namespace nas {
 
 struct DistConfig {
@@ -69,6 +73,11 @@ class DistGroup {
 // collective: every rank calls it with the same layout). A data-parallel run that drifted apart
 // would be a bug, so results report it (0 when the ranks agree).
 double parameterSpread(DistGroup& group, const std::vector<torch::Tensor>& params);
+
+// Starts a data-parallel trainer of `model` on `device` with global batches of `batchSize`:
+// refuses what the group cannot do (a GPU device with Gloo, fewer images than ranks) with an
+// Error naming the parameter, then gives every rank rank 0's parameters and buffers.
+void joinDataParallel(DistGroup& group, torch::nn::Module& model, const torch::Device& device, int batchSize);
 
 // The process's group, created from the environment on first use; nullptr in a
 // one-process run. Throws what distConfigFromEnv() and DistGroup::create() throw.

@@ -19,18 +19,7 @@ Trainer::Trainer(std::shared_ptr<torch::nn::Module> model, Forward forward, Imag
     options_.normalization = datasetNormalization(train_.name, train_.channels());
   model_->to(options_.device);
   model_->train();
-  if (options_.group) {
-    if (!options_.device.is_cpu())
-      throw Error(ErrorCode::Unsupported, "data-parallel training runs on the CPU (Gloo) in this build", "device");
-    if (options_.batchSize < options_.group->worldSize())
-      throw Error(ErrorCode::InvalidArgument,
-                  "batch size " + std::to_string(options_.batchSize) + " is smaller than the " +
-                      std::to_string(options_.group->worldSize()) + " ranks",
-                  "batch_size");
-    std::vector<torch::Tensor> state = model_->parameters();
-    for (const auto& b : model_->buffers()) state.push_back(b);
-    options_.group->broadcastFromRank0(state);
-  }
+  if (options_.group) joinDataParallel(*options_.group, *model_, options_.device, options_.batchSize);
   optimizer_ = std::make_unique<torch::optim::SGD>(model_->parameters(),
                                                    torch::optim::SGDOptions(options_.lr)
                                                        .momentum(options_.momentum)

@@ -45,18 +45,7 @@ SupernetTrainer::SupernetTrainer(SgnasSupernet net, ImageDataset train, Normaliz
       sampler_(net_->space(), Rng::derive(o.seed, 0x5a3e), o.minExpansion, o.group0Always) {
   if (train_.size() < 2) throw Error(ErrorCode::InvalidArgument, "needs at least 2 training images", "sgnas supernet");
   net_->to(o.device);
-  if (o.group) {
-    if (!o.device.is_cpu())
-      throw Error(ErrorCode::Unsupported, "data-parallel training runs on the CPU (Gloo) in this build", "device");
-    if (o.batchSize < o.group->worldSize())
-      throw Error(ErrorCode::InvalidArgument,
-                  "batch size " + std::to_string(o.batchSize) + " is smaller than the " +
-                      std::to_string(o.group->worldSize()) + " ranks",
-                  "batch_size");
-    std::vector<torch::Tensor> state = net_->parameters();
-    for (const auto& b : net_->buffers()) state.push_back(b);
-    o.group->broadcastFromRank0(state);
-  }
+  if (o.group) joinDataParallel(*o.group, *net_, o.device, o.batchSize);
   optimizer_ = std::make_unique<torch::optim::SGD>(
       net_->parameters(), torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.weightDecay));
 }

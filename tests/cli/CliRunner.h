@@ -99,5 +99,36 @@ inline std::string killWorkerAfterCheckpoint(const std::string& jobId, const std
   return checkpointed ? std::string() : "no checkpoint appeared";
 }
 
+// A folder of its own under the temporary directory, removed with everything in it at the end.
+struct ScratchDir {
+  std::filesystem::path dir;
+  explicit ScratchDir(const std::string& what)
+      : dir(std::filesystem::temp_directory_path() / (what + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  std::string file(const std::string& name) const { return (dir / name).string(); }
+};
+
+// Whether `info --json` says `key` is true (e.g. "cuda", "distributed"): what this build and machine have.
+inline bool infoSays(const std::string& key) {
+  const Json info = Json::parse(runCli("info --json").out, nullptr, false);
+  return info.is_object() && info.value(key, false) == true;
+}
+
+// A job's result as the workspace keeps it (`jobs show`), for the job a `run ... --json` printed.
+inline Json storedResult(const std::string& ws, const Json& run) {
+  const CliResult show =
+      runCli("jobs show " + std::to_string(run.at("job_id").get<long long>()) + " --workspace " + ws + " --json");
+  const Json j = Json::parse(show.out, nullptr, false);
+  return show.exitCode == 0 && j.is_object() && j.contains("result") ? j.at("result") : Json();
+}
+
 }  // namespace nas::test
 

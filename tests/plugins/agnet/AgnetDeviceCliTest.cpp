@@ -3,9 +3,6 @@
 // supernet trained over 2 local data-parallel ranks (`--nproc 2`, Gloo on loopback) while the
 // search stays rank 0's. Tiny sizes, synthetic data.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "cli/CliRunner.h"
 #include "common/Json.h"
@@ -13,47 +10,20 @@
 namespace nas::agnet {
 namespace {
 
-namespace fs = std::filesystem;
-
 const std::string kTiny =
     " -p source=supernet -p strategy=random -p queries=4 -p dataset=synthetic -p train_limit=256 -p eval_images=64"
     " -p channels=4 -p batch_size_train=32 -p supernet_epochs=1 -p bn_batches=1 -p threads=1 --json";
-
-struct TempWorkspace {
-  fs::path dir = fs::temp_directory_path() / ("agnet-device-" + std::to_string(::getpid()));
-  TempWorkspace() { fs::create_directories(dir); }
-  ~TempWorkspace() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  std::string file(const std::string& name) const { return (dir / name).string(); }
-};
-
-bool infoSays(const std::string& key) {
-  const auto info = test::runCli("info --json");
-  EXPECT_EQ(info.exitCode, 0) << info.err;
-  // `info --json` is indented ("key": true); either spacing counts.
-  return info.out.find("\"" + key + "\": true") != std::string::npos ||
-         info.out.find("\"" + key + "\":true") != std::string::npos;
-}
-
-Json storedResult(const std::string& ws, const Json& run) {
-  const auto show =
-      test::runCli("jobs show " + std::to_string(run.at("job_id").get<long long>()) + " --workspace " + ws + " --json");
-  EXPECT_EQ(show.exitCode, 0) << show.err;
-  return Json::parse(show.out).at("result");
-}
 
 }  // namespace
 
 // device=auto here; device=cpu in the data-parallel test below (each CLI run costs seconds).
 TEST(AgnetDevice, SupernetSourceRunsWithAutoAndTheWorkspaceSaysWhere) {
-  TempWorkspace t;
+  test::ScratchDir t("agnet-device");
   const std::string ws = t.file("auto.nasws");
   const auto run = test::runCli("run agnet --workspace " + ws + " -p device=auto" + kTiny);
   ASSERT_EQ(run.exitCode, 0) << run.err;
-  const Json stored = storedResult(ws, Json::parse(run.out));
-  EXPECT_EQ(stored.at("device"), infoSays("cuda") ? "cuda:0" : "cpu");
+  const Json stored = test::storedResult(ws, Json::parse(run.out));
+  EXPECT_EQ(stored.at("device"), test::infoSays("cuda") ? "cuda:0" : "cpu");
   EXPECT_EQ(stored.at("ranks"), 1);
   const auto bad = test::runCli("run agnet --workspace " + t.file("bad.nasws") + " -p device=cuda:x" + kTiny);
   EXPECT_NE(bad.exitCode, 0);
@@ -61,14 +31,14 @@ TEST(AgnetDevice, SupernetSourceRunsWithAutoAndTheWorkspaceSaysWhere) {
 }
 
 TEST(AgnetDevice, SupernetTrainsOnTheCpuOverTwoLocalRanks) {
-  if (!infoSays("distributed")) GTEST_SKIP() << "built without Gloo (NAS_WITH_DISTRIBUTED off)";
-  TempWorkspace t;
+  if (!test::infoSays("distributed")) GTEST_SKIP() << "built without Gloo (NAS_WITH_DISTRIBUTED off)";
+  test::ScratchDir t("agnet-device");
   const std::string ws = t.file("ranks.nasws");
   const auto run = test::runCli("run agnet --nproc 2 --workspace " + ws + " -p device=cpu" + kTiny);
   ASSERT_EQ(run.exitCode, 0) << run.err;
   const Json r = Json::parse(run.out);
   EXPECT_EQ(r.at("status"), "done");
-  const Json stored = storedResult(ws, r);
+  const Json stored = test::storedResult(ws, r);
   EXPECT_EQ(stored.at("ranks"), 2);
   EXPECT_EQ(stored.at("device"), "cpu");
   EXPECT_EQ(stored.at("source"), "supernet");

@@ -2,9 +2,6 @@
 // the workspace says where; a bad value is refused naming the parameter) and its supernet phase
 // over 2 local data-parallel ranks (`--nproc 2`, Gloo on loopback). Tiny sizes, synthetic data.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "cli/CliRunner.h"
 #include "common/Json.h"
@@ -12,51 +9,24 @@
 namespace nas::sgnas {
 namespace {
 
-namespace fs = std::filesystem;
-
 const std::string kTiny =
     " -p preset=tiny -p dataset=synthetic -p train_limit=256 -p supernet_epochs=1 -p batch_size=64"
     " -p generator_epochs=2 -p generator_steps=3 -p generator_batch=32 -p eval_targets=3 -p random_per_target=1"
     " -p eval_images=64 -p threads=1 --json";
 
-struct TempWorkspace {
-  fs::path dir = fs::temp_directory_path() / ("sgnas-device-" + std::to_string(::getpid()));
-  TempWorkspace() { fs::create_directories(dir); }
-  ~TempWorkspace() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  std::string file(const std::string& name) const { return (dir / name).string(); }
-};
-
-bool infoSays(const std::string& key) {
-  const auto info = test::runCli("info --json");
-  EXPECT_EQ(info.exitCode, 0) << info.err;
-  // `info --json` is indented ("key": true); either spacing counts.
-  return info.out.find("\"" + key + "\": true") != std::string::npos ||
-         info.out.find("\"" + key + "\":true") != std::string::npos;
-}
-bool cudaHere() { return infoSays("cuda"); }
-
-// The result as the workspace keeps it (`jobs show`).
-Json storedResult(const std::string& ws, const Json& run) {
-  const auto show =
-      test::runCli("jobs show " + std::to_string(run.at("job_id").get<long long>()) + " --workspace " + ws + " --json");
-  EXPECT_EQ(show.exitCode, 0) << show.err;
-  return Json::parse(show.out).at("result");
-}
+bool cudaHere() { return test::infoSays("cuda"); }
 
 }  // namespace
 
 // device=auto here; device=cpu in the data-parallel test below (each CLI run costs seconds).
 TEST(SgnasDevice, AutoRunsAndTheWorkspaceSaysWhere) {
-  TempWorkspace t;
+  test::ScratchDir t("sgnas-device");
   const std::string ws = t.file("auto.nasws");
   const auto run = test::runCli("run sgnas --workspace " + ws + " -p device=auto" + kTiny);
   ASSERT_EQ(run.exitCode, 0) << run.err;
   const Json r = Json::parse(run.out);
   EXPECT_EQ(r.at("status"), "done");
-  const Json stored = storedResult(ws, r);
+  const Json stored = test::storedResult(ws, r);
   // auto is the first GPU only where LibTorch has CUDA and a GPU is present.
   EXPECT_EQ(stored.at("device"), cudaHere() ? "cuda:0" : "cpu");
   EXPECT_EQ(stored.at("ranks"), 1);
@@ -66,15 +36,15 @@ TEST(SgnasDevice, AutoRunsAndTheWorkspaceSaysWhere) {
 }
 
 TEST(SgnasDevice, SupernetPhaseRunsOnTheCpuOverTwoLocalRanks) {
-  if (!infoSays("distributed"))
+  if (!test::infoSays("distributed"))
     GTEST_SKIP() << "built without Gloo (NAS_WITH_DISTRIBUTED off)";
-  TempWorkspace t;
+  test::ScratchDir t("sgnas-device");
   const std::string ws = t.file("ranks.nasws");
   const auto run = test::runCli("run sgnas --nproc 2 --workspace " + ws + " -p device=cpu" + kTiny);
   ASSERT_EQ(run.exitCode, 0) << run.err;
   const Json r = Json::parse(run.out);
   EXPECT_EQ(r.at("status"), "done");
-  const Json stored = storedResult(ws, r);
+  const Json stored = test::storedResult(ws, r);
   EXPECT_EQ(stored.at("ranks"), 2);
   EXPECT_EQ(stored.at("rank_param_max_diff"), 0.0) << "the ranks' supernets drifted apart";
   EXPECT_EQ(stored.at("device"), "cpu");
