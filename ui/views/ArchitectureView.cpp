@@ -29,6 +29,7 @@
 #include "store/Workspace.h"
 #include "views/CellGraphView.h"
 #include "views/OpPalette.h"
+#include "widgets/ElidedLabel.h"
 
 namespace nas::ui {
 
@@ -150,7 +151,8 @@ ArchitectureView::ArchitectureView(QWidget* parent) : QWidget(parent) {
   root->setSpacing(4);
 
   auto* bar = new QHBoxLayout;
-  heading_ = new QLabel(tr("No architecture selected"), this);
+  heading_ = new ElidedLabel(this);
+  heading_->setText(tr("No architecture selected"));
   QFont hf = heading_->font();
   hf.setBold(true);
   heading_->setFont(hf);

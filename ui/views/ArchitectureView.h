@@ -31,6 +31,7 @@ class Workspace;
 namespace nas::ui {
 
 class CellGraphView;
+class ElidedLabel;
 
 struct ArchDescription {
   qint64 id = 0;  // workspace id; 0 when the architecture is not stored
@@ -120,7 +121,7 @@ class ArchitectureView : public QWidget {
 
   QToolButton* copy_;
   QCheckBox* showNone_;
-  QLabel* heading_;
+  ElidedLabel* heading_;  // cut with an ellipsis (whole text in its tooltip) when the bar is narrow
   QSplitter* cells_;
   CellGraphView* cellA_;
   CellGraphView* cellB_;
