@@ -23,6 +23,12 @@ namespace {
 
 std::string workspaceOrDefault(const std::string& path) { return path.empty() ? defaultWorkspacePath() : path; }
 
+// True on a rank > 0 of a data-parallel job once it has run its part (rank 0 runs the job).
+// The plugins load only when rank 0 names a method other than "train".
+bool followedAsOtherRank(CliState& state) {
+  return followDistributedJob([&state]() -> const MethodRegistry& { return state.engine().methods(); }).has_value();
+}
+
 // Read-only access to a workspace; the default one is created on first use, a path the user
 // typed is not (a typo should be an error, not a new empty file).
 std::unique_ptr<Workspace> openForReading(const std::string& path) {
@@ -86,7 +92,7 @@ void addRun(CLI::App& app, CliState& state) {
   addNprocOption(cmd, state);
   cmd->callback([&state, o] {
     state.action = [&state, o] {
-      if (!o->detach && followDistributedJob()) return 0;  // a rank > 0: rank 0 runs the job
+      if (!o->detach && followedAsOtherRank(state)) return 0;  // a rank > 0: rank 0 runs the job
       Engine& engine = state.engine();
       const Method& method = engine.methods().get(o->method);
       Json spec{{"method", o->method}, {"params", paramsFromPairs(method, o->params)}};
@@ -121,7 +127,7 @@ void addTrain(CLI::App& app, CliState& state) {
   addNprocOption(cmd, state);
   cmd->callback([&state, o] {
     state.action = [&state, o] {
-      if (followDistributedJob()) return 0;  // a rank > 0: rank 0 runs the job
+      if (followedAsOtherRank(state)) return 0;  // a rank > 0: rank 0 runs the job
       Json params{{"space", o->space},       {"arch", o->arch},         {"dataset", o->dataset},
                   {"epochs", o->epochs},     {"train_limit", o->trainLimit}, {"channels", o->channels},
                   {"cells", o->cells},       {"threads", o->threads},   {"seed", o->seed}};
@@ -145,7 +151,7 @@ void addRunJob(CLI::App& app, CliState& state) {
   addNprocOption(cmd, state);
   cmd->callback([&state, o] {
     state.action = [&state, o] {
-      if (followDistributedJob()) return 0;  // a rank > 0: rank 0 runs the job
+      if (followedAsOtherRank(state)) return 0;  // a rank > 0: rank 0 runs the job
       return runJobForeground(state.engine().methods(), workspaceOrDefault(o->workspace), o->id, o->json,
                               o->progressLines);
     };
@@ -292,7 +298,7 @@ void addJobs(CLI::App& app, CliState& state) {
   addNprocOption(resume, state);
   resume->callback([&state, resumeOpt] {
     state.action = [&state, resumeOpt] {
-      if (followDistributedJob()) return 0;  // a rank > 0: rank 0 runs the job
+      if (followedAsOtherRank(state)) return 0;  // a rank > 0: rank 0 runs the job
       std::string path = workspaceOrDefault(resumeOpt->workspace);
       {
         auto ws = Workspace::open(path);

@@ -13,7 +13,6 @@
 #include "common/Error.h"
 #include "common/OpenMpWait.h"
 #include "engine/Engine.h"
-#include "train/DistributedJob.h"
 
 int main(int argc, char** argv) {
   nas::preferPassiveOpenMpWait(argv);  // before any torch work; may re-execute this process
@@ -33,8 +32,6 @@ int main(int argc, char** argv) {
     if (!engine) engine = std::make_unique<nas::Engine>();
     return *engine;
   };
-  // A rank > 0 of a data-parallel job loads the plugins when rank 0 names a plugin's method.
-  nas::setDistributedPluginLoader([&state] { state.engine(); });
   addInfoCommand(app, state);
   addArchCommand(app, state);
   addJobsCommands(app, state);

@@ -130,6 +130,12 @@ class Method {
   virtual std::optional<Json> describeArchitecture(const std::string& space, const std::string& canonical) const {
     return std::nullopt;
   }
+  // The part of a data-parallel job (train/DistributedJob.h) that a rank > 0 runs: one phase
+  // rank 0 announced, `message` being what rank 0 passed to announce() plus "method" and
+  // "last". Enters the same collectives, in the same order, as rank 0 does for that phase, on
+  // the process's group (train/DistGroup.h, processDistGroup()). Returns false for a method
+  // without data-parallel phases (the default); throws Error when a collective fails.
+  virtual bool followDataParallelPhase(const Json& message) const { return false; }
 };
 
 inline constexpr const char* kSearchSamplesKind = "search-samples";

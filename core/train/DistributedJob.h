@@ -4,12 +4,12 @@
 // the workspace, queries, searches); the other ranks run just the phases it announces:
 //   rank 0:   DistributedPhases phases(group, "agnet");  ... phases.announce({{"phase", "supernet"}, ...});
 //             then the phase's collectives; phases.finish() (or its destructor) says "done".
-//   rank > 0: followDistributedJob() (TrainMethod.h) receives each announcement and runs the
-//             follower the method registered for it here, until "done" or a phase marked last.
+//   rank > 0: followDistributedJob() (TrainMethod.h) receives each announcement and hands it to
+//             the method's followDataParallelPhase() (jobs/Method.h), found in the engine's
+//             method registry, until "done" or a phase marked last.
 // Say "done" as soon as the last data-parallel phase is over: the other ranks wait in a
 // collective meanwhile, which fails after the group's timeout (NAS_DIST_TIMEOUT_S).
 // The `train` job sends one message of its own and no "done" (TrainMethod.cpp).
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,19 +18,7 @@
 namespace nas {
 
 class DistGroup;
-
-// Runs one announced phase on a rank > 0: `message` is what rank 0 passed to announce() plus
-// "method". Must enter the same collectives, in the same order, as rank 0 does for that phase.
-using DistributedFollower = std::function<void(const Json& message, const std::shared_ptr<DistGroup>& group)>;
-
-// A plugin registers its method's follower when it loads (the registry lives in core, shared
-// by every plugin in the process). A second registration of a method replaces the first.
-void registerDistributedFollower(const std::string& method, DistributedFollower follower);
-// nullptr when `method` has none.
-DistributedFollower distributedFollower(const std::string& method);
-// Called (once) by a rank > 0 when rank 0 names a method without a follower yet: the app loads
-// its plugins there (nasstudio-cli's main), since the ranks wait for rank 0 before doing so.
-void setDistributedPluginLoader(std::function<void()> loader);
+class Method;
 
 // Rank 0's side. With a null group (one process) everything is a no-op.
 class DistributedPhases {
@@ -56,8 +44,9 @@ class DistributedPhases {
   bool finished_ = false;
 };
 
-// A rank > 0's loop after rank 0's first message `first`: runs the announced phases until
-// "done" or one marked last. Returns false when `first` names a method without a follower.
-bool followDistributedPhases(const Json& first, const std::shared_ptr<DistGroup>& group);
+// A rank > 0's loop after rank 0's first message `first`: hands the announced phases to
+// `method` (the one `first` names) until "done" or one marked last. Returns false when the
+// method has no data-parallel phases.
+bool followDistributedPhases(const Json& first, const std::shared_ptr<DistGroup>& group, const Method& method);
 
 }  // namespace nas

@@ -263,19 +263,20 @@ Json runTraining(const Json& resolved, JobContext* ctx, ProgressSink& sink, cons
 Json TrainMethod::run(JobContext& ctx) const {
   const Json resolved = schema().resolve(ctx.params());
   std::shared_ptr<DistGroup> group = processDistGroup();
-  // The other ranks wait for the job's parameters (runDistributedFollower below).
+  // The other ranks wait for the job's parameters (followDistributedJob below).
   if (group) group->broadcastBytes(Json{{"method", name()}, {"params", resolved}}.dump());
   return runTraining(resolved, &ctx, ctx.sink(), [&ctx] { return ctx.cancelled(); }, group);
 }
 
-std::optional<std::string> followDistributedJob() {
+std::optional<std::string> followDistributedJob(const std::function<const MethodRegistry&()>& methods) {
   const std::shared_ptr<DistGroup> group = processDistGroup();
   if (!group || group->rank() == 0) return std::nullopt;
   const Json spec = parseJson(group->broadcastBytes({}), "rank 0's job");
   const std::string method = jsonValue<std::string>(spec, "method", "");
   if (method != "train") {
     // A method with data-parallel phases (train/DistributedJob.h: sgnas, agnet's supernet).
-    if (followDistributedPhases(spec, group)) return method;
+    const Method* m = methods().find(method);
+    if (m && followDistributedPhases(spec, group, *m)) return method;
     throw Error(ErrorCode::Unsupported, "method '" + method + "' does not train data-parallel", "WORLD_SIZE");
   }
   NullProgressSink sink;

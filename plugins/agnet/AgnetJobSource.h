@@ -41,8 +41,8 @@ struct JobSource {
 // networks run on params' `device` (train/Device.h's rule).
 JobSource makeJobSource(const Json& params, JobContext& ctx, DistributedPhases* phases = nullptr);
 
-// A rank > 0's part of an agnet job (registered with core's DistributedJob registry): trains
-// its share of the supernet announced by rank 0.
+// A rank > 0's part of an agnet job (AgnetMethod::followDataParallelPhase): trains its share of
+// the supernet announced by rank 0.
 void followAgnetJob(const Json& message, const std::shared_ptr<DistGroup>& group);
 
 // The objectives for `source` from params objective2 / limit / latency_profile (latency

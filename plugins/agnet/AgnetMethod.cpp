@@ -257,4 +257,9 @@ Json AgnetMethod::run(JobContext& ctx) const {
   return result;
 }
 
+bool AgnetMethod::followDataParallelPhase(const Json& message) const {
+  followAgnetJob(message, processDistGroup());
+  return true;
+}
+
 }  // namespace nas::agnet

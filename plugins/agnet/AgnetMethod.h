@@ -36,6 +36,8 @@ class AgnetMethod final : public Method {
   std::vector<std::string> resultKinds() const override { return {kSearchSamplesKind}; }
   std::vector<std::string> titleParams() const override { return {"strategy", "source"}; }
   Json run(JobContext& ctx) const override;
+  // A rank > 0 of a data-parallel job (source=supernet) trains its share of the supernet.
+  bool followDataParallelPhase(const Json& message) const override;
 
  private:
   const QueryStrategyRegistry& strategies_;

@@ -5,7 +5,6 @@
 #include "AgnetMethod.h"
 #include "AgnetSearch.h"
 #include "plugin/PluginApi.h"
-#include "train/DistributedJob.h"
 
 NASSTUDIO_PLUGIN_EXPORT int nasstudio_plugin_api_version() { return nas::kPluginApiVersion; }
 
@@ -19,6 +18,4 @@ NASSTUDIO_PLUGIN_EXPORT void nasstudio_plugin_register(nas::PluginHost* host) {
       },
       defaults);
   host->addMethod(std::make_unique<nas::agnet::AgnetMethod>(host->queryStrategies()));
-  // The other ranks of a data-parallel agnet job (supernet source) run its supernet phase.
-  nas::registerDistributedFollower("agnet", nas::agnet::followAgnetJob);
 }

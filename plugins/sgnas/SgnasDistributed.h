@@ -1,8 +1,8 @@
 #pragma once
 // The sgnas job over several data-parallel ranks (issue 18): only the supernet phase is shared.
 // Rank 0 runs the whole job (SgnasRun::trainSupernet announces the phase, sends its trainer
-// state and trains its share); every other rank runs followSgnasJob, registered with core's
-// follower registry (train/DistributedJob.h) when the plugin loads.
+// state and trains its share); every other rank runs followSgnasJob, through
+// SgnasMethod::followDataParallelPhase (train/DistributedJob.h).
 #include <memory>
 
 #include "common/Json.h"

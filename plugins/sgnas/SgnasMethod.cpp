@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include "SgnasDistributed.h"
 #include "SgnasLiveGenerator.h"
 #include "SgnasRun.h"
 #include "common/Error.h"
@@ -61,6 +62,11 @@ Json SgnasMethod::run(JobContext& ctx) const {
   const Evaluation evaluation = run.evaluate();
   ctx.sink().progress(1.0, "done");
   return run.result(evaluation, range);
+}
+
+bool SgnasMethod::followDataParallelPhase(const Json& message) const {
+  followSgnasJob(message, processDistGroup());
+  return true;
 }
 
 }  // namespace nas::sgnas

@@ -32,6 +32,8 @@ class SgnasMethod final : public Method {
   ParamSchema schema() const override;
   std::vector<std::string> resultKeys() const override;
   Json run(JobContext& ctx) const override;
+  // A rank > 0 of a data-parallel job trains its share of the supernet (SgnasDistributed.h).
+  bool followDataParallelPhase(const Json& message) const override;
   std::unique_ptr<LiveGenerator> openGenerator(Workspace& ws, JobId job) const override;
   std::optional<WorkAmount> work(const Json& p) const override { return sgnasWork(p); }
   // The chain stem -> layers -> head of a stored "sgnas" architecture, whose canonical string

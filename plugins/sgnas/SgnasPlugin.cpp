@@ -1,12 +1,10 @@
 // The SGNAS plugin's entry points: registers the "sgnas", "sgnas-retrain" and "sgnas-scratch" methods.
-#include "SgnasDistributed.h"
 #include "SgnasExport.h"
 #include "SgnasLatency.h"
 #include "SgnasMethod.h"
 #include "SgnasRetrainMethod.h"
 #include "SgnasScratchMethod.h"
 #include "plugin/PluginApi.h"
-#include "train/DistributedJob.h"
 
 // Defined here, not in SgnasLatency.cpp: plugin/PluginApi.h and the sampling code's Rng
 // cannot share a translation unit.
@@ -18,7 +16,6 @@ void nas::sgnas::registerSgnasLatencySpaces(PluginHost& host) {
 NASSTUDIO_PLUGIN_EXPORT int nasstudio_plugin_api_version() { return nas::kPluginApiVersion; }
 NASSTUDIO_PLUGIN_EXPORT void nasstudio_plugin_register(nas::PluginHost* host) {
   host->addMethod(std::make_unique<nas::sgnas::SgnasMethod>());
-  nas::registerDistributedFollower("sgnas", nas::sgnas::followSgnasJob);  // its supernet phase over ranks
   nas::sgnas::registerSgnasLatencySpaces(*host);  // latency spaces sgnas, sgnas:<preset>
   host->addMethod(std::make_unique<nas::sgnas::SgnasRetrainMethod>());
   host->addMethod(std::make_unique<nas::sgnas::SgnasScratchMethod>());
