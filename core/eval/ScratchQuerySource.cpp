@@ -20,7 +20,7 @@ class ScratchQuerySource final : public QuerySource {
       throw Error(ErrorCode::InvalidArgument,
                   "is larger than the " + std::to_string(data_.train.size()) + " training images left", "batch");
     macro_ = nb201MacroFor(data_.train, config_.channels, config_.cellsPerStage);
-    device_ = parseDevice(config_.device);
+    device_ = chooseDevice(config_.device, nullptr, "scratch source").device;
   }
 
   std::string source() const override { return "trained"; }

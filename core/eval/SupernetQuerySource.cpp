@@ -57,7 +57,7 @@ class SupernetQuerySource final : public QuerySource {
     norm_ = data.norm;
     net_ = Nb201Supernet(nb201MacroFor(data.train, config_.channels, config_.cellsPerStage));
     loadState(*net_, state, config_);
-    device_ = parseDevice(config_.device);
+    device_ = chooseDevice(config_.device, nullptr, "supernet source").device;
     net_->to(device_);
     for (const auto& m : net_->modules(/*include_self=*/false))
       if (auto* bn = dynamic_cast<torch::nn::BatchNorm2dImpl*>(m.get())) bns_.push_back(bn);

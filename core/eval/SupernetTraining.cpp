@@ -58,13 +58,7 @@ std::string trainSupernet(const SupernetSourceConfig& config, const SupernetTrai
   o.seed = config.seed;
   o.normalization = data.norm;
   o.group = hooks.group;
-  bool fellBack = false;
-  o.device = parseDevice(config.device, &fellBack);
-  // Gloo reduces CPU tensors: "auto" trains data-parallel ranks on the CPU (an explicit cuda
-  // request with ranks is refused by the trainer), as the train job does.
-  if (o.group && config.device == "auto") o.device = torch::kCPU;
-  if (fellBack)
-    sink.log("supernet: device " + config.device + " requested but this build or machine has no CUDA: training on the CPU");
+  o.device = chooseDevice(config.device, &sink, "supernet").forRanks(o.group != nullptr);
   const int chunks = hooks.forwardChunks;
   Trainer::Forward forward = [net, path](const torch::Tensor& x) mutable { return net->forward(x, *path); };
   if (chunks > 1)  // what `chunks` ranks compute: each contiguous share with its own BN statistics

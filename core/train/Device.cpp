@@ -4,14 +4,10 @@
 #include <ATen/Context.h>
 
 #include "common/Error.h"
+#include "common/Log.h"
 #include "common/ProgressSink.h"
 
 namespace nas {
-
-torch::Device selectDevice(bool preferCuda) {
-  if (preferCuda && torch::cuda::is_available()) return torch::Device(torch::kCUDA, 0);
-  return torch::kCPU;
-}
 
 torch::Device parseDevice(const std::string& text, bool* fellBack, const std::string& param) {
   if (fellBack) *fellBack = false;
@@ -36,17 +32,27 @@ torch::Device parseDevice(const std::string& text, bool* fellBack, const std::st
 
 std::string DeviceChoice::name() const { return device.str(); }
 
-DeviceChoice deviceFromParams(const Json& params, ProgressSink* sink, const std::string& what) {
+DeviceChoice chooseDevice(const std::string& requested, ProgressSink* sink, const std::string& what) {
   DeviceChoice c;
+  c.requested = requested;
+  c.device = parseDevice(c.requested, &c.fellBack);
+  if (c.fellBack) {
+    const std::string line =
+        what + ": device " + c.requested + " requested but this build or machine has no CUDA: running on the CPU";
+    if (sink) sink->log(line);
+    else log::warn(line);
+  }
+  return c;
+}
+
+DeviceChoice deviceFromParams(const Json& params, ProgressSink* sink, const std::string& what) {
+  std::string requested = "auto";
   if (params.contains("device")) {
     if (!params.at("device").is_string())
       throw Error(ErrorCode::InvalidArgument, "must be a string (auto, cpu, cuda or cuda:N)", "device");
-    c.requested = params.at("device").get<std::string>();
+    requested = params.at("device").get<std::string>();
   }
-  c.device = parseDevice(c.requested, &c.fellBack);
-  if (c.fellBack && sink)
-    sink->log(what + ": device " + c.requested + " requested but this build or machine has no CUDA: running on the CPU");
-  return c;
+  return chooseDevice(requested, sink, what);
 }
 
 void requireRequested(const DeviceChoice& choice, const std::string& what) {

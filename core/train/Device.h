@@ -15,9 +15,6 @@ namespace nas {
 
 class ProgressSink;
 
-// CUDA (device 0) when requested and available, else the CPU.
-torch::Device selectDevice(bool preferCuda);
-
 // `text` read by the rule above; `fellBack` (optional) says a CUDA request got the CPU.
 // `param` names the parameter in errors.
 torch::Device parseDevice(const std::string& text, bool* fellBack = nullptr, const std::string& param = "device");
@@ -28,10 +25,19 @@ struct DeviceChoice {
   bool fellBack = false;  // CUDA was asked for and this build or machine has none
   // "cpu", "cuda:0": what a job stores in its result so the workspace says where it ran.
   std::string name() const;
+  // Where a job trains given whether it runs over data-parallel ranks: Gloo reduces CPU
+  // tensors, so "auto" puts the ranks on the CPU (an explicit cuda request with ranks is
+  // refused by the trainer, train/DistGroup.h's joinDataParallel).
+  torch::Device forRanks(bool dataParallel) const {
+    return dataParallel && requested == "auto" ? torch::Device(torch::kCPU) : device;
+  }
 };
 
-// params["device"] (absent: "auto") by the rule above. A fall-back is logged to `sink` (when
-// given) with `what` ("sgnas", "supernet") naming who falls back.
+// `requested` read by the rule above. A fall-back is said: logged to `sink` when given, else to
+// the process log, with `what` ("sgnas", "supernet source") naming who falls back.
+DeviceChoice chooseDevice(const std::string& requested, ProgressSink* sink, const std::string& what);
+
+// params["device"] (absent: "auto") by chooseDevice.
 DeviceChoice deviceFromParams(const Json& params, ProgressSink* sink = nullptr, const std::string& what = "job");
 
 // Throws Error(Unsupported, context "device") when `choice` fell back: for a method whose

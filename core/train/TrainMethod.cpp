@@ -69,7 +69,7 @@ struct TrainJob {
   double valFraction = 0;
   int channels = 0, cells = 0, threads = 1;
   bool augment = false;
-  torch::Device device = torch::kCPU;
+  DeviceChoice device;
   TrainerOptions options;
 
   TrainJob(const Json& p, ProgressSink& sink) : cell(Nb201Cell::parse(p.at("arch").get<std::string>())) {
@@ -83,7 +83,7 @@ struct TrainJob {
     channels = p.at("channels").get<int>();
     cells = p.at("cells").get<int>();
     threads = setTorchThreads(p.at("threads").get<int>());
-    device = deviceFromParams(p, &sink, "train").device;
+    device = deviceFromParams(p, &sink, "train");
     options.lr = p.at("lr").get<double>();
     options.momentum = p.at("momentum").get<double>();
     options.nesterov = p.at("nesterov").get<bool>();
@@ -93,7 +93,7 @@ struct TrainJob {
     options.batchSize = p.at("batch_size").get<std::int64_t>();
     augment = p.at("augment").get<bool>();
     options.seed = static_cast<std::uint64_t>(seed);
-    options.device = device;
+    options.device = device.device;
   }
 };
 
@@ -198,9 +198,7 @@ Json runTraining(const Json& resolved, JobContext* ctx, ProgressSink& sink, cons
   TrainerOptions o = job.options;
   if (job.augment) o.augment = {defaultCropPadding(data.all.height()), true};
   o.group = group;
-  // Gloo reduces CPU tensors: "auto" trains data-parallel ranks on the CPU (an explicit
-  // cuda request with ranks is refused by the trainer).
-  if (group && resolved.at("device").get<std::string>() == "auto") o.device = torch::kCPU;
+  o.device = job.device.forRanks(group != nullptr);
   // Seeds the initialisation (overwritten on resume) and builds the network and its trainer.
   Nb201Run run = makeNb201Run(job.cell, macro, static_cast<std::uint64_t>(job.seed), data.split.train, o);
   Trainer& trainer = *run.trainer;
@@ -231,7 +229,7 @@ Json runTraining(const Json& resolved, JobContext* ctx, ProgressSink& sink, cons
   sink.log("train: " + job.cell.toString() + " on " + job.dataset + " (" + std::to_string(data.split.train.size()) +
            " train / " + std::to_string(data.split.val.size()) + " val / " + std::to_string(data.test.size()) +
            " test), " + std::to_string(params) + " params, " + std::to_string(job.threads) + " threads, " +
-           job.device.str() + (ranks > 1 ? ", " + std::to_string(ranks) + " data-parallel ranks (Gloo)" : ""));
+           o.device.str() + (ranks > 1 ? ", " + std::to_string(ranks) + " data-parallel ranks (Gloo)" : ""));
 
   trainLoop(job, data, trainer, prog, sink, cancelled, writer, saveCheckpoint);
   const double spread = group ? parameterSpread(*group, run.net->parameters()) : 0.0;

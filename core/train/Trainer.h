@@ -18,7 +18,7 @@
 #include "data/Augment.h"
 #include "data/Batcher.h"
 #include "data/ImageDataset.h"
-#include "train/Device.h"  // parseDevice, selectDevice: the device rule
+#include "train/Device.h"  // the device rule
 
 namespace nas {
 

@@ -161,11 +161,9 @@ void SgnasRun::takeSupernet(JobId from) {
 
 void SgnasRun::trainSupernet() {
   SupernetTrainOptions so = job_.supernet;
-  so.device = device_.device;
   const std::shared_ptr<DistGroup> group = phases_ ? phases_->group() : nullptr;
+  so.device = device_.forRanks(group != nullptr);
   if (group) {
-    // Gloo reduces CPU tensors: "auto" trains the ranks on the CPU (cuda is refused).
-    if (device_.requested == "auto") so.device = torch::kCPU;
     so.group = group;
     ranks_ = group->worldSize();
     phases_->announce(Json{{"phase", "supernet"}, {"params", ctx_.params()}}, /*last=*/true);

@@ -89,6 +89,20 @@ TEST(DeviceRule, ParamsAreReadWithAFallBackThatIsSaidOrRefused) {
   EXPECT_EQ(errorOf([&] { deviceFromParams(Json{{"device", 3}}); }).context(), "device");
 }
 
+TEST(DeviceRule, DataParallelRanksTakeTheCpuOnlyWhenTheDeviceWasLeftToAuto) {
+  // Gloo reduces CPU tensors: "auto" on a GPU machine trains ranks on the CPU; an explicit
+  // request stays what it was (the trainer then refuses cuda with ranks).
+  DeviceChoice autoOnGpu;
+  autoOnGpu.requested = "auto";
+  autoOnGpu.device = torch::Device(torch::kCUDA, 0);
+  EXPECT_EQ(autoOnGpu.forRanks(true).str(), "cpu");
+  EXPECT_EQ(autoOnGpu.forRanks(false).str(), "cuda:0");
+  DeviceChoice askedCuda = autoOnGpu;
+  askedCuda.requested = "cuda";
+  EXPECT_EQ(askedCuda.forRanks(true).str(), "cuda:0");
+  EXPECT_EQ(chooseDevice("cpu", nullptr, "test").forRanks(true).str(), "cpu");
+}
+
 TEST(DeviceRule, QuerySourceConfigsNameABadDeviceAsTheJobParameter) {
   EXPECT_EQ(errorOf([] { supernetSourceConfig(Json{{"device", "tpu"}}); }).context(), "parameter 'device'");
   EXPECT_EQ(errorOf([] { scratchSourceConfig(Json{{"device", "tpu"}}); }).context(), "parameter 'device'");
