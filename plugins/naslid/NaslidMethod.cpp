@@ -79,7 +79,12 @@ Truth truthFromTable(const Json& p) {
   const std::size_t metric = table.metricIndex("test_accuracy");
   Truth t;
   t.label = "NB201 table " + path;
-  for (const Nb201Cell& c : stratifiedSample(p.at("truth_count").get<int>(), p.at("truth_seed").get<std::uint64_t>(), {})) {
+  const int count = p.at("truth_count").get<int>();
+  const auto seed = p.at("truth_seed").get<std::uint64_t>();
+  const std::vector<Nb201Cell> sample = parseStrata(p.at("truth_strata").get<std::string>()) == Strata::Accuracy
+                                            ? stratifiedByAccuracy(count, seed, table)
+                                            : stratifiedSample(count, seed, {});
+  for (const Nb201Cell& c : sample) {
     const auto row = table.findCell(c);
     if (!row) continue;
     t.cells.push_back(c);

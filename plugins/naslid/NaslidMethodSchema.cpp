@@ -52,7 +52,7 @@ ParamSchema NaslidMethod::schema() const {
                     {"job", "nb201"}));
   s.add(withRange(paramSpec("truth_job", T::Int, 0, "Truth job", "Id of the naslid-truth job (0: the newest done one)"),
                   0, 1e15));
-  s.add(paramSpec("table", T::Path, "", "NB201 table", "truth=nb201: the CSV (empty: the shipped CIFAR-10 table)"));
+  addStrataParams(s, "truth_strata", "table");
   s.add(withRange(paramSpec("truth_count", T::Int, 30, "Table sample", "truth=nb201: cells in the stratified sample"),
                   2, 15625, "cells"));
   s.add(withRange(paramSpec("truth_seed", T::Int, 0, "Table sample seed", "truth=nb201: which cell of each stratum"), 0,

@@ -24,6 +24,9 @@ class TruthMethod final : public Method {
 // comparable): dataset, data_dir, train_limit, val_images, split_seed, channels,
 // cells_per_stage. Added to `s`.
 void addStudyDataParams(ParamSchema& s);
+// The sample's strata rule ("accuracy" | "params", TruthSample.h) and the NB201 table it reads,
+// under the given parameter names. Added to `s`.
+void addStrataParams(ParamSchema& s, const std::string& strata, const std::string& table);
 // The names of the fields a study's ground-truth job must share with it.
 const std::vector<std::string>& sharedDataParams();
 

@@ -3,19 +3,30 @@
 //   bench_naslid [--seeds 3] [--truth-cells 24] [--truth-epochs 1] [--train-limit 4000]
 //                [--val-images 500] [--channels 8] [--warmup 2] [--levels 2] [--level-epochs 1]
 //                [--repeats 4] [--probe-batch 128] [--k 20] [--edge-sense paper] [--threads 2]
-//                [--truth-seeds 1] [--truth-cache FILE] [--json FILE]
-// 1. Ground truth: a stratified sample of NB201 cells trained from scratch on Fashion-MNIST
+//                [--truth-seeds 1] [--truth-cache FILE] [--strata accuracy|params] [--table CSV]
+//                [--scores EARLIER.json] [--json FILE]
+// 1. Ground truth: a stratified sample of NB201 cells (TruthSample.h; --strata accuracy:
+//    quantile strata of the NB201 CIFAR-10 table's accuracy over the connected cells, so the
+//    sample spans bad to good cells; params: strata by parameter count) trained from scratch on Fashion-MNIST
 //    (core's "trained" query source: the same initialisation seed and batch order for every
 //    cell), scored on held-out training images. --truth-cache keeps it between runs (seed s > 0
 //    in FILE.seed<s>). With --truth-seeds n > 1 every cell is trained n times (seeds 0..n-1):
 //    the Kendall tau between two seeds' accuracies is the truth's own reliability, the ceiling
 //    any predictor can reach against one seed, and the truth used is the mean over seeds.
+//    Printed too: tau of the truth with the table's CIFAR-10 accuracy (how far the two
+//    datasets agree on these cells) and of every ranking with the number of skip connections
+//    (weight sharing's known bias).
 // 2. Per seed: one root supernet (uniform single-path training for --warmup epochs), then every
 //    criterion from that same root: none (one-shot, trained the same epochs per level), lid,
 //    gradient, random. Each cell is scored by the leaf holding it on the same held-out images.
 //    Kendall tau, Spearman rho and top-5 precision per criterion and seed; mean and sample
 //    standard deviation over seeds. Each criterion's seed-to-seed agreement (mean Kendall tau
 //    between two seeds' scores) tells a noisy predictor from a consistently wrong one.
+//    --seeds 0: the ground truth alone. --scores EARLIER.json: no supernets; the scores of an
+//    earlier run on the same cells are compared with this run's truth (a costlier truth
+//    schedule judges the same rankings). With 4 or more truth seeds the split-half tau (mean of
+//    the first half of the seeds against the mean of the second half) is the reliability of a
+//    truth averaged over half as many seeds as the one used.
 // 3. Memory and time of the probes that choose the splits: lid (forward passes, no gradients)
 //    against gradient (a backward pass per candidate), the peak resident memory above the
 //    probe's starting point (PeakMemory.h) and the seconds spent in probes. Both probes run once
@@ -23,6 +34,7 @@
 // 4. The same two probes on one edge at the benchmark's depth and width (C=16, N=5), untrained.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -35,10 +47,12 @@
 #include "TruthSample.h"
 #include "common/Error.h"
 #include "common/Json.h"
+#include "common/Paths.h"
 #include "common/OpenMpWait.h"
 #include "data/Augment.h"
 #include "eval/QuerySources.h"
 #include "search/Stats.h"
+#include "search/TabularBenchmark.h"
 #include "train/MlInfo.h"
 #include "train/Nb201Run.h"
 
@@ -53,7 +67,7 @@ double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 struct Args {
   int seeds = 3, truthCells = 24, truthSeeds = 1, levels = 2, repeats = 4, k = 20, threads = 2, channels = 8;
   std::int64_t truthEpochs = 1, trainLimit = 4000, valImages = 500, warmup = 2, levelEpochs = 1, probeBatch = 128;
-  std::string sense = "paper", truthCache, json;
+  std::string sense = "paper", truthCache, json, strata = "accuracy", table, scores;
 };
 
 Args parse(int argc, char** argv) {
@@ -81,6 +95,9 @@ Args parse(int argc, char** argv) {
     else if (k == "--truth-seeds") a.truthSeeds = std::stoi(next());
     else if (k == "--truth-cache") a.truthCache = next();
     else if (k == "--json") a.json = next();
+    else if (k == "--strata") a.strata = next();
+    else if (k == "--table") a.table = next();
+    else if (k == "--scores") a.scores = next();
     else throw Error(ErrorCode::InvalidArgument, "unknown option", k);
   }
   return a;
@@ -106,6 +123,7 @@ std::vector<double> groundTruth(const Args& a, const ScratchSourceConfig& config
   std::string key = "cells=" + std::to_string(a.truthCells) + " epochs=" + std::to_string(a.truthEpochs) +
                     " train=" + std::to_string(a.trainLimit) + " val=" + std::to_string(a.valImages) +
                     " C=" + std::to_string(a.channels);
+  if (a.strata != "params") key += " strata=" + a.strata;  // params keeps the key of earlier runs
   std::string cache = a.truthCache;
   if (config.seed != 0 && !cache.empty()) {
     key += " seed=" + std::to_string(config.seed);
@@ -162,7 +180,16 @@ int main(int argc, char** argv) try {
   const Nb201MacroConfig macro = nb201MacroFor(data.train, a.channels, 1);
   std::printf("bench_naslid: Fashion-MNIST, %lld training / %lld held-out images, C=%d N=1, %d threads\n",
               static_cast<long long>(data.train.size()), static_cast<long long>(data.val.size()), a.channels, a.threads);
-  const std::vector<Nb201Cell> cells = stratifiedSample(a.truthCells, 0, {});
+  const std::vector<Nb201Cell> cells = truthSample(parseStrata(a.strata), a.truthCells, 0, a.table);
+  TabularBenchmark::Options tableOptions;
+  tableOptions.space = "nb201";
+  const TabularBenchmark table =
+      TabularBenchmark::load(a.table.empty() ? resourcePath("data/nb201/cifar10.csv") : a.table, tableOptions);
+  std::vector<double> tableAccuracy, skips;
+  for (const auto& c : cells) {
+    tableAccuracy.push_back(table.value(table.findCell(c).value(), table.metricIndex("test_accuracy")));
+    skips.push_back(static_cast<double>(std::count(c.ops().begin(), c.ops().end(), Nb201Op::SkipConnect)));
+  }
   std::vector<std::vector<double>> truthBySeed;
   for (int s = 0; s < a.truthSeeds; ++s) {
     truthConfig.seed = static_cast<std::uint64_t>(s);
@@ -172,11 +199,31 @@ int main(int argc, char** argv) try {
   for (const auto& v : truthBySeed)
     for (size_t i = 0; i < v.size(); ++i) truth[i] += v[i] / static_cast<double>(truthBySeed.size());
   const double truthReliability = pairwiseTau(truthBySeed);
+  const auto [truthMin, truthMax] = std::minmax_element(truth.begin(), truth.end());
+  std::printf("ground truth (%s strata): accuracies %.3f-%.3f; tau with NB201 CIFAR-10 %+.3f, with #skip %+.3f\n",
+              a.strata.c_str(), *truthMin, *truthMax, kendallTau(truth, tableAccuracy), kendallTau(truth, skips));
   if (a.truthSeeds > 1)
-    std::printf("ground truth reliability: Kendall tau between seeds %.3f (mean over pairs of %d seeds); truth = mean\n",
-                truthReliability, a.truthSeeds);
+    std::printf("ground truth reliability: Kendall tau between seeds %.3f, Spearman %.3f (mean over pairs of %d seeds); "
+                "truth = mean\n",
+                truthReliability, [&] {
+                  std::vector<double> r;
+                  for (size_t i = 0; i < truthBySeed.size(); ++i)
+                    for (size_t j = i + 1; j < truthBySeed.size(); ++j) r.push_back(spearmanRho(truthBySeed[i], truthBySeed[j]));
+                  return mean(r);
+                }(), a.truthSeeds);
+  double splitHalfTau = 0;
+  if (a.truthSeeds >= 4) {
+    const size_t h = truthBySeed.size() / 2;
+    std::vector<double> first(cells.size(), 0.0), second(cells.size(), 0.0);
+    for (size_t s = 0; s < 2 * h; ++s)
+      for (size_t i = 0; i < cells.size(); ++i) (s < h ? first : second)[i] += truthBySeed[s][i] / static_cast<double>(h);
+    splitHalfTau = kendallTau(first, second);
+    std::printf("ground truth reliability of a %zu-seed mean: Kendall tau %.3f, Spearman %.3f (seeds 0-%zu vs %zu-%zu)\n", h,
+                splitHalfTau, spearmanRho(first, second), h - 1, h, 2 * h - 1);
+  }
 
-  {
+  const bool freshStudy = a.seeds > 0 && a.scores.empty();
+  if (freshStudy) {
     // Both probes once, unmeasured: the first use of a kernel pages in its code and the thread
     // pools' stacks, which would otherwise be charged to whichever criterion runs first.
     NaslidNet net(macro);
@@ -189,7 +236,7 @@ int main(int argc, char** argv) try {
   std::map<std::string, std::vector<double>> tau, rho, topk, mem, secs, train;
   std::map<std::string, std::vector<std::vector<double>>> scoresBySeed;
   Json perSeed = Json::array();
-  for (int seed = 0; seed < a.seeds; ++seed) {
+  for (int seed = 0; freshStudy && seed < a.seeds; ++seed) {
     SplitOptions o;
     o.sense = parseEdgeSense(a.sense);
     o.levels = a.levels;
@@ -226,18 +273,67 @@ int main(int argc, char** argv) try {
     perSeed.push_back(seedJson);
   }
 
-  std::printf("\nKendall tau / Spearman rho / top-5 precision vs from-scratch accuracy (%d cells), mean +- sd over %d seeds\n",
-              a.truthCells, a.seeds);
+  if (!a.scores.empty()) {
+    // An earlier run's rankings of the same cells, judged by this run's truth.
+    std::ifstream in(a.scores);
+    if (!in) throw Error(ErrorCode::NotFound, "cannot read", a.scores);
+    std::stringstream text;
+    text << in.rdbuf();
+    const Json earlier = parseJson(text.str(), a.scores);
+    for (size_t i = 0; i < cells.size(); ++i)
+      if (earlier.at("cells").size() != cells.size() || earlier.at("cells")[i].get<std::string>() != cells[i].toString())
+        throw Error(ErrorCode::InvalidArgument, "scores other cells than this run's sample", a.scores);
+    for (Criterion c : criteria) {
+      const std::string name = criterionName(c);
+      for (const auto& j : earlier.at("summary").at(name).at("scores")) {
+        const auto scores = j.get<std::vector<double>>();
+        scoresBySeed[name].push_back(scores);
+        tau[name].push_back(kendallTau(scores, truth));
+        rho[name].push_back(spearmanRho(scores, truth));
+        topk[name].push_back(topKPrecision(scores, truth, 5));
+      }
+    }
+    std::printf("scores of %zu seeds from %s\n", scoresBySeed["none"].size(), a.scores.c_str());
+  }
+  if (scoresBySeed.empty()) {
+    std::printf("no study (--seeds 0): ground truth only, total %.0f s\n", since(t0));
+    if (!a.json.empty())
+      std::ofstream(a.json) << Json{{"truth", truth}, {"truth_by_seed", truthBySeed},
+                                    {"truth_reliability_tau", truthReliability}, {"split_half_tau", splitHalfTau},
+                                    {"strata", a.strata}, {"table_accuracy", tableAccuracy}}
+                                   .dump(2)
+                            << "\n";
+    return 0;
+  }
+  std::printf("\nKendall tau / Spearman rho / top-5 precision vs from-scratch accuracy (%d cells), mean +- sd over %zu seeds\n",
+              a.truthCells, scoresBySeed["none"].size());
   Json summary = Json::object();
   for (Criterion c : criteria) {
     const std::string n = criterionName(c);
     const double agreement = pairwiseTau(scoresBySeed[n]);
-    std::printf("  %-8s tau %s   rho %s   top5 %s   seed-to-seed tau %+.3f\n", n.c_str(),
-                fmt(mean(tau[n]), stddev(tau[n])).c_str(), fmt(mean(rho[n]), stddev(rho[n])).c_str(),
-                fmt(mean(topk[n]), stddev(topk[n])).c_str(), agreement);
+    std::vector<double> tauSkip, tauTable;
+    for (const auto& sc : scoresBySeed[n]) {
+      tauSkip.push_back(kendallTau(sc, skips));
+      tauTable.push_back(kendallTau(sc, tableAccuracy));
+    }
+    std::printf("  %-8s tau %s   rho %s   top5 %s   seed-to-seed tau %+.3f   tau with #skip %+.3f   tau with NB201 "
+                "CIFAR-10 %s\n",
+                n.c_str(), fmt(mean(tau[n]), stddev(tau[n])).c_str(), fmt(mean(rho[n]), stddev(rho[n])).c_str(),
+                fmt(mean(topk[n]), stddev(topk[n])).c_str(), agreement, mean(tauSkip),
+                fmt(mean(tauTable), stddev(tauTable)).c_str());
     summary[n] = {{"kendall_tau_mean", mean(tau[n])}, {"kendall_tau_sd", stddev(tau[n])}, {"kendall_tau", tau[n]},
                   {"spearman_mean", mean(rho[n])}, {"top5_mean", mean(topk[n])},
-                  {"seed_to_seed_tau", agreement}, {"scores", scoresBySeed[n]}};
+                  {"seed_to_seed_tau", agreement}, {"skip_tau", mean(tauSkip)}, {"table_tau", tauTable}, {"scores", scoresBySeed[n]}};
+  }
+  if (!freshStudy) {
+    if (!a.json.empty())
+      std::ofstream(a.json) << Json{{"summary", summary}, {"truth", truth}, {"truth_by_seed", truthBySeed},
+                                    {"truth_reliability_tau", truthReliability}, {"split_half_tau", splitHalfTau},
+                                    {"strata", a.strata}, {"table_accuracy", tableAccuracy}, {"scores_from", a.scores}}
+                                   .dump(2)
+                            << "\n";
+    std::printf("total %.0f s\n", since(t0));
+    return 0;
   }
   const double lidMem = mean(mem["lid"]), gradMem = mean(mem["gradient"]);
   std::printf("\nSplit probes (per run: %d levels, %d batches of %lld images per edge score)\n", a.levels, a.repeats,
@@ -278,6 +374,9 @@ int main(int argc, char** argv) try {
                  {"truth", truth},
                  {"truth_by_seed", truthBySeed},
                  {"truth_reliability_tau", truthReliability},
+                 {"split_half_tau", splitHalfTau},
+                 {"strata", a.strata},
+                 {"table_accuracy", tableAccuracy},
                  {"cells", [&] {
                     Json j = Json::array();
                     for (const auto& c : cells) j.push_back(c.toString());

@@ -3,9 +3,11 @@
 // tree checkpoint, writes the GUI's payloads (grids, LID profiles, split tree) and refuses a
 // truth job measured on other settings; and the real CLI prints the keys issue 15 asks for.
 #include <gtest/gtest.h>
+
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
 #include "NaslidMethod.h"
 #include "TruthMethod.h"
@@ -40,7 +42,7 @@ Json dataParams() {
 
 Json truthParams() {
   Json p = dataParams();
-  p.update(Json{{"count", 5}, {"threads", 1}});
+  p.update(Json{{"count", 5}, {"threads", 1}, {"table", NAS_NB201_TABLE}});
   return p;
 }
 
@@ -163,6 +165,38 @@ TEST(NaslidMethod, TruthThenStudyResumesAndWritesItsPayloads) {
   } catch (const Error& e) {
     EXPECT_EQ(e.context(), "channels");
   }
+  fs::remove_all(dir);
+}
+
+// Two training seeds: each seed's accuracy and their mean are evaluations, the self-agreement
+// tau is reported, and a resumed run trains nothing again.
+TEST(NaslidMethod, TruthWithTwoSeedsReportsItsSelfAgreement) {
+  const fs::path dir = freshDir("naslid-truth-seeds");
+  auto ws = Workspace::open((dir / "ws.nasws").string());
+  Json p = truthParams();
+  p.update(Json{{"count", 4}, {"seeds", 2}, {"seed", 5}});
+  const JobId id = ws->createJob("naslid-truth", Json{{"method", "naslid-truth"}, {"params", p}}.dump());
+  StageSink sink({}, "");
+  JobContext ctx(*ws, id, p, sink, {});
+  const Json r = TruthMethod().run(ctx);
+  EXPECT_EQ(r.at("cells"), 4);
+  EXPECT_EQ(r.at("trained_now"), 8);
+  EXPECT_EQ(r.at("seeds"), 2);
+  const double agreement = r.at("self_agreement_tau").get<double>();
+  EXPECT_GE(agreement, -1.0);
+  EXPECT_LE(agreement, 1.0);
+  std::map<std::string, std::vector<double>> byMetric;
+  for (const auto& e : ws->evaluationsOfJob(id)) byMetric[e.metric].push_back(e.value);
+  ASSERT_EQ(byMetric.size(), 3u);
+  ASSERT_EQ(byMetric["val_accuracy_seed5"].size(), 4u);
+  ASSERT_EQ(byMetric["val_accuracy_seed6"].size(), 4u);
+  ASSERT_EQ(byMetric["val_accuracy"].size(), 4u);
+  const Json again = TruthMethod().run(ctx);
+  EXPECT_EQ(again.at("trained_now"), 0);
+  EXPECT_DOUBLE_EQ(again.at("self_agreement_tau").get<double>(), agreement);
+  EXPECT_EQ(ws->evaluationsOfJob(id).size(), 12u);
+  // A one-seed truth reports no self-agreement.
+  EXPECT_TRUE(TruthMethod().schema().resolve(truthParams()).at("seeds") == 1);
   fs::remove_all(dir);
 }
 

@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <set>
 
 #include "SplitStudy.h"
 #include "TruthSample.h"
 #include "common/Error.h"
 #include "nn/ModuleBytes.h"
+#include "search/TabularBenchmark.h"
 #include "train/Nb201Run.h"
 
 namespace nas::naslid {
@@ -70,6 +72,55 @@ TEST(TruthSampleTest, StratifiedDeterministicAndSpread) {
   // Stratum 0 holds the smallest cells, the last the largest.
   EXPECT_LT(nb201Cost(a.front()).params, nb201Cost(a.back()).params);
   EXPECT_THROW(stratifiedSample(1, 0, {}), Error);
+}
+
+// Accuracy strata over the shipped NB201 table: every stratum of the connected cells, sorted by
+// (accuracy, index), gives exactly its own cell; reproducible for a seed; the sample runs from
+// the table's bad cells to its good ones.
+TEST(TruthSampleTest, AccuracyStrataCoverEveryStratumReproducibly) {
+  TabularBenchmark::Options o;
+  o.space = "nb201";
+  const TabularBenchmark table = TabularBenchmark::load(NAS_NB201_TABLE, o);
+  const std::size_t acc = table.metricIndex("test_accuracy");
+  std::vector<std::pair<double, int>> sorted;
+  for (int i = 0; i < kNb201NumCells; ++i)
+    if (Nb201Cell::fromIndex(i).connected()) sorted.emplace_back(table.value(*table.findCell(Nb201Cell::fromIndex(i)), acc), i);
+  std::sort(sorted.begin(), sorted.end());
+  const int count = 12;
+  const auto a = stratifiedByAccuracy(count, 3, table), b = stratifiedByAccuracy(count, 3, table);
+  const auto c = stratifiedByAccuracy(count, 4, table);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  ASSERT_EQ(a.size(), static_cast<size_t>(count));
+  const std::size_t n = sorted.size();
+  for (int s = 0; s < count; ++s) {
+    const Nb201Cell& cell = a[static_cast<size_t>(s)];
+    EXPECT_TRUE(cell.connected());
+    const auto at = std::find_if(sorted.begin(), sorted.end(), [&](const auto& e) { return e.second == cell.index(); });
+    ASSERT_NE(at, sorted.end());
+    const auto rank = static_cast<std::size_t>(at - sorted.begin());
+    EXPECT_GE(rank, static_cast<std::size_t>(s) * n / count) << "stratum " << s;
+    EXPECT_LT(rank, static_cast<std::size_t>(s + 1) * n / count) << "stratum " << s;
+  }
+  // Bad to good: the first stratum is the bottom 1/12 of the table (all below 80 %), the last the top.
+  EXPECT_LT(table.value(*table.findCell(a.front()), acc), 80.0);
+  EXPECT_GT(table.value(*table.findCell(a.back()), acc), 93.0);
+  EXPECT_EQ(truthSample(Strata::Accuracy, count, 3, NAS_NB201_TABLE), a);
+  EXPECT_EQ(truthSample(Strata::Params, count, 3, NAS_NB201_TABLE), stratifiedSample(count, 3, {}));
+  EXPECT_THROW(stratifiedByAccuracy(1, 0, table), Error);
+  EXPECT_THROW(stratifiedByAccuracy(static_cast<int>(n) + 1, 0, table), Error);
+}
+
+TEST(TruthSampleTest, StrataRuleNames) {
+  EXPECT_EQ(parseStrata("accuracy"), Strata::Accuracy);
+  EXPECT_EQ(parseStrata("params"), Strata::Params);
+  EXPECT_STREQ(strataName(Strata::Accuracy), "accuracy");
+  try {
+    parseStrata("size");
+    FAIL() << "unknown rule accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.context(), "strata");
+  }
 }
 
 TEST(TruthSampleTest, TopKPrecision) {
