@@ -201,35 +201,35 @@ void CellGraphView::rebuild() {
   }
   GraphLayoutOptions opt;
   opt.includeInactive = noneMode_ == NoneEdges::Dashed;
-  QByteArray key;
+  GraphLayoutRequest layoutRequest;
   try {
-    key = GraphLayout::key(graph_, opt);
+    layoutRequest = GraphLayout::request(graph_, opt);
   } catch (const std::exception& e) {
     cancelLayout();
     showError(QString::fromUtf8(e.what()));
     return;
   }
-  if (const auto hit = GraphLayout::cached(key)) {
+  if (const auto hit = GraphLayout::cached(layoutRequest.key)) {
     cancelLayout();
     draw(*hit);
     return;
   }
   // On its way already (a title or highlight changed meanwhile): it draws with them on arrival.
-  if (pending_ && key == pendingKey_) return;
-  startLayout(key, opt);
+  if (pending_ && layoutRequest.key == pendingKey_) return;
+  startLayout(std::move(layoutRequest), opt);
 }
 
-void CellGraphView::startLayout(const QByteArray& key, const GraphLayoutOptions& options) {
+void CellGraphView::startLayout(GraphLayoutRequest layoutRequest, const GraphLayoutOptions& options) {
   const quint64 request = ++request_;
   pending_ = true;
-  pendingKey_ = key;
+  pendingKey_ = layoutRequest.key;
   if (watcher_) {
     watcher_->disconnect(this);
     watcher_->deleteLater();
   }
   watcher_ = new QFutureWatcher<GraphLayoutResult>(this);
   connect(watcher_, &QFutureWatcherBase::finished, this, [this, request] { finishLayout(request); });
-  watcher_->setFuture(GraphLayout::layoutInBackground(graph_, options));
+  watcher_->setFuture(GraphLayout::layoutInBackground(graph_, options, std::move(layoutRequest)));
   // The previous cell stays until the new one arrives (tens of milliseconds); text is replaced.
   if (!laidOut_) showText(tr("Laying out\u2026"), QColor(0xA0, 0xA0, 0xA0), 13);
 }

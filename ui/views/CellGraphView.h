@@ -93,7 +93,7 @@ class CellGraphView : public QGraphicsView {
   void draw(const GraphGeometry& geometry);
   void showText(const QString& text, const QColor& color, int pixelSize);
   void showError(const QString& message);
-  void startLayout(const QByteArray& key, const GraphLayoutOptions& options);
+  void startLayout(GraphLayoutRequest layoutRequest, const GraphLayoutOptions& options);
   void finishLayout(quint64 request);
   void cancelLayout();
   void saveWithDialog(bool svg);

@@ -225,21 +225,24 @@ QThreadPool* pool() {
   return p;
 }
 
-GraphGeometry layoutWithKey(const nas::GraphForm& graph, const GraphLayoutOptions& options, const QByteArray& key) {
-  if (auto hit = GraphLayout::cached(key)) return *hit;
-  GraphGeometry geometry = parseJson(runDot(dotText(graph, options), graph.space), graph, options);
+GraphGeometry layoutRequest(const nas::GraphForm& graph, const GraphLayoutOptions& options,
+                            const GraphLayoutRequest& request) {
+  if (auto hit = GraphLayout::cached(request.key)) return *hit;
+  GraphGeometry geometry = parseJson(runDot(request.dot, graph.space), graph, options);
   std::lock_guard<std::mutex> lock(cacheMutex());
-  cache().insert(key, new GraphGeometry(geometry));
+  cache().insert(request.key, new GraphGeometry(geometry));
   return geometry;
 }
 
 }  // namespace
 
-QByteArray GraphLayout::key(const nas::GraphForm& graph, const GraphLayoutOptions& options) {
+GraphLayoutRequest GraphLayout::request(const nas::GraphForm& graph, const GraphLayoutOptions& options) {
+  GraphLayoutRequest r;
+  r.dot = dotText(graph, options);
   // Node roles are not part of the DOT text but of the result: they join the key.
-  QByteArray key = dotText(graph, options);
-  for (const auto& n : graph.nodes) key += QByteArray::fromStdString(n.role) + ';';
-  return key;
+  r.key = r.dot;
+  for (const auto& n : graph.nodes) r.key += QByteArray::fromStdString(n.role) + ';';
+  return r;
 }
 
 std::optional<GraphGeometry> GraphLayout::cached(const QByteArray& key) {
@@ -249,18 +252,19 @@ std::optional<GraphGeometry> GraphLayout::cached(const QByteArray& key) {
 }
 
 GraphGeometry GraphLayout::layout(const nas::GraphForm& graph, const GraphLayoutOptions& options) {
-  return layoutWithKey(graph, options, key(graph, options));
+  return layoutRequest(graph, options, request(graph, options));
 }
 
 QFuture<GraphLayoutResult> GraphLayout::layoutInBackground(const nas::GraphForm& graph,
-                                                           const GraphLayoutOptions& options) {
+                                                           const GraphLayoutOptions& options,
+                                                           GraphLayoutRequest request) {
   auto promise = std::make_shared<QPromise<GraphLayoutResult>>();
   QFuture<GraphLayoutResult> future = promise->future();
   promise->start();
-  pool()->start([promise, graph, options] {
+  pool()->start([promise, graph, options, request = std::move(request)] {
     GraphLayoutResult result;
     try {
-      result.geometry = GraphLayout::layout(graph, options);
+      result.geometry = layoutRequest(graph, options, request);
     } catch (const std::exception& e) {
       result.error = QString::fromUtf8(e.what());
     } catch (...) {

@@ -61,20 +61,30 @@ struct GraphLayoutResult {
   QString error;  // non-empty: the layout failed, geometry is empty
 };
 
+// One graph's input to `dot` and its cache key, built once per layout (the DOT text is the
+// larger part of the key; building it is what a cache lookup costs).
+struct GraphLayoutRequest {
+  QByteArray dot;  // the text `dot` lays out
+  QByteArray key;  // dot plus the node roles, which are part of the result but not of the text
+};
+
 class GraphLayout {
  public:
   // Synchronous: runs `dot` on the calling thread when the layout is not cached.
   static GraphGeometry layout(const nas::GraphForm& graph, const GraphLayoutOptions& options = {});
-  // The layout's cache key (its DOT text and the node roles). Cheap, starts no process. Throws
-  // InvalidArgument for an edge to a missing node.
-  static QByteArray key(const nas::GraphForm& graph, const GraphLayoutOptions& options = {});
+  // The layout's DOT text and cache key. Cheap, starts no process. Throws InvalidArgument for
+  // an edge to a missing node.
+  static GraphLayoutRequest request(const nas::GraphForm& graph, const GraphLayoutOptions& options = {});
+  static QByteArray key(const nas::GraphForm& graph, const GraphLayoutOptions& options = {}) {
+    return request(graph, options).key;
+  }
   // The cached layout for `key`, if there is one.
   static std::optional<GraphGeometry> cached(const QByteArray& key);
-  // Lays out on a thread of a small pool (the result is cached as layout() caches it). The
-  // future's one result carries the error as text. Layouts still running when the application
-  // object is destroyed are waited for there.
-  static QFuture<GraphLayoutResult> layoutInBackground(const nas::GraphForm& graph,
-                                                       const GraphLayoutOptions& options = {});
+  // Lays out `request` (request(graph, options)) on a thread of a small pool; the result is
+  // cached as layout() caches it. The future's one result carries the error as text. Layouts
+  // still running when the application object is destroyed are waited for there.
+  static QFuture<GraphLayoutResult> layoutInBackground(const nas::GraphForm& graph, const GraphLayoutOptions& options,
+                                                       GraphLayoutRequest request);
 };
 
 }  // namespace nas::ui
