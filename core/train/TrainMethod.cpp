@@ -94,6 +94,7 @@ struct TrainJob {
     augment = p.at("augment").get<bool>();
     options.seed = static_cast<std::uint64_t>(seed);
     options.device = device.device;
+    options.precision = parsePrecision(p.at("precision").get<std::string>());
   }
 };
 
@@ -229,7 +230,8 @@ Json runTraining(const Json& resolved, JobContext* ctx, ProgressSink& sink, cons
   sink.log("train: " + job.cell.toString() + " on " + job.dataset + " (" + std::to_string(data.split.train.size()) +
            " train / " + std::to_string(data.split.val.size()) + " val / " + std::to_string(data.test.size()) +
            " test), " + std::to_string(params) + " params, " + std::to_string(job.threads) + " threads, " +
-           o.device.str() + (ranks > 1 ? ", " + std::to_string(ranks) + " data-parallel ranks (Gloo)" : ""));
+           o.device.str() + (o.precision == Precision::Bf16 ? ", bf16 autocast" : "") +
+           (ranks > 1 ? ", " + std::to_string(ranks) + " data-parallel ranks (Gloo)" : ""));
 
   trainLoop(job, data, trainer, prog, sink, cancelled, writer, saveCheckpoint);
   const double spread = group ? parameterSpread(*group, run.net->parameters()) : 0.0;
@@ -252,6 +254,7 @@ Json runTraining(const Json& resolved, JobContext* ctx, ProgressSink& sink, cons
   result["resumed"] = prog.resumed;
   result["ranks"] = ranks;
   result["rank_param_max_diff"] = spread;
+  result["precision"] = precisionName(o.precision);
   result["device"] = o.device.str();  // where it trained ("cpu", "cuda:0"), so the workspace says so
   return result;
 }

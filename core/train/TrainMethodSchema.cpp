@@ -55,6 +55,12 @@ ParamSchema TrainMethod::schema() const {
   s.add(withRange(paramSpec("threads", ParamType::Int, 2, "Threads", "LibTorch intra-op threads; 0 = all cores."), 0, 256));
   ParamSpec device = deviceParamSpec("Data-parallel ranks (--nproc, torchrun) train on the CPU over Gloo.");
   s.add(device);
+  ParamSpec precision = paramSpec("precision", ParamType::Choice, "fp32", "Precision",
+                                  "fp32, or bf16: forward passes under bf16 autocast, with weights, gradients and the "
+                                  "optimizer in float. Faster on GPUs and on CPUs with bf16 arithmetic (AVX512-BF16, "
+                                  "AMX), slower elsewhere.");
+  precision.choices = {"fp32", "bf16"};
+  s.add(precision);
   s.add(paramSpec("augment", ParamType::Bool, true, "Augment",
              "Random crop (padding 4 at 32x32, 2 below) and horizontal flip."));
   s.add(withRange(paramSpec("seed", ParamType::Int, 0, "Seed", "Initialisation, split, batch order and augmentation."), 0,
@@ -68,7 +74,7 @@ ParamSchema TrainMethod::schema() const {
 std::vector<std::string> TrainMethod::resultKeys() const {
   return {"test_accuracy", "val_accuracy", "train_images_per_s", "params", "flops",
           "epochs",        "arch",         "seconds",            "dataset", "train_images", "resumed",
-          "ranks",         "rank_param_max_diff", "device"};
+          "ranks",         "rank_param_max_diff", "device", "precision"};
 }
 
 }  // namespace nas

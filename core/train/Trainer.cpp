@@ -72,7 +72,12 @@ StepResult Trainer::step() {
 
   model_->train();
   optimizer_->zero_grad();
-  torch::Tensor logits = forward_(x);
+  torch::Tensor logits;
+  {
+    AutocastGuard autocast(options_.device, options_.precision);
+    logits = forward_(x);
+  }
+  logits = logits.to(torch::kFloat);  // the loss in float whatever the forward pass computed in
   torch::Tensor loss = torch::nn::functional::cross_entropy(
       logits, y, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.labelSmoothing));
   if (options_.group) {
@@ -103,7 +108,11 @@ StepResult Trainer::step() {
 EvalResult Trainer::evaluate(const ImageDataset& data, std::int64_t batchSize) {
   if (data.size() == 0) return {};
   model_->eval();
-  const EvalResult r = evaluateClassifier(forward_, data, options_.normalization, options_.device, batchSize);
+  const Forward forward = [this](const torch::Tensor& x) {
+    AutocastGuard autocast(options_.device, options_.precision);
+    return forward_(x).to(torch::kFloat);
+  };
+  const EvalResult r = evaluateClassifier(forward, data, options_.normalization, options_.device, batchSize);
   model_->train();
   return r;
 }

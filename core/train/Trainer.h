@@ -19,6 +19,7 @@
 #include "data/Batcher.h"
 #include "data/ImageDataset.h"
 #include "train/Device.h"  // the device rule
+#include "train/Precision.h"
 
 namespace nas {
 
@@ -37,6 +38,9 @@ struct TrainerOptions {
   Normalization normalization;  // empty = datasetNormalization(train set)
   std::uint64_t seed = 0;       // batch order and augmentation
   torch::Device device = torch::kCPU;
+  // bf16: forward passes (training and evaluate()) under autocast (train/Precision.h); the
+  // loss, the gradients and the optimizer stay in float.
+  Precision precision = Precision::Fp32;
   // Data-parallel over a c10d group (train/DistGroup.h); nullptr = one process. Each rank
   // trains its contiguous share of every global batch of batchSize images (augmented as the
   // whole batch would be, so the shares are what one process would see), its loss scaled by

@@ -18,6 +18,7 @@
 //   bench_train_throughput [--threads 1] [--rounds 5] [--steps 6] [--warmup 3] [--batch 64]
 //                          [--channels 16] [--cells 5] [--shape 1x28x28] [--train-limit 0]
 //                          [--profile-steps 12] [--no-python] [--python-channels-last] [--data-dir DIR]
+//                          [--precision fp32|bf16]
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
@@ -61,6 +62,7 @@ struct Config {
   double lr = 0.1;              // the job's default
   bool python = true;
   bool pythonChannelsLast = false;  // the PyTorch side in torch.channels_last too (not the plain script)
+  std::string precision = "fp32";   // bf16: both sides' forward passes under bf16 autocast
 };
 
 double seconds(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
@@ -102,16 +104,23 @@ struct NetStep {
     opt = std::make_unique<torch::optim::SGD>(
         net->parameters(), torch::optim::SGDOptions(0.01).momentum(0.9).nesterov(true).weight_decay(5e-4));
     x = torch::randn({c.batch, m.inputChannels, m.inputHeight, m.inputWidth});
+    precision = parsePrecision(c.precision, "--precision");
     y = torch::randint(0, c.classes, {c.batch}, torch::kLong);
   }
   std::int64_t operator()() {
     opt->zero_grad();
-    torch::Tensor loss = torch::nn::functional::cross_entropy(net->forward(x), y);
+    torch::Tensor logits;
+    {
+      AutocastGuard autocast(torch::kCPU, precision);
+      logits = net->forward(x);
+    }
+    torch::Tensor loss = torch::nn::functional::cross_entropy(logits.to(torch::kFloat), y);
     loss.backward();
     opt->step();
     return x.size(0);
   }
   Nb201Network net{nullptr};
+  Precision precision = Precision::Fp32;
   std::unique_ptr<torch::optim::SGD> opt;
   torch::Tensor x, y;
 };
@@ -124,6 +133,7 @@ TrainerOptions jobOptions(const Config& c, const ImageDataset& data, std::int64_
   o.batchSize = c.batch;
   o.seed = static_cast<std::uint64_t>(c.seed);
   o.augment = {defaultCropPadding(data.height()), true};
+  o.precision = parsePrecision(c.precision, "--precision");
   return o;
 }
 
@@ -257,6 +267,7 @@ class PythonBaseline {
                                      "--train-limit", std::to_string(c.trainLimit), "--lr", fmt(c.lr, "%.17g"),
                                      "--epochs", "1000"};
     if (c.pythonChannelsLast) args.push_back("--channels-last");
+    args.insert(args.end(), {"--precision", c.precision});
     int toChild[2], fromChild[2];
     if (pipe(toChild) != 0 || pipe(fromChild) != 0) throw Error(ErrorCode::IoError, "pipe() failed");
     pid_ = fork();
@@ -340,6 +351,8 @@ int main(int argc, char** argv) {
   app.add_flag("--no-python", noPython, "skip the Python baseline");
   app.add_flag("--python-channels-last", c.pythonChannelsLast,
                "run the PyTorch side with channels_last models and inputs (what core/nn does), not as the plain script");
+  app.add_option("--precision", c.precision, "fp32, or bf16: both sides' forward passes under bf16 autocast")
+      ->check(CLI::IsMember({"fp32", "bf16"}));
   CLI11_PARSE(app, argc, argv);
   c.python = !noPython;
 
@@ -348,7 +361,7 @@ int main(int argc, char** argv) {
     std::cout << "Training throughput, C++ trainer vs plain PyTorch: " << c.arch << "\n  C=" << c.channels
               << ", N=" << c.cells << ", batch " << c.batch << ", " << c.threads << " intra-op thread(s), seed "
               << c.seed << ", " << c.warmup << " warm-up + " << c.rounds << " rounds x " << c.steps
-              << " timed steps, rounds alternated (order flipped every round)\n"
+              << " timed steps, rounds alternated (order flipped every round), " << c.precision << "\n"
               << std::flush;
     ImageDataset all = loadImageDataset("fashion-mnist", c.dataDir, true).head(c.trainLimit);
     const ImageDataset train = splitTrainVal(all, 0.1, static_cast<std::uint64_t>(c.seed)).train;

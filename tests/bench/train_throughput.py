@@ -170,6 +170,8 @@ def main():
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--channels-last", action="store_true",
                     help="both models and inputs in torch.channels_last (not what the plain script does)")
+    ap.add_argument("--precision", choices=("fp32", "bf16"), default="fp32",
+                    help="bf16: forward passes under torch.autocast('cpu', dtype=torch.bfloat16)")
     ap.add_argument("--serve", action="store_true")
     a = ap.parse_args()
 
@@ -186,9 +188,13 @@ def main():
     x_fixed = torch.randn(a.batch, ch, h, w).contiguous(memory_format=fmt)
     y_fixed = torch.randint(0, a.classes, (a.batch,))
 
+    bf16 = a.precision == "bf16"
+
     def net_step():
         opt.zero_grad()
-        loss = F.cross_entropy(net(x_fixed), y_fixed)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = net(x_fixed)
+        loss = F.cross_entropy(logits.float(), y_fixed)
         loss.backward()
         opt.step()
 
@@ -219,7 +225,9 @@ def main():
         x, y = next(batches)
         x = x.float().div_(255).sub_(mean).div_(std).contiguous(memory_format=fmt)
         optimizer.zero_grad()
-        logits = model(x)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits = model(x)
+        logits = logits.float()
         loss = F.cross_entropy(logits, y)
         loss.backward()
         optimizer.step()
