@@ -34,17 +34,21 @@ std::pair<torch::Tensor, torch::Tensor> fuse1x1ThenKxk(const torch::Tensor& w1, 
   return {torch::cat(ws, 0), torch::cat(bs, 0) + b2};
 }
 
-torch::Tensor avgPoolKernel(int channels, int k, int groups) {
+// Both kernels are built by one index_put_ on the target device (not one small write per
+// channel, which on a GPU would be a kernel launch each).
+torch::Tensor avgPoolKernel(int channels, int k, int groups, const torch::TensorOptions& like) {
   const int perGroup = channels / groups;
-  torch::Tensor w = torch::zeros({channels, perGroup, k, k});
-  for (int c = 0; c < channels; ++c) w[c][c % perGroup].fill_(1.0 / (k * k));
+  torch::Tensor w = torch::zeros({channels, perGroup, k, k}, like);
+  const torch::Tensor c = torch::arange(channels, like.dtype(torch::kLong));
+  w.index_put_({c, c.remainder(perGroup)}, 1.0 / (k * k));  // [C, K, K] of 1/K^2 on each channel's own input
   return w;
 }
 
-torch::Tensor identityKernel(int channels, int k, int groups) {
+torch::Tensor identityKernel(int channels, int k, int groups, const torch::TensorOptions& like) {
   const int perGroup = channels / groups;
-  torch::Tensor w = torch::zeros({channels, perGroup, k, k});
-  for (int c = 0; c < channels; ++c) w[c][c % perGroup][k / 2][k / 2] = 1.0;
+  torch::Tensor w = torch::zeros({channels, perGroup, k, k}, like);
+  const torch::Tensor c = torch::arange(channels, like.dtype(torch::kLong));
+  w.index_put_({c, c.remainder(perGroup), k / 2, k / 2}, 1.0);
   return w;
 }
 
@@ -157,14 +161,16 @@ std::pair<torch::Tensor, torch::Tensor> DbbBlockImpl::fusedKernelAndBias(BranchM
   checkActive(active);
   torch::NoGradGuard noGrad;
   const int pad = kernel_ / 2, g = groups_;
-  torch::Tensor w = torch::zeros({out_, in_ / g, kernel_, kernel_});
-  torch::Tensor b = torch::zeros({out_});
+  // Every block holds at least one branch, so parameters; they give the merge's device and dtype.
+  const torch::TensorOptions like = parameters().front().options();
+  torch::Tensor w = torch::zeros({out_, in_ / g, kernel_, kernel_}, like);
+  torch::Tensor b = torch::zeros({out_}, like);
   const auto add = [&](const std::pair<torch::Tensor, torch::Tensor>& wb) {  // II: the sum
     w = w + wb.first;
     b = b + wb.second;
   };
   const auto on = [&](Branch br) { return hasBranch(active, br); };
-  if (on(Branch::Identity)) add(fuseConvBn(identityKernel(out_, kernel_, g), idBn_));
+  if (on(Branch::Identity)) add(fuseConvBn(identityKernel(out_, kernel_, g, like), idBn_));
   if (on(Branch::Kxk)) add(fuseConvBn(kxk_->weight, kxkBn_));
   if (on(Branch::Conv1x1)) {
     auto [w1, b1] = fuseConvBn(one_->weight, oneBn_);
@@ -177,7 +183,7 @@ std::pair<torch::Tensor, torch::Tensor> DbbBlockImpl::fusedKernelAndBias(BranchM
   }
   if (on(Branch::Conv1x1Avg)) {
     auto [w1, b1] = fuseConvBn(avgIn_->weight, avgMid_->bn);
-    auto [w2, b2] = fuseConvBn(avgPoolKernel(out_, kernel_, g), avgBn_);
+    auto [w2, b2] = fuseConvBn(avgPoolKernel(out_, kernel_, g, like), avgBn_);
     add(fuse1x1ThenKxk(w1, b1, w2, b2, g));
   }
   if (on(Branch::Conv1xK)) {  // VI: a 1xK row in the middle row of KxK
@@ -195,6 +201,7 @@ nn::Conv2d DbbBlockImpl::reparameterize(BranchMask active) const {
   auto [w, b] = fusedKernelAndBias(active);
   nn::Conv2d c(
       nn::Conv2dOptions(in_, out_, kernel_).stride(stride_).padding(kernel_ / 2).groups(groups_).bias(true));
+  c->to(w.device(), w.scalar_type());
   torch::NoGradGuard noGrad;
   c->weight.copy_(w);
   c->bias.copy_(b);

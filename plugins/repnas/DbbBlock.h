@@ -37,9 +37,12 @@ std::pair<torch::Tensor, torch::Tensor> fuseConvBn(const torch::Tensor& weight, 
 std::pair<torch::Tensor, torch::Tensor> fuse1x1ThenKxk(const torch::Tensor& w1, const torch::Tensor& b1,
                                                        const torch::Tensor& w2, const torch::Tensor& b2, int groups);
 // V: a KxK average pool over C channels as a grouped KxK conv [C, C/g, K, K].
-torch::Tensor avgPoolKernel(int channels, int kernel, int groups);
+// `like` gives dtype and device (the weights' own, so a merge runs where the model lives).
+torch::Tensor avgPoolKernel(int channels, int kernel, int groups,
+                            const torch::TensorOptions& like = torch::TensorOptions());
 // The identity as a KxK conv [C, C/g, K, K] (1 at the centre of each channel's own input).
-torch::Tensor identityKernel(int channels, int kernel, int groups);
+torch::Tensor identityKernel(int channels, int kernel, int groups,
+                             const torch::TensorOptions& like = torch::TensorOptions());
 
 // BN followed by padding `pad` pixels with the per-channel value BN gives a zero input
 // (running statistics, as in eval mode).
@@ -70,9 +73,11 @@ class DbbBlockImpl : public torch::nn::Module {
   torch::Tensor forwardBranches(const torch::Tensor& x, BranchMask active, const BranchGates* gates = nullptr);
   // The deployed form's kernel [C_out, C_in/g, K, K] and bias [C_out], from the branches of
   // `active` (default: all held) with their BN running statistics (eval-mode equivalence).
+  // Computed on the block's device, with its dtype: no tensor of the merge leaves it.
   std::pair<torch::Tensor, torch::Tensor> fusedKernelAndBias() const { return fusedKernelAndBias(mask_); }
   std::pair<torch::Tensor, torch::Tensor> fusedKernelAndBias(BranchMask active) const;
-  // A new KxK conv with bias (stride s, pad K/2, groups g) holding the fused kernel.
+  // A new KxK conv with bias (stride s, pad K/2, groups g) holding the fused kernel, on the
+  // block's device.
   torch::nn::Conv2d reparameterize() const { return reparameterize(mask_); }
   torch::nn::Conv2d reparameterize(BranchMask active) const;
   BranchMask mask() const { return mask_; }

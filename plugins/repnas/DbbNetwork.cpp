@@ -23,6 +23,7 @@ void DbbStemImpl::deploy() {
   auto [w, b] = fuseConvBn(conv_->weight, bn_);
   const auto& o = conv_->options;
   nn::Conv2d fused(nn::Conv2dOptions(o.in_channels(), o.out_channels(), o.kernel_size()).padding(o.padding()).bias(true));
+  fused->to(w.device(), w.scalar_type());  // where the stem lives: deploying keeps the network on its device
   {
     torch::NoGradGuard noGrad;
     fused->weight.copy_(w);

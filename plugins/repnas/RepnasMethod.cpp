@@ -11,6 +11,7 @@
 #include "common/Error.h"
 #include "data/DatasetLoader.h"
 #include "store/Workspace.h"
+#include "train/Device.h"
 #include "train/MlInfo.h"
 
 namespace nas::repnas {
@@ -40,6 +41,8 @@ Json RepnasMethod::run(JobContext& ctx) const {
   const int threads = setTorchThreads(static_cast<int>(I("threads")));
   Workspace& ws = ctx.workspace();
   ProgressSink& sink = ctx.sink();
+  // Core's device rule (train/Device.h): a cuda request without CUDA runs on the CPU, said in the log.
+  const DeviceChoice device = deviceFromParams(p, &sink, "repnas");
 
   const std::string dataset = S("dataset");
   sink.progress(0.0, "loading " + dataset);
@@ -67,6 +70,7 @@ Json RepnasMethod::run(JobContext& ctx) const {
   o.resetBnAtFix = p.at("reset_bn").get<bool>();
   o.dropout = D("dropout");
   o.seed = static_cast<std::uint64_t>(I("seed"));
+  o.device = device.device;
   RepnasTrainer trainer(space, o);  // InvalidArgument names a bad field or the architecture string
   if (auto bytes = ctx.loadCheckpoint()) {
     trainer.loadState(*bytes);
@@ -74,13 +78,14 @@ Json RepnasMethod::run(JobContext& ctx) const {
   }
   sink.log("repnas: " + o.branchSet + " branches, preset " + space.preset + " (" + std::to_string(space.numLayers()) +
            " layers), budget K=" + std::to_string(trainer.budget()) + ", " + std::to_string(train.size()) + " train / " +
-           std::to_string(test.size()) + " test images, " + std::to_string(threads) + " threads");
+           std::to_string(test.size()) + " test images, " + std::to_string(threads) + " threads, " + device.name());
 
   const double trainShare = 0.9;
   trainer.train(
       train, &test, norm,
-      [&](std::int64_t step, std::int64_t total, double loss) {
-        if (step % kMetricEvery == 0) sink.metric("train_loss", step, loss);
+      [&](std::int64_t step, std::int64_t total, const torch::Tensor& loss) {
+        // Read back (a wait for the device) only for the logged points.
+        if (step % kMetricEvery == 0) sink.metric("train_loss", step, loss.item<double>());
         sink.progress(trainShare * static_cast<double>(step) / static_cast<double>(total),
                       "step " + std::to_string(step) + "/" + std::to_string(total));
         return !ctx.cancelled();
@@ -125,7 +130,11 @@ Json RepnasMethod::run(JobContext& ctx) const {
   RepnasNet& net = trainer.net();
   net->eval();
   RepnasDeployedNet deployed = net->deploy(active);
-  const FormComparison cmp = compareForms(net, active, deployed, test, norm);
+  const FormComparison cmp = compareForms(net, active, deployed, test, norm);  // on the training device
+  // Latency is the CPU's (the figure a deployment target reads; the timers are the host's), and
+  // the artifact is saved from the CPU so it opens anywhere: both forms move there now.
+  net->to(torch::kCPU);
+  deployed->to(torch::kCPU);
   sink.progress(0.95, "timing both forms");
   const int lt = static_cast<int>(I("latency_threads"));
   const double budgetMs = D("latency_budget_ms");
@@ -169,12 +178,14 @@ Json RepnasMethod::run(JobContext& ctx) const {
               {"test_accuracy", cmp.accuracy},
               {"deployed_test_accuracy", cmp.deployedAccuracy},
               {"max_abs_diff", cmp.maxAbsDiff},
-              {"latency_ms", {{"multi_branch", multiMs}, {"deployed", deployedMs}, {"batch", 1}, {"threads", lt}}},
+              {"latency_ms",
+               {{"multi_branch", multiMs}, {"deployed", deployedMs}, {"batch", 1}, {"threads", lt}, {"device", "cpu"}}},
               {"speedup", deployedMs > 0 ? multiMs / deployedMs : 0.0},
               {"flops", flops},
               {"params", params},
               {"space", space.name()},
               {"test_images", test.size()},
+              {"device", device.name()},
               {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}};
   return result;
 }

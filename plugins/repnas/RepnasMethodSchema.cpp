@@ -3,6 +3,8 @@
 // are named in the help texts.
 #include "RepnasMethod.h"
 
+#include "jobs/DeviceParam.h"
+
 namespace nas::repnas {
 
 std::string RepnasMethod::description() const {
@@ -74,6 +76,8 @@ ParamSchema RepnasMethod::schema() const {
                   "Reset every BN's running statistics when the branches are fixed (paper: yes)"));
   s.add(withRange(paramSpec("dropout", T::Float, 0.1, "Dropout", "Before the classifier (paper: 0.1)"), 0, 0.9));
   // ---- measurement and run
+  s.add(deviceParamSpec("Training, the merge and the accuracy of both forms run there; latency is always timed on "
+                        "the CPU."));
   s.add(withRange(paramSpec("latency_threads", T::Int, 1, "Latency threads", "Intra-op threads while timing"), 1, 256));
   s.add(withRange(paramSpec("latency_budget_ms", T::Float, 300, "Latency budget",
                             "Timed milliseconds per form (after warm-up; at least 15 runs)"),
@@ -86,7 +90,8 @@ ParamSchema RepnasMethod::schema() const {
 
 std::vector<std::string> RepnasMethod::resultKeys() const {
   return {"branches",     "arch",          "branch_count", "branch_budget", "test_accuracy", "deployed_test_accuracy",
-          "max_abs_diff", "latency_ms",    "speedup",      "flops",         "params",        "seconds"};
+          "max_abs_diff", "latency_ms",    "speedup",      "flops",         "params",        "device",
+          "seconds"};
 }
 
 }  // namespace nas::repnas

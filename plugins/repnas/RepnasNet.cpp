@@ -68,6 +68,7 @@ torch::Tensor RepnasNetImpl::forward(const torch::Tensor& x, const std::vector<B
 RepnasDeployedNet RepnasNetImpl::deploy(const std::vector<BranchMask>& active) const {
   checkLayers(space_, active.size(), "active masks");
   RepnasDeployedNet d(space_, drop_->options.p());
+  d->to(fc_->weight.device(), fc_->weight.scalar_type());  // on this network's device, as the fused kernels are
   torch::NoGradGuard noGrad;
   for (size_t l = 0; l < blocks_.size(); ++l) {
     auto [w, b] = blocks_[l]->fusedKernelAndBias(active[l]);

@@ -45,6 +45,7 @@ class RepnasNetImpl : public torch::nn::Module {
                         const std::vector<BranchGates>* gates = nullptr);
   // Every layer folded into one conv from the branches of active[l] (BN running statistics):
   // in eval mode the deployed network's outputs equal forward(x, active)'s up to rounding.
+  // Folded on this network's device; the deployed network is created there too.
   RepnasDeployedNet deploy(const std::vector<BranchMask>& active) const;
   const RepnasSpace& space() const { return space_; }
   DbbBlock& block(int layer) { return blocks_.at(static_cast<size_t>(layer)); }

@@ -17,13 +17,34 @@ namespace {
 
 const char* kCtx = "repnas";
 
-torch::Tensor images(const ImageDataset& ds, const std::vector<std::int64_t>& idx, const Normalization& norm) {
-  return normalizeBatch(ds.images.index_select(0, torch::tensor(idx, torch::kLong)), norm);
+// A batch gathered on the host as bytes, moved to `device` (a quarter of the float's size) and
+// normalised there.
+torch::Tensor images(const ImageDataset& ds, const std::vector<std::int64_t>& idx, const Normalization& norm,
+                     torch::Device device) {
+  return normalizeBatch(ds.images.index_select(0, torch::tensor(idx, torch::kLong)).to(device), norm);
 }
 
-torch::Tensor labels(const ImageDataset& ds, const std::vector<std::int64_t>& idx) {
-  return ds.labels.index_select(0, torch::tensor(idx, torch::kLong));
+torch::Tensor labels(const ImageDataset& ds, const std::vector<std::int64_t>& idx, torch::Device device) {
+  return ds.labels.index_select(0, torch::tensor(idx, torch::kLong)).to(device);
 }
+
+// torch::nn::utils::clip_grad_norm_ with the same arithmetic (2-norm of the per-parameter
+// 2-norms, coefficient max/(norm + 1e-6) clamped at 1), but without LibTorch 1.13's final
+// total_norm.item(), a host sync per step on a GPU; nobody reads the norm.
+void clipGradNorm(const std::vector<torch::Tensor>& params, double maxNorm) {
+  std::vector<torch::Tensor> grads, norms;
+  for (const auto& p : params)
+    if (p.grad().defined()) {
+      grads.push_back(p.grad());
+      norms.push_back(p.grad().data().norm(2.0));
+    }
+  if (grads.empty()) return;
+  const torch::Tensor total = norms.size() == 1 ? norms[0] : torch::stack(norms).norm(2.0);
+  const torch::Tensor coef = torch::clamp(maxNorm / (total + 1e-6), c10::nullopt, 1.0);
+  for (auto& g : grads) g.data().mul_(coef);
+}
+
+torch::Device deviceOf(const torch::nn::Module& m) { return m.parameters().front().device(); }
 
 torch::Tensor logisticNoise(const torch::Tensor& like) {
   // g1 - g2 with g = -log(-log(u)), u ~ U(0, 1): the difference of two Gumbels.
@@ -72,13 +93,16 @@ GateDraw drawGates(const RepnasSpace& space, const torch::Tensor& alphas, int k,
     throw Error(ErrorCode::InvalidArgument, "branch budget " + std::to_string(k) + " out of range", kCtx);
   const torch::Tensor rho = noise ? alphas + logisticNoise(alphas) : alphas;
   const torch::Tensor idx = std::get<1>(torch::topk(rho.detach().flatten(), k));
-  const torch::Tensor m = torch::zeros({L * kNumSearchable}).index_fill_(0, idx, 1.0).view({L, kNumSearchable});
+  const torch::Tensor m =
+      torch::zeros({L * kNumSearchable}, rho.options()).index_fill_(0, idx, 1.0).view({L, kNumSearchable});
   const torch::Tensor s = torch::sigmoid(rho);
   const torch::Tensor r = m + s - s.detach();  // straight-through: forward m, gradient of sigmoid
   GateDraw g;
   g.chosen.assign(static_cast<size_t>(L), 0);
   g.gates.resize(static_cast<size_t>(L));
-  const auto ma = m.accessor<float, 2>();
+  // The one read-back of a step: which branches run is host control flow (no copy on the CPU).
+  const torch::Tensor mHost = m.to(torch::kCPU, torch::kFloat);
+  const auto ma = mHost.accessor<float, 2>();
   for (int l = 0; l < L; ++l) {
     for (int j = 0; j < kNumSearchable; ++j) {
       if (ma[l][j] < 0.5f) continue;
@@ -100,7 +124,7 @@ RepnasTrainer::RepnasTrainer(RepnasSpace space, RepnasTrainOptions o) : space_(s
   k_ = branchBudget(space_, o_.keptRatio);
   torch::manual_seed(o_.seed);
   const int L = space_.numLayers();
-  alphas_ = torch::zeros({L, kNumSearchable}).set_requires_grad(true);
+  alphas_ = torch::zeros({L, kNumSearchable}, torch::TensorOptions().device(o_.device)).set_requires_grad(true);
   std::vector<BranchMask> held;
   if (o_.branchSet == "searched") {
     for (int l = 0; l < L; ++l) held.push_back(space_.fullMask(l));
@@ -108,13 +132,15 @@ RepnasTrainer::RepnasTrainer(RepnasSpace space, RepnasTrainOptions o) : space_(s
     if (o_.branchSet == "repvgg") fixed_ = repvggArch(space_);
     else if (o_.branchSet == "full") fixed_ = fullArch(space_);
     else if (o_.branchSet == "given") fixed_ = parseRepnasArch(space_, o_.arch);
-    else {  // random: a uniformly random K-subset, as the random phase draws them
+    else {  // random: a uniformly random K-subset, as the random phase draws them (on the host:
+            // a choice made once, so every device draws the same set from the seed)
       torch::NoGradGuard noGrad;
       fixed_ = drawGates(space_, torch::zeros({L, kNumSearchable}), k_, true).chosen;
     }
     held = effectiveMasks(space_, *fixed_);
   }
-  net_ = RepnasNet(space_, held, o_.dropout);
+  net_ = RepnasNet(space_, held, o_.dropout);  // initialised on the CPU: the same weights on every device
+  net_->to(o_.device);
   namespace optim = torch::optim;
   std::vector<optim::OptimizerParamGroup> groups;
   groups.emplace_back(net_->decayedParameters(),
@@ -137,7 +163,7 @@ RepnasPhase RepnasTrainer::phaseOf(int epoch) const {
 RepnasArch RepnasTrainer::arch() const { return fixed_ ? *fixed_ : topKArch(space_, alphas_, k_); }
 
 void RepnasTrainer::train(const ImageDataset& train, const ImageDataset* test, const Normalization& norm,
-                          const std::function<bool(std::int64_t, std::int64_t, double)>& step,
+                          const std::function<bool(std::int64_t, std::int64_t, const torch::Tensor&)>& step,
                           const std::function<void(const EpochReport&)>& epochEnd) {
   if (train.size() < 2) throw Error(ErrorCode::InvalidArgument, "needs at least 2 training images", kCtx);
   Batcher batcher(train.size(), std::min(o_.batchSize, train.size()), o_.seed, true);
@@ -161,13 +187,13 @@ void RepnasTrainer::train(const ImageDataset& train, const ImageDataset* test, c
     }
     const std::vector<BranchMask> fixedActive = fixed_ ? effectiveMasks(space_, *fixed_) : std::vector<BranchMask>{};
     net_->train();
-    double lossSum = 0;
+    torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions().device(o_.device).dtype(torch::kDouble));
     for (std::int64_t b = 0; b < perEpoch; ++b) {
       const std::int64_t s = static_cast<std::int64_t>(epoch_) * perEpoch + b;
       const double lr = cosineLr(o_.lr, s, total);
       for (auto& group : sgd_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
       const Batch batch = batcher.next();
-      const torch::Tensor x = images(train, batch.indices, norm), y = labels(train, batch.indices);
+      const torch::Tensor x = images(train, batch.indices, norm, o_.device), y = labels(train, batch.indices, o_.device);
       sgd_->zero_grad();
       adam_->zero_grad();
       torch::Tensor logits;
@@ -179,7 +205,7 @@ void RepnasTrainer::train(const ImageDataset& train, const ImageDataset* test, c
       }
       const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y);
       loss.backward();
-      torch::nn::utils::clip_grad_norm_(net_->parameters(), o_.gradClip);
+      clipGradNorm(net_->parameters(), o_.gradClip);
       sgd_->step();
       if (phase == RepnasPhase::Search) {
         const double wd = cosineLr(o_.archWeightDecay, s - searchStart, searchSteps);
@@ -187,9 +213,8 @@ void RepnasTrainer::train(const ImageDataset& train, const ImageDataset* test, c
           static_cast<torch::optim::AdamOptions&>(group.options()).weight_decay(wd);
         adam_->step();
       }
-      const double l = loss.item<double>();
-      lossSum += l;
-      if (step && !step(s + 1, total, l))
+      lossSum += loss.detach().to(torch::kDouble);  // summed in double, on the device
+      if (step && !step(s + 1, total, loss.detach()))
         throw Error(ErrorCode::Cancelled, "repnas cancelled at step " + std::to_string(s + 1));
     }
     ++epoch_;
@@ -197,15 +222,16 @@ void RepnasTrainer::train(const ImageDataset& train, const ImageDataset* test, c
     r.epoch = epoch_ - 1;
     r.phase = phase;
     r.arch = arch();
-    r.trainLoss = lossSum / static_cast<double>(perEpoch);
+    r.trainLoss = lossSum.item<double>() / static_cast<double>(perEpoch);
     if (o_.branchSet == "searched") {
-      const torch::Tensor p = torch::sigmoid(alphas_.detach()).flatten().to(torch::kDouble).contiguous();
+      const torch::Tensor p = torch::sigmoid(alphas_.detach()).flatten().to(torch::kCPU, torch::kDouble).contiguous();
       r.probs.assign(p.data_ptr<double>(), p.data_ptr<double>() + p.numel());
     }
     if (test) {
       const std::vector<BranchMask> active = effectiveMasks(space_, r.arch);
       net_->eval();
-      r.testAccuracy = accuracyOf([&](const torch::Tensor& in) { return net_->forward(in, active); }, *test, norm);
+      r.testAccuracy =
+          accuracyOf([&](const torch::Tensor& in) { return net_->forward(in, active); }, *test, norm, o_.device);
     }
     if (epochEnd) epochEnd(r);
   }
@@ -226,6 +252,7 @@ void RepnasTrainer::loadState(const std::string& bytes) {
   const std::string fixed = r.text("fixed");
   r.tensorInto("alphas", alphas_);
   r.module("net", *net_);
+  net_->to(o_.device);  // the module reads onto the CPU (nn/ModuleBytes.h)
   r.optimizer("sgd", *sgd_);
   r.optimizer("adam", *adam_);
   epoch_ = r.epochsDone();
@@ -233,43 +260,55 @@ void RepnasTrainer::loadState(const std::string& bytes) {
 }
 
 double accuracyOf(const std::function<torch::Tensor(const torch::Tensor&)>& forward, const ImageDataset& test,
-                  const Normalization& norm) {
+                  const Normalization& norm, torch::Device device) {
   torch::NoGradGuard noGrad;
-  std::int64_t correct = 0;
+  // Counted on the device, read once at the end.
+  torch::Tensor correct = torch::zeros({}, torch::TensorOptions().device(device).dtype(torch::kLong));
   Batcher order(test.size(), std::min<std::int64_t>(500, test.size()), 0, false);
   for (std::int64_t i = 0; i < order.batchesPerEpoch(); ++i) {
     const Batch b = order.next();
-    correct += forward(images(test, b.indices, norm)).argmax(1).eq(labels(test, b.indices)).sum().item<std::int64_t>();
+    correct += forward(images(test, b.indices, norm, device)).argmax(1).eq(labels(test, b.indices, device)).sum();
   }
-  return test.size() ? static_cast<double>(correct) / static_cast<double>(test.size()) : 0.0;
+  return test.size() ? static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(test.size()) : 0.0;
 }
 
 FormComparison compareForms(RepnasNet& net, const std::vector<BranchMask>& active, RepnasDeployedNet& deployed,
                             const ImageDataset& test, const Normalization& norm) {
   torch::NoGradGuard noGrad;
+  const torch::Device device = deviceOf(*net);
+  if (deviceOf(*deployed) != device)
+    throw Error(ErrorCode::InvalidArgument,
+                "the two forms are on " + device.str() + " and " + deviceOf(*deployed).str(), kCtx);
   net->eval();
   deployed->eval();
   FormComparison c;
-  std::int64_t right = 0, rightDeployed = 0;
+  // Counts and the max difference stay on the device until the end: one read-back.
+  const auto opts = torch::TensorOptions().device(device);
+  torch::Tensor right = torch::zeros({}, opts.dtype(torch::kLong)), rightDeployed = torch::zeros({}, opts.dtype(torch::kLong));
+  torch::Tensor maxDiff = torch::zeros({}, opts.dtype(torch::kDouble));
   Batcher order(test.size(), std::min<std::int64_t>(500, test.size()), 0, false);
   for (std::int64_t i = 0; i < order.batchesPerEpoch(); ++i) {
     const Batch b = order.next();
-    const torch::Tensor x = images(test, b.indices, norm), y = labels(test, b.indices);
+    const torch::Tensor x = images(test, b.indices, norm, device), y = labels(test, b.indices, device);
     const torch::Tensor a = net->forward(x, active), d = deployed->forward(x);
-    c.maxAbsDiff = std::max(c.maxAbsDiff, (a - d).abs().max().item<double>());
-    right += a.argmax(1).eq(y).sum().item<std::int64_t>();
-    rightDeployed += d.argmax(1).eq(y).sum().item<std::int64_t>();
+    maxDiff = torch::maximum(maxDiff, (a - d).abs().max().to(torch::kDouble));
+    right += a.argmax(1).eq(y).sum();
+    rightDeployed += d.argmax(1).eq(y).sum();
   }
   const double n = static_cast<double>(std::max<std::int64_t>(1, test.size()));
-  c.accuracy = static_cast<double>(right) / n;
-  c.deployedAccuracy = static_cast<double>(rightDeployed) / n;
+  c.maxAbsDiff = maxDiff.item<double>();
+  c.accuracy = static_cast<double>(right.item<std::int64_t>()) / n;
+  c.deployedAccuracy = static_cast<double>(rightDeployed.item<std::int64_t>()) / n;
   return c;
 }
 
 namespace {
 
-double latencyMs(const std::function<void(const torch::Tensor&)>& run, const RepnasSpace& space, int batch, int threads,
-                 double budgetMs) {
+double latencyMs(const std::function<void(const torch::Tensor&)>& run, const torch::nn::Module& net,
+                 const RepnasSpace& space, int batch, int threads, double budgetMs) {
+  if (!deviceOf(net).is_cpu())
+    throw Error(ErrorCode::InvalidArgument,
+                "latency is timed on the CPU; the network is on " + deviceOf(net).str() + " (move it to the CPU)", kCtx);
   const torch::Tensor x = torch::randn({batch, space.inputChannels, space.inputSize, space.inputSize});
   LatencyOptions lo;
   lo.threads = threads;
@@ -285,12 +324,13 @@ double latencyMs(const std::function<void(const torch::Tensor&)>& run, const Rep
 double multiBranchLatencyMs(RepnasNet& net, const std::vector<BranchMask>& active, int batch, int threads,
                             double budgetMs) {
   net->eval();
-  return latencyMs([&](const torch::Tensor& x) { net->forward(x, active); }, net->space(), batch, threads, budgetMs);
+  return latencyMs([&](const torch::Tensor& x) { net->forward(x, active); }, *net, net->space(), batch, threads,
+                   budgetMs);
 }
 
 double deployedLatencyMs(RepnasDeployedNet& net, int batch, int threads, double budgetMs) {
   net->eval();
-  return latencyMs([&](const torch::Tensor& x) { net->forward(x); }, net->space(), batch, threads, budgetMs);
+  return latencyMs([&](const torch::Tensor& x) { net->forward(x); }, *net, net->space(), batch, threads, budgetMs);
 }
 
 }  // namespace nas::repnas

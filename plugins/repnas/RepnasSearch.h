@@ -16,6 +16,13 @@
 // Branch sets other than "searched" train one fixed set for the same number of epochs and the
 // same weight schedule: "repvgg" (kxk + 1x1 + identity), "full" (all six + identity), "random"
 // (one uniformly random K-subset, fixed from the start), "given" (an architecture string).
+//
+// Device: the network, alpha, the gates and every batch live on options.device (the job's
+// `device` parameter, core's rule in train/Device.h); the network is initialised on the CPU
+// and moved, so a seed gives the same initial weights on every device. The loop reads nothing
+// back per step except, while alpha decides the branches (random and search phases), the L x 6
+// chosen set, which picks the convs that run; the loss stays a device tensor until a caller
+// logs it, and the epoch's mean is read once per epoch.
 #include <torch/optim/adam.h>
 #include <torch/optim/sgd.h>
 
@@ -43,6 +50,7 @@ struct RepnasTrainOptions {
   bool noise = true;  // logistic noise on alpha while training (the paper); false: top-K of alpha
   double dropout = 0.1;
   std::uint64_t seed = 0;
+  torch::Device device = torch::kCPU;  // where the network, alpha and the batches live
   int totalEpochs() const { return randomEpochs + searchEpochs + fixedEpochs; }
   void validate() const;  // InvalidArgument naming the field
 };
@@ -57,7 +65,8 @@ struct GateDraw {
   std::vector<BranchMask> active;
   std::vector<BranchGates> gates;
 };
-// rho = alpha (+ logistic noise when `noise`), m = global top-K of rho, r as above.
+// rho = alpha (+ logistic noise when `noise`), m = global top-K of rho, r as above; on alpha's
+// device (the gates too), the chosen set read back to the host.
 GateDraw drawGates(const RepnasSpace& space, const torch::Tensor& alphas, int k, bool noise);
 // The top-K of alpha without noise: the architecture the search ends with.
 RepnasArch topKArch(const RepnasSpace& space, const torch::Tensor& alphas, int k);
@@ -76,20 +85,23 @@ class RepnasTrainer {
  public:
   RepnasTrainer(RepnasSpace space, RepnasTrainOptions options);
   // Trains the remaining epochs. step(step, totalSteps, loss) after every step (false cancels:
-  // throws Cancelled); epochEnd after every epoch (then a checkpoint may be taken).
+  // throws Cancelled); `loss` is the step's 0-dim loss on the training device: reading it
+  // (.item()) waits for the device, so read it only where it is logged. epochEnd after every
+  // epoch (then a checkpoint may be taken).
   void train(const ImageDataset& train, const ImageDataset* test, const Normalization& norm,
-             const std::function<bool(std::int64_t, std::int64_t, double)>& step,
+             const std::function<bool(std::int64_t, std::int64_t, const torch::Tensor&)>& step,
              const std::function<void(const EpochReport&)>& epochEnd);
   int epoch() const { return epoch_; }                // epochs done
   RepnasArch arch() const;                            // fixed set, or top-K(alpha)
   std::vector<BranchMask> activeMasks() const { return effectiveMasks(space_, arch()); }
   RepnasNet& net() { return net_; }
+  torch::Device device() const { return o_.device; }
   const torch::Tensor& alphas() const { return alphas_; }
   const RepnasSpace& space() const { return space_; }
   int budget() const { return k_; }
   // Everything a resumed run needs, at an epoch boundary.
   std::string saveState() const;
-  void loadState(const std::string& bytes);  // CorruptData when the bytes do not fit
+  void loadState(const std::string& bytes);  // CorruptData when the bytes do not fit; net back on device()
 
  private:
   RepnasPhase phaseOf(int epoch) const;
@@ -104,16 +116,20 @@ class RepnasTrainer {
   int epoch_ = 0;
 };
 
-// Accuracy of both forms on `test` (eval mode) and the max |logit difference| between them.
+// Accuracy of both forms on `test` (eval mode) and the max |logit difference| between them, on
+// the device both networks are on (InvalidArgument when they are on two).
 struct FormComparison {
   double accuracy = 0, deployedAccuracy = 0, maxAbsDiff = 0;
 };
 FormComparison compareForms(RepnasNet& net, const std::vector<BranchMask>& active, RepnasDeployedNet& deployed,
                             const ImageDataset& test, const Normalization& norm);
+// `forward` takes batches on `device` (its network's).
 double accuracyOf(const std::function<torch::Tensor(const torch::Tensor&)>& forward, const ImageDataset& test,
-                  const Normalization& norm);
+                  const Normalization& norm, torch::Device device = torch::kCPU);
 
 // Median latency (ms) of one forward pass at `batch`, `threads` intra-op threads, eval mode.
+// CPU latency: the timing clocks are the host's and do not wait for a GPU, so a network on
+// another device is refused (InvalidArgument); move it to the CPU first, as the job does.
 double multiBranchLatencyMs(RepnasNet& net, const std::vector<BranchMask>& active, int batch, int threads,
                             double budgetMs = 300);
 double deployedLatencyMs(RepnasDeployedNet& net, int batch, int threads, double budgetMs = 300);
