@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# GPU check of issue 18, small: an SGNAS pipeline and an AG-Net supernet search with device=cuda
-# and device=cpu, and `train --nproc 2`; prints wall times and the device each job stored in the
-# workspace. On the GPU machine (device tool's run, carry [".device"]), after
-# ../shared/tools/device-prepare.sh here:
+# GPU check of issue 18, small: an SGNAS pipeline, an AG-Net supernet search and a RepNAS search
+# with its merge, each with device=cuda and device=cpu, and `train --nproc 2`; prints wall times
+# and the device each job stored in the workspace. On the GPU machine (device tool's run, carry
+# [".device"]), after ../shared/tools/device-prepare.sh here:
 #   bash .device/build.sh && bash tests/gpu/check_cuda.sh
 # Anywhere else as a dry run: NAS_CHECK_TRAIN_LIMIT=512 NAS_CHECK_EPOCHS=1 tests/gpu/check_cuda.sh build/bin/nasstudio-cli
 # Without CUDA, device=cuda falls back to the CPU (the documented rule, train/Device.h) and the
@@ -69,9 +69,13 @@ sgnas=(-p preset=fashion-mnist -p dataset=fashion-mnist -p train_limit="$limit" 
        -p threads="$threads")
 agnet=(-p source=supernet -p strategy=random -p queries=10 -p dataset=fashion-mnist -p train_limit="$limit"
        -p eval_images=500 -p supernet_epochs="$epochs" -p channels=8 -p cells=1 -p threads="$threads")
+# RepNAS: search (random, search, fixed epoch) and the merge on the device; latency is timed on the CPU.
+repnas=(-p dataset=fashion-mnist -p train_limit="$limit" -p test_images=500 -p random_epochs=1 -p search_epochs=1
+        -p fixed_epochs=1 -p latency_budget_ms=50 -p threads="$threads")
 for device in cuda cpu; do
   run_job "sgnas pipeline" "$device" run sgnas -p device="$device" "${sgnas[@]}"
   run_job "agnet supernet search" "$device" run agnet -p device="$device" "${agnet[@]}"
+  run_job "repnas search + merge" "$device" run repnas -p device="$device" "${repnas[@]}"
 done
 
 arch='|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|'
