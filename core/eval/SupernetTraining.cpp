@@ -91,7 +91,8 @@ std::string trainSupernet(const SupernetSourceConfig& config, const SupernetTrai
   double windowLoss = 0;
   std::int64_t windowCorrect = 0, windowCount = 0, windowSteps = 0;
   while (!trainer.done()) {
-    if (hooks.cancel.cancelled()) {
+    // Data-parallel: every rank stops at the same step, one after rank 0's cancel (stopBeforeStep).
+    if (stopBeforeStep(hooks.group.get(), hooks.cancel.cancelled())) {
       if (hooks.checkpoint) hooks.checkpoint(checkpoint());  // a resume continues from this step
       throw Error(ErrorCode::Cancelled, "supernet training cancelled at epoch " +
                                             std::to_string(trainer.position().epoch + 1) + ", batch " +

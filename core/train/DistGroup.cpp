@@ -85,6 +85,13 @@ void joinDataParallel(DistGroup& group, torch::nn::Module& model, const torch::D
   group.broadcastFromRank0(state);
 }
 
+bool stopBeforeStep(DistGroup* group, bool cancelled) {
+  if (!group) return cancelled;
+  if (group->stopRequested()) return true;
+  if (cancelled && group->rank() == 0) group->requestStop();
+  return false;
+}
+
 double parameterSpread(DistGroup& group, const std::vector<torch::Tensor>& params) {
   std::vector<at::Tensor> mine, theirs;
   for (const auto& p : params) {
@@ -171,8 +178,11 @@ class GlooGroup final : public DistGroup {
       std::vector<torch::Tensor> trained;
       for (const torch::Tensor& p : params)
         if (p.requires_grad()) trained.push_back(p);
-      at::Tensor used = at::zeros({static_cast<std::int64_t>(std::max<std::size_t>(trained.size(), 1))}, at::kFloat);
+      // One more element, last: rank 0's stop flag (requestStop), summed like the rest.
+      const std::size_t stopAt = trained.size();
+      at::Tensor used = at::zeros({static_cast<std::int64_t>(stopAt + 1)}, at::kFloat);
       float* usedHere = used.data_ptr<float>();
+      usedHere[stopAt] = config_.rank == 0 && stopSent_ ? 1.0f : 0.0f;
       for (std::size_t i = 0; i < trained.size(); ++i) {
         const torch::Tensor& p = trained[i];
         if (p.grad().defined()) usedHere[i] = 1.0f;
@@ -204,6 +214,7 @@ class GlooGroup final : public DistGroup {
       const float* usedBy = usedSum.data_ptr<float>();
       for (std::size_t i = 0; i < trained.size(); ++i)
         if (usedBy[i] == 0.0f) trained[i].mutable_grad().reset();
+      if (usedBy[stopAt] > 0.0f) stopped_ = true;
       return 0;
     });
   }

@@ -55,6 +55,7 @@ class DistGroup {
   // together and then awaited) and copied back. Parameters without a gradient get a zero
   // one first, so every rank sends the same layout; one that had none on every rank (a
   // supernet's ops off the sampled path) has none again afterwards, as in one process.
+  // The same all-reduce also carries rank 0's stop flag (requestStop) to every rank.
   virtual void allReduceGradients(const std::vector<torch::Tensor>& params, std::size_t bucketBytes = 25u << 20) = 0;
   // Sums `t` (a CPU tensor) over the ranks, in place.
   virtual void allReduceSum(torch::Tensor& t) = 0;
@@ -64,10 +65,27 @@ class DistGroup {
   virtual std::string broadcastBytes(const std::string& bytes) = 0;
   virtual void barrier() = 0;
 
+  // Rank 0 stopping a data-parallel step loop (its job was cancelled): the flag rides the next
+  // gradient all-reduce, so the other ranks, which wait in that very all-reduce, learn it without
+  // a collective of its own; after that step stopRequested() is true on every rank.
+  void requestStop() { stopSent_ = true; }
+  bool stopRequested() const { return stopped_; }
+
  protected:
   explicit DistGroup(DistConfig config) : config_(std::move(config)) {}
   DistConfig config_;
+  bool stopSent_ = false;  // rank 0 asked (sent with the next gradient all-reduce)
+  bool stopped_ = false;   // a gradient all-reduce carried rank 0's stop
 };
+
+// The cancel check at the top of a data-parallel step loop, on every rank with rank 0's cancel
+// state as `cancelled` (false on the other ranks). One process: `cancelled`. In a group, a
+// cancelled rank 0 does not stop at once (the others would fail on its closed connections when
+// its process ends, and wait in a collective until the timeout while it lives on, as a worker
+// does): it asks for the stop with the next step, and every rank returns true before the step
+// after, all at the same step, where rank 0 saves its checkpoint. A rank > 0 then throws
+// Error(Cancelled), which followDistributedJob turns into a quiet exit (TrainMethod.cpp).
+bool stopBeforeStep(DistGroup* group, bool cancelled);
 
 // The largest difference of any rank's `params` from rank 0's, the same value on every rank (a
 // collective: every rank calls it with the same layout). A data-parallel run that drifted apart

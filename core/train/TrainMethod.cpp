@@ -119,9 +119,12 @@ TrainData loadData(const TrainJob& job, ProgressSink& sink) {
 // In a data-parallel run only rank 0 (`writer`) evaluates, reports and checkpoints; the other
 // ranks meet it in the next step's collectives.
 void trainLoop(const TrainJob& job, const TrainData& data, Trainer& trainer, Progress& prog, ProgressSink& sink,
-               const std::function<bool()>& cancelled, bool writer, const std::function<void()>& saveCheckpoint) {
+               const std::function<bool()>& cancelled, bool writer, const std::function<void()>& saveCheckpoint,
+               DistGroup* group) {
   while (!trainer.done()) {
-    if (cancelled()) {
+    // In a data-parallel run every rank stops here at the same step, one step after rank 0's
+    // cancel (stopBeforeStep); the other ranks' Cancelled ends them quietly.
+    if (stopBeforeStep(group, cancelled())) {
       saveCheckpoint();  // resume continues from exactly this batch
       throw Error(ErrorCode::Cancelled, "training cancelled at epoch " + std::to_string(trainer.position().epoch + 1) +
                                             ", batch " + std::to_string(trainer.position().batch));
@@ -233,7 +236,7 @@ Json runTraining(const Json& resolved, JobContext* ctx, ProgressSink& sink, cons
            o.device.str() + (o.precision == Precision::Bf16 ? ", bf16 autocast" : "") +
            (ranks > 1 ? ", " + std::to_string(ranks) + " data-parallel ranks (Gloo)" : ""));
 
-  trainLoop(job, data, trainer, prog, sink, cancelled, writer, saveCheckpoint);
+  trainLoop(job, data, trainer, prog, sink, cancelled, writer, saveCheckpoint, group.get());
   const double spread = group ? parameterSpread(*group, run.net->parameters()) : 0.0;
   if (!writer) return Json::object();
   recordEvaluations(ctx->workspace(), ctx->jobId(), job, prog);
@@ -274,14 +277,21 @@ std::optional<std::string> followDistributedJob(const std::function<const Method
   if (!group || group->rank() == 0) return std::nullopt;
   const Json spec = parseJson(group->broadcastBytes({}), "rank 0's job");
   const std::string method = jsonValue<std::string>(spec, "method", "");
-  if (method != "train") {
-    // A method with data-parallel phases (train/DistributedJob.h: sgnas, agnet's supernet).
-    const Method* m = methods().find(method);
-    if (m && followDistributedPhases(spec, group, *m)) return method;
-    throw Error(ErrorCode::Unsupported, "method '" + method + "' does not train data-parallel", "WORLD_SIZE");
+  try {
+    if (method != "train") {
+      // A method with data-parallel phases (train/DistributedJob.h: sgnas, agnet's supernet).
+      const Method* m = methods().find(method);
+      if (m && followDistributedPhases(spec, group, *m)) return method;
+      throw Error(ErrorCode::Unsupported, "method '" + method + "' does not train data-parallel", "WORLD_SIZE");
+    }
+    NullProgressSink sink;
+    runTraining(spec.at("params"), nullptr, sink, [] { return false; }, group);
+  } catch (const Error& e) {
+    // Rank 0's job was cancelled: every rank stopped at the same step (stopBeforeStep); rank 0
+    // records the outcome, this rank just ends.
+    if (e.code() != ErrorCode::Cancelled || !group->stopRequested()) throw;
+    log::info("rank " + std::to_string(group->rank()) + ": rank 0 stopped the job (" + e.message() + ")");
   }
-  NullProgressSink sink;
-  runTraining(spec.at("params"), nullptr, sink, [] { return false; }, group);
   return method;
 }
 

@@ -31,7 +31,13 @@ void followSgnasJob(const Json& message, const std::shared_ptr<DistGroup>& group
   SupernetTrainer trainer(net, split.train, norm, so);  // takes rank 0's weights
   const std::string state = group->broadcastBytes({});
   if (!state.empty()) trainer.restore(state);
-  while (!trainer.done()) trainer.step();
+  while (!trainer.done()) {
+    // Rank 0's cancel, with the step before (followDistributedJob ends this rank quietly).
+    if (stopBeforeStep(group.get(), false))
+      throw Error(ErrorCode::Cancelled, "sgnas supernet training stopped by rank 0 at step " +
+                                            std::to_string(trainer.globalStep()));
+    trainer.step();
+  }
   parameterSpread(*group, net->parameters());  // rank 0 reports it (SgnasRun::trainSupernet)
 }
 

@@ -184,7 +184,8 @@ void SgnasRun::trainSupernet() {
   double window = jsonValue<double>(ck_.state, "supernet_window_loss", 0.0);
   int n = static_cast<int>(jsonValue<std::int64_t>(ck_.state, "supernet_window_steps", 0));
   while (!trainer.done()) {
-    if (ctx_.cancelled()) stamp(), save(trainer.state()), throwCancelled("supernet training");
+    // Every rank stops at the same step, one after rank 0's cancel (stopBeforeStep).
+    if (stopBeforeStep(group.get(), ctx_.cancelled())) stamp(), save(trainer.state()), throwCancelled("supernet training");
     const std::int64_t epoch = trainer.position().epoch;
     const auto r = trainer.step();
     window += r.loss, ++n;
