@@ -18,7 +18,7 @@
 //   bench_train_throughput [--threads 1] [--rounds 5] [--steps 6] [--warmup 3] [--batch 64]
 //                          [--channels 16] [--cells 5] [--shape 1x28x28] [--train-limit 0]
 //                          [--profile-steps 12] [--no-python] [--python-channels-last] [--data-dir DIR]
-//                          [--precision fp32|bf16]
+//                          [--precision fp32|bf16] [--compare-bf16]
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
@@ -63,6 +63,7 @@ struct Config {
   bool python = true;
   bool pythonChannelsLast = false;  // the PyTorch side in torch.channels_last too (not the plain script)
   std::string precision = "fp32";   // bf16: both sides' forward passes under bf16 autocast
+  bool compareBf16 = false;         // also the C++ trainer in bf16, alternated with it in fp32
 };
 
 double seconds(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
@@ -126,26 +127,27 @@ struct NetStep {
 };
 
 // The train job's options for these sizes (TrainMethod's defaults).
-TrainerOptions jobOptions(const Config& c, const ImageDataset& data, std::int64_t epochs) {
+TrainerOptions jobOptions(const Config& c, const ImageDataset& data, std::int64_t epochs,
+                          const std::string& precision) {
   TrainerOptions o;
   o.lr = c.lr;
   o.epochs = epochs;
   o.batchSize = c.batch;
   o.seed = static_cast<std::uint64_t>(c.seed);
   o.augment = {defaultCropPadding(data.height()), true};
-  o.precision = parsePrecision(c.precision, "--precision");
+  o.precision = parsePrecision(precision, "--precision");
   return o;
 }
 
 // The trainer as TrainMethod's loop drives it, with the loop's per-step bookkeeping.
 struct JobStep {
   static constexpr int kMetricEvery = 20, kCheckpointEvery = 200;  // TrainMethod's
-  JobStep(const Config& c, const ImageDataset& train, const std::string& workspacePath)
+  JobStep(const Config& c, const ImageDataset& train, const std::string& workspacePath, const std::string& precision)
       : ws(Workspace::open(workspacePath)), job(ws->createJob("train", "{}")) {
     const Nb201MacroConfig macro = nb201MacroFor(train, c.channels, c.cells);
     // Enough epochs that the bench never reaches the end; the cosine rate is per step either way.
     run = makeNb201Run(Nb201Cell::parse(c.arch), macro, static_cast<std::uint64_t>(c.seed), train,
-                       jobOptions(c, train, 1000));
+                       jobOptions(c, train, 1000, precision));
     sink = std::make_unique<WorkspaceSink>(*ws, job, nullptr);
   }
   std::int64_t operator()() {
@@ -190,7 +192,7 @@ void profileTrainerStep(const Config& c, const ImageDataset& train) {
   torch::manual_seed(static_cast<std::uint64_t>(c.seed));
   Nb201Network net(Nb201Cell::parse(c.arch), macro);
   net->train();
-  const TrainerOptions o = jobOptions(c, train, 1000);
+  const TrainerOptions o = jobOptions(c, train, 1000, "fp32");
   torch::optim::SGD opt(net->parameters(),
                         torch::optim::SGDOptions(o.lr).momentum(o.momentum).nesterov(true).weight_decay(o.weightDecay));
   Batcher batcher(train.size(), o.batchSize, o.seed, true);
@@ -353,6 +355,7 @@ int main(int argc, char** argv) {
                "run the PyTorch side with channels_last models and inputs (what core/nn does), not as the plain script");
   app.add_option("--precision", c.precision, "fp32, or bf16: both sides' forward passes under bf16 autocast")
       ->check(CLI::IsMember({"fp32", "bf16"}));
+  app.add_flag("--compare-bf16", c.compareBf16, "also time the C++ trainer in bf16, alternated with the other rounds");
   CLI11_PARSE(app, argc, argv);
   c.python = !noPython;
 
@@ -378,10 +381,13 @@ int main(int argc, char** argv) {
     } cleanup{wsPath};
 
     NetStep net(c);
-    JobStep job(c, train, wsPath);
+    JobStep job(c, train, wsPath, c.precision);
+    std::unique_ptr<JobStep> jobBf16;
+    if (c.compareBf16) jobBf16 = std::make_unique<JobStep>(c, train, wsPath, "bf16");
     for (int i = 0; i < c.warmup; ++i) {
       net();
       job();
+      if (jobBf16) (*jobBf16)();
     }
     std::unique_ptr<PythonBaseline> py;
     if (c.python) py = std::make_unique<PythonBaseline>(c);
@@ -389,7 +395,7 @@ int main(int argc, char** argv) {
               << " batches per epoch), net-only: " << c.shape << " random batch\n"
               << std::flush;
 
-    std::vector<double> cTrain, pTrain, cNet, pNet;
+    std::vector<double> cTrain, pTrain, cNet, pNet, cBf16;
     for (int r = 0; r < c.rounds; ++r) {
       // Alternate which side goes first, so neither always follows the other's cache state.
       const bool pyFirst = r % 2 == 1;
@@ -399,7 +405,9 @@ int main(int argc, char** argv) {
         cs.push_back(timedRound(c.steps, fn));
         if (py && !pyFirst) ps.push_back(py->round(w));
       };
+      if (jobBf16 && !pyFirst) cBf16.push_back(timedRound(c.steps, [&] { return (*jobBf16)(); }));
       both("train", cTrain, pTrain, [&] { return job(); });
+      if (jobBf16 && pyFirst) cBf16.push_back(timedRound(c.steps, [&] { return (*jobBf16)(); }));
       both("net", cNet, pNet, [&] { return net(); });
       std::cout << "  round " << r + 1 << ": train C++ " << fmt(cTrain.back(), "%.1f")
                 << (py ? " / PyTorch " + fmt(pTrain.back(), "%.1f") : std::string()) << ", net C++ "
@@ -409,6 +417,9 @@ int main(int argc, char** argv) {
     }
     std::cout << "\nimages/s, median (min-max) over " << c.rounds << " rounds:\n";
     std::cout << "  train  C++ trainer  " << spread(cTrain) << "\n";
+    if (jobBf16)
+      std::cout << "         C++ bf16     " << spread(cBf16) << "   (bf16 / " << c.precision << " per round: "
+                << spread(ratios(cBf16, cTrain), "%.3f") << ")\n";
     if (py) std::cout << "         PyTorch      " << spread(pTrain) << "\n";
     std::cout << "  net    C++ core/nn  " << spread(cNet) << "  (" << countParameters(*net.net) << " params)\n";
     if (py)
