@@ -8,6 +8,7 @@
 #include "CliSupport.h"
 #include "Commands.h"
 #include "JobOutput.h"
+#include "LocalRanks.h"
 #include "common/Error.h"
 #include "common/Paths.h"
 #include "engine/Engine.h"
@@ -193,6 +194,7 @@ struct WorkerCliOptions {
   int heartbeatMs = 2000;
   int pollMs = 1000;
   double writeLockLimit = 120;
+  int nproc = 1;
   bool json = false;
 };
 
@@ -216,9 +218,15 @@ void addWorker(CLI::App& app, CliState& state) {
                   "others can go on (0: never)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--json", o->json, "print one JSON object with the counts at the end");
+  // Not addNprocOption: the worker itself is rank 0 of each job (LocalRanks.h, workerRanks).
+  cmd->add_option("--nproc", o->nproc,
+                  "run each job that trains data-parallel over N local ranks (this worker is rank 0 and starts "
+                  "the others per job)")
+      ->check(CLI::Range(1, 256));
   cmd->callback([&state, o] {
     state.action = [&state, o] {
       WorkerOptions opts;
+      if (o->nproc > 1) opts.aroundJob = workerRanks(o->nproc, workspaceOrDefault(o->workspace));
       opts.runner.writeLockLimit = std::chrono::milliseconds(static_cast<long long>(o->writeLockLimit * 1000));
       opts.maxJobs = o->maxJobs;
       opts.exitWhenIdle = o->exitWhenIdle;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,12 +12,16 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "CliSupport.h"
 #include "common/Error.h"
+#include "train/DistGroup.h"
+
+extern char** environ;
 
 namespace nas::cli {
 namespace {
@@ -125,6 +130,145 @@ int runLocalRanks(int ranks, char** argv) {
   }
   // Rank 0 ran the job and wrote its outcome; a rank that failed first made rank 0 fail too.
   return codes[0] >= 0 && codes[0] < 128 ? codes[0] : kExitJobFailed;
+}
+
+namespace {
+
+// One claimed job's other ranks (workerRanks).
+class JobRanks {
+ public:
+  JobRanks(int ranks, std::string workspace, JobId job) : ranks_(ranks), workspace_(std::move(workspace)), job_(job) {
+    scope_ = std::make_unique<ProcessDistGroupScope>([this] { return start(); });
+  }
+
+  void finish(const JobOutcome& outcome) {
+    const std::shared_ptr<DistGroup> group = scope_->group();
+    scope_.reset();
+    // Done, or every rank stopped at rank 0's cancel: they end by themselves (the protocol's
+    // last collective, or the collective timeout at worst). Else rank 0 failed somewhere the
+    // others cannot know of: they are stopped.
+    const bool theyEnd = outcome.status == JobStatus::Done || (group && group->stopRequested());
+    if (!theyEnd) signalAll(SIGTERM);
+    reap(theyEnd ? distTimeoutFromEnv() + std::chrono::seconds(30) : std::chrono::seconds(30));
+  }
+
+ private:
+  std::shared_ptr<DistGroup> start() {
+    const int port = freeLoopbackPort();
+    // Everything the children need is made before fork(): between fork and exec only system
+    // calls (the worker has other threads).
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+      const std::string kv = *e;
+      bool ours = false;
+      for (const char* name : {"RANK=", "LOCAL_RANK=", "WORLD_SIZE=", "LOCAL_WORLD_SIZE=", "MASTER_ADDR=", "MASTER_PORT="})
+        ours = ours || kv.rfind(name, 0) == 0;
+      if (!ours) env.push_back(kv);
+    }
+    const std::string id = std::to_string(job_);
+    std::vector<std::string> args = {"nasstudio-cli", "run-job", "--job", id, "--workspace", workspace_};
+    const int devnull = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    const pid_t parent = ::getpid();
+    for (int r = 1; r < ranks_; ++r) {
+      std::vector<std::string> e = env;
+      for (const auto& [k, v] : {std::pair<std::string, std::string>{"RANK", std::to_string(r)},
+                                 {"LOCAL_RANK", std::to_string(r)},
+                                 {"WORLD_SIZE", std::to_string(ranks_)},
+                                 {"LOCAL_WORLD_SIZE", std::to_string(ranks_)},
+                                 {"MASTER_ADDR", "127.0.0.1"},
+                                 {"MASTER_PORT", std::to_string(port)}})
+        e.push_back(k + "=" + v);
+      std::vector<char*> envp, argv;
+      for (auto& kv : e) envp.push_back(kv.data());
+      envp.push_back(nullptr);
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      const pid_t pid = ::fork();
+      if (pid < 0) {
+        signalAll(SIGKILL);
+        reap(std::chrono::seconds(30));
+        throw Error(ErrorCode::IoError, "cannot start rank " + std::to_string(r), "--nproc");
+      }
+      if (pid == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a killed worker takes its ranks along
+        if (::getppid() != parent) ::_exit(127);
+        if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
+        ::execve("/proc/self/exe", argv.data(), envp.data());
+        ::_exit(127);
+      }
+      pids_.push_back(pid);
+      std::cerr << "job " << job_ << ": rank " << r << " of " << ranks_ << ": pid " << pid << " (127.0.0.1:" << port
+                << ")" << std::endl;
+    }
+    if (devnull >= 0) ::close(devnull);
+    DistConfig c;
+    c.rank = 0;
+    c.worldSize = ranks_;
+    c.localRank = 0;
+    c.masterAddr = "127.0.0.1";
+    c.masterPort = port;
+    c.timeout = distTimeoutFromEnv();
+    try {
+      return DistGroup::create(c);
+    } catch (...) {
+      signalAll(SIGKILL);
+      reap(std::chrono::seconds(30));
+      throw;
+    }
+  }
+
+  void signalAll(int sig) {
+    for (pid_t p : pids_) ::kill(p, sig);
+  }
+
+  // Waits up to `limit` for the ranks, then kills what is left; says what did not end well.
+  void reap(std::chrono::milliseconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!pids_.empty()) {
+      for (std::size_t i = 0; i < pids_.size();) {
+        int status = 0;
+        if (::waitpid(pids_[i], &status, WNOHANG) != pids_[i]) {
+          ++i;
+          continue;
+        }
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+          std::cerr << "job " << job_ << ": rank pid " << pids_[i] << " "
+                    << (WIFEXITED(status) ? "exited with " + std::to_string(WEXITSTATUS(status))
+                                          : "ended by signal " + std::to_string(WTERMSIG(status)))
+                    << std::endl;
+        pids_.erase(pids_.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+      if (pids_.empty()) break;
+      if (std::chrono::steady_clock::now() > deadline) {
+        signalAll(SIGKILL);
+        for (pid_t p : pids_) ::waitpid(p, nullptr, 0);
+        pids_.clear();
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  int ranks_;
+  std::string workspace_;
+  JobId job_;
+  std::vector<pid_t> pids_;
+  std::unique_ptr<ProcessDistGroupScope> scope_;
+};
+
+}  // namespace
+
+std::function<std::function<void(const JobOutcome&)>(const JobRecord&)> workerRanks(int ranks, std::string workspace) {
+  return [ranks, workspace](const JobRecord& job) -> std::function<void(const JobOutcome&)> {
+    auto jr = std::make_shared<JobRanks>(ranks, workspace, job.id);
+    return [jr](const JobOutcome& outcome) {
+      try {
+        jr->finish(outcome);
+      } catch (const std::exception& e) {
+        std::cerr << "worker --nproc: " << e.what() << std::endl;
+      }
+    };
+  };
 }
 
 }  // namespace nas::cli

@@ -216,7 +216,9 @@ WorkerReport runWorker(const MethodRegistry& registry, const std::string& worksp
     say("job " + std::to_string(job->id) + " (" + jobTitle(*job) + ") claimed");
     CancelToken jobCancel;
     jobCancel.addPoll([stop] { return stop.cancelled(); });
+    const std::function<void(const JobOutcome&)> after = options.aroundJob ? options.aroundJob(*job) : nullptr;
     const JobOutcome outcome = runTakenJob(registry, *ws, *job, extraSink, jobCancel, runner);
+    if (after) after(outcome);
     ++report.jobs;
     if (outcome.status == JobStatus::Done) ++report.done;
     else if (outcome.status == JobStatus::Cancelled) ++report.cancelled;

@@ -62,6 +62,9 @@ struct WorkerOptions {
   bool requeueInterrupted = true;  // jobs whose worker died are queued again ...
   int maxAttempts = 3;             // ... until they were started this many times
   double staleAfterSeconds = 30;   // a heartbeat older than this means the worker is gone
+  // Around each claimed job (`worker --nproc`: the job's other ranks): called before it runs;
+  // the function it returns (if any) gets the outcome once it is recorded. Neither may throw.
+  std::function<std::function<void(const JobOutcome&)>(const JobRecord&)> aroundJob;
 };
 struct WorkerReport {
   int jobs = 0, done = 0, failed = 0, cancelled = 0;

@@ -52,12 +52,47 @@ std::optional<DistConfig> distConfigFromEnv() {
   c.masterPort = envInt("MASTER_PORT", 29500, 1, 65535);
   if (const char* agent = std::getenv("TORCHELASTIC_USE_AGENT_STORE"))
     c.storeServedByLauncher = std::string(agent) == "True" || std::string(agent) == "true" || std::string(agent) == "1";
-  if (std::getenv("NAS_DIST_TIMEOUT_S"))
-    c.timeout = std::chrono::seconds(envInt("NAS_DIST_TIMEOUT_S", 300, 1, 86400));
+  c.timeout = distTimeoutFromEnv();
   return c;
 }
 
+namespace {
+std::mutex g_scopeMutex;
+ProcessDistGroupScope* g_scope = nullptr;
+}  // namespace
+
+std::chrono::milliseconds distTimeoutFromEnv() {
+  if (!std::getenv("NAS_DIST_TIMEOUT_S")) return DistConfig{}.timeout;
+  return std::chrono::seconds(envInt("NAS_DIST_TIMEOUT_S", 300, 1, 86400));
+}
+
+ProcessDistGroupScope::ProcessDistGroupScope(std::function<std::shared_ptr<DistGroup>()> make) : make_(std::move(make)) {
+  std::lock_guard<std::mutex> lock(g_scopeMutex);
+  if (g_scope) throw Error(ErrorCode::InvalidArgument, "a process group scope is already open", "--nproc");
+  g_scope = this;
+}
+
+ProcessDistGroupScope::~ProcessDistGroupScope() {
+  std::lock_guard<std::mutex> lock(g_scopeMutex);
+  g_scope = nullptr;
+}
+
+std::shared_ptr<DistGroup> ProcessDistGroupScope::group() const {
+  std::lock_guard<std::mutex> lock(g_scopeMutex);
+  return group_;
+}
+
 std::shared_ptr<DistGroup> processDistGroup() {
+  {
+    std::lock_guard<std::mutex> lock(g_scopeMutex);
+    if (g_scope) {
+      if (!g_scope->asked_) {
+        g_scope->asked_ = true;  // made once: a failure is not retried by the next call
+        g_scope->group_ = g_scope->make_();
+      }
+      return g_scope->group_;
+    }
+  }
   static std::mutex mutex;
   // Never destroyed: tearing the Gloo group down among the other libraries' static
   // destructors at exit crashed a finished rank (SIGSEGV after its result was written); the

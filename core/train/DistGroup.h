@@ -7,6 +7,7 @@
 #include <torch/types.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -99,6 +100,30 @@ void joinDataParallel(DistGroup& group, torch::nn::Module& model, const torch::D
 
 // The process's group, created from the environment on first use; nullptr in a
 // one-process run. Throws what distConfigFromEnv() and DistGroup::create() throw.
+// Inside a ProcessDistGroupScope: the scope's group instead.
 std::shared_ptr<DistGroup> processDistGroup();
+
+// NAS_DIST_TIMEOUT_S (seconds), else DistConfig's default.
+std::chrono::milliseconds distTimeoutFromEnv();
+
+// A process that runs several jobs one after another (`worker --nproc`) gives each its own
+// group: while a scope lives, processDistGroup() returns what `make` returns on its first call.
+// It is made only when the job asks for it, so a method without data-parallel training never
+// starts the other ranks. One scope at a time.
+class ProcessDistGroupScope {
+ public:
+  explicit ProcessDistGroupScope(std::function<std::shared_ptr<DistGroup>()> make);
+  ~ProcessDistGroupScope();
+  ProcessDistGroupScope(const ProcessDistGroupScope&) = delete;
+  ProcessDistGroupScope& operator=(const ProcessDistGroupScope&) = delete;
+  // The group, once the job asked for it; nullptr before (or when making it failed).
+  std::shared_ptr<DistGroup> group() const;
+
+ private:
+  friend std::shared_ptr<DistGroup> processDistGroup();
+  std::function<std::shared_ptr<DistGroup>()> make_;
+  std::shared_ptr<DistGroup> group_;
+  bool asked_ = false;
+};
 
 }  // namespace nas
