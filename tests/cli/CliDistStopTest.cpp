@@ -144,3 +144,48 @@ TEST(CliDistStop, CancelledRankZeroStopsAnUnsupervisedRankOne) {
   EXPECT_EQ(code1, 0) << "rank 1 was not stopped by rank 0's cancel\n" << fileText(dir.file("err1"));
   EXPECT_EQ(jobStatus(ws), "cancelled");
 }
+
+// The SGNAS supernet phase's step loop stops the same way: two hand-started ranks of a sgnas job
+// cancelled during its supernet phase (1000 epochs: always long before the end).
+TEST(CliDistStop, CancelledSgnasSupernetPhaseStopsRankOne) {
+  if (!nas::test::infoSays("distributed")) GTEST_SKIP() << "built without Gloo";
+  if (runCli("methods").out.find("sgnas") == std::string::npos) GTEST_SKIP() << "no sgnas plugin";
+  LongDistTimeout env;
+  ScratchDir dir("nas-cli-dpstop-sgnas");
+  const std::string ws = dir.file("ws.nasdb");
+  const auto queued = runCli(
+      "run sgnas --detach -p device=cpu -p preset=tiny -p dataset=synthetic -p train_limit=256 -p supernet_epochs=1000 "
+      "-p batch_size=64 -p threads=1 --workspace " + ws + " --json");
+  ASSERT_EQ(queued.exitCode, 0) << queued.err;
+  const std::string port = std::to_string(freePort());
+  std::vector<pid_t> ranks;
+  for (int r = 0; r < 2; ++r) {
+    ::setenv("RANK", std::to_string(r).c_str(), 1);
+    ::setenv("WORLD_SIZE", "2", 1);
+    ::setenv("MASTER_ADDR", "127.0.0.1", 1);
+    ::setenv("MASTER_PORT", port.c_str(), 1);
+    ranks.push_back(nas::test::spawnProcess({nas::test::cliPath(), "run-job", "--job", "1", "--workspace", ws, "--json"},
+                                            dir.file("out" + std::to_string(r)), dir.file("err" + std::to_string(r))));
+  }
+  for (const char* v : {"RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}) ::unsetenv(v);
+  ASSERT_GT(ranks[0], 0);
+  ASSERT_GT(ranks[1], 0);
+  // The supernet phase has begun once the job logs its ranks, and trains once it has progress.
+  bool training = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
+  while (!training && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::string log = runCli("jobs log 1 --workspace " + ws).out;
+    const auto show = runCli("jobs show 1 --workspace " + ws + " --json");
+    const Json s = Json::parse(show.out, nullptr, false);
+    training = log.find("data-parallel ranks") != std::string::npos && s.is_object() &&
+               s.value("status", "") == "running" && s.value("stage", "").find("supernet epoch") != std::string::npos;
+  }
+  ASSERT_TRUE(training) << fileText(dir.file("err0"));
+  ASSERT_EQ(runCli("jobs cancel 1 --workspace " + ws).exitCode, 0);
+  const int code0 = exitCodeWithin(ranks[0], std::chrono::seconds(240));
+  const int code1 = exitCodeWithin(ranks[1], std::chrono::seconds(240));
+  EXPECT_EQ(code0, 3) << fileText(dir.file("err0"));
+  EXPECT_EQ(code1, 0) << "rank 1 was not stopped by rank 0's cancel\n" << fileText(dir.file("err1"));
+  EXPECT_EQ(jobStatus(ws), "cancelled");
+}
