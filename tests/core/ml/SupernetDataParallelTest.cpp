@@ -5,6 +5,8 @@
 // equal (1e-5) to one process on the same global batch with forwardChunks = 2: the supernet
 // has batch norm, and each rank normalises its share by the share's statistics (DDP without
 // SyncBatchNorm), which the chunked forward of one process reproduces.
+// A cancelled rank 0 stops both ranks before the same step (the stop flag in the gradient
+// all-reduce).
 #include <gtest/gtest.h>
 
 #include <torch/torch.h>
@@ -12,10 +14,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "LoopbackRanks.h"
 #include "MlTestUtil.h"
+#include "common/Error.h"
 #include "eval/QueryData.h"
 #include "eval/QuerySources.h"
 #include "nn/Nb201Supernet.h"
@@ -127,6 +131,51 @@ TEST(SupernetDataParallel, TwoRanksEqualOneProcessOnTheGlobalBatch) {
   EXPECT_GT(maxDifference(single, whole), 1e-5);
   std::cout << "max |2 ranks - 1 process| = " << d << ", |chunked - whole batch| = " << maxDifference(single, whole)
             << "\n";
+}
+
+// The rank's side of the stop test below: rank 0's cancel shows at its second check.
+TEST(SupernetDataParallelRank, StopsWithRankZero) {
+  const char* out = std::getenv("NAS_DP_SUPERNET_STOP_OUT");
+  if (!out) GTEST_SKIP() << "started by SupernetDataParallel.CancelledRankZeroStopsEveryRankAtTheSameStep";
+  setTorchThreads(1);
+  SupernetTrainHooks hooks;
+  hooks.group = processDistGroup();
+  ASSERT_TRUE(hooks.group);
+  if (hooks.group->rank() == 0) hooks.cancel.addPoll([n = 0]() mutable { return ++n >= 2; });
+  std::string what = "finished";
+  try {
+    trainSupernet(smallSupernet(), hooks);
+  } catch (const Error& e) {
+    what = std::string(e.code() == ErrorCode::Cancelled ? "cancelled: " : "failed: ") + e.message();
+  }
+  std::ofstream(out) << what;
+}
+
+// Rank 0's cancel reaches rank 1 inside the next step's gradient all-reduce (stopBeforeStep):
+// both stop before the same step, rank 1 without waiting for a collective timeout (60 s here,
+// the ranks get 240 s).
+TEST(SupernetDataParallel, CancelledRankZeroStopsEveryRankAtTheSameStep) {
+  if (!distributedBuild()) GTEST_SKIP() << "built without Gloo (NAS_WITH_DISTRIBUTED off)";
+  if (!haveFashionMnist()) GTEST_SKIP() << "dataset-fashion-mnist absent";
+  test::TempDir dir;
+  const int port = test::freeLoopbackPort();
+  const char* filter = "SupernetDataParallelRank.StopsWithRankZero";
+  const pid_t r0 = test::startRank(filter, 0, 2, port, {"NAS_DP_SUPERNET_STOP_OUT=" + dir.file("rank0.txt")});
+  const pid_t r1 = test::startRank(filter, 1, 2, port, {"NAS_DP_SUPERNET_STOP_OUT=" + dir.file("rank1.txt")});
+  ASSERT_GT(r0, 0);
+  ASSERT_GT(r1, 0);
+  EXPECT_EQ(test::waitForRank(r0, std::chrono::seconds(240)), 0);
+  EXPECT_EQ(test::waitForRank(r1, std::chrono::seconds(240)), 0);
+  auto text = [](const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string said0 = text(dir.file("rank0.txt")), said1 = text(dir.file("rank1.txt"));
+  // Rank 0 sees the cancel before batch 1 (its second check), sends the stop with that step, and
+  // both stop before batch 2 (of 4).
+  EXPECT_EQ(said0, "cancelled: supernet training cancelled at epoch 1, batch 2");
+  EXPECT_EQ(said1, said0) << "rank 1 stopped elsewhere than rank 0";
+  std::cout << "rank 0: " << said0 << "\nrank 1: " << said1 << "\n";
 }
 
 }  // namespace nas
