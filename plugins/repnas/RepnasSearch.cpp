@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "common/Error.h"
-#include "data/Augment.h"
 #include "data/Batcher.h"
 #include "eval/TorchTiming.h"
 #include "train/CosineSchedule.h"
@@ -17,16 +16,44 @@ namespace {
 
 const char* kCtx = "repnas";
 
-// A batch gathered on the host as bytes, moved to `device` (a quarter of the float's size) and
-// normalised there.
-torch::Tensor images(const ImageDataset& ds, const std::vector<std::int64_t>& idx, const Normalization& norm,
-                     torch::Device device) {
-  return normalizeBatch(ds.images.index_select(0, torch::tensor(idx, torch::kLong)).to(device), norm);
+// A host batch onto `device`. To a GPU through pinned memory and without blocking: a plain copy
+// from pageable memory makes LibTorch wait for the stream (a host sync per batch); the pinned
+// block is kept until the copy is done by LibTorch's host allocator. On the CPU: no copy.
+torch::Tensor toDevice(const torch::Tensor& host, torch::Device device) {
+  if (device.is_cpu()) return host;
+  return device.is_cuda() ? host.pin_memory().to(device, /*non_blocking=*/true) : host.to(device);
 }
 
-torch::Tensor labels(const ImageDataset& ds, const std::vector<std::int64_t>& idx, torch::Device device) {
-  return ds.labels.index_select(0, torch::tensor(idx, torch::kLong)).to(device);
-}
+// Batches of a data set on `device`: gathered on the host as bytes, moved (a quarter of the
+// float's size), then normalised there with normalizeBatch's arithmetic (data/Augment.h), the
+// mean and std uploaded once: normalizeBatch uploads them on every call, which on a GPU is a
+// blocking copy, so a host sync, per batch.
+class DeviceBatches {
+ public:
+  DeviceBatches(const ImageDataset& ds, const Normalization& norm, torch::Device device) : ds_(ds), device_(device) {
+    const std::int64_t c = ds.channels();
+    if (static_cast<std::int64_t>(norm.mean.size()) != c || static_cast<std::int64_t>(norm.std.size()) != c)
+      throw Error(ErrorCode::InvalidArgument, "normalisation has " + std::to_string(norm.mean.size()) +
+                                                  " channels, images have " + std::to_string(c), kCtx);
+    mean_ = torch::tensor(norm.mean, torch::kFloat).view({1, c, 1, 1}).to(device);
+    std_ = torch::tensor(norm.std, torch::kFloat).view({1, c, 1, 1}).to(device);
+  }
+  torch::Tensor images(const std::vector<std::int64_t>& idx) const {
+    return toDevice(ds_.images.index_select(0, torch::tensor(idx, torch::kLong)), device_)
+        .to(torch::kFloat)
+        .div_(255.0f)
+        .sub_(mean_)
+        .div_(std_);
+  }
+  torch::Tensor labels(const std::vector<std::int64_t>& idx) const {
+    return toDevice(ds_.labels.index_select(0, torch::tensor(idx, torch::kLong)), device_);
+  }
+
+ private:
+  const ImageDataset& ds_;
+  torch::Device device_;
+  torch::Tensor mean_, std_;
+};
 
 // torch::nn::utils::clip_grad_norm_ with the same arithmetic (2-norm of the per-parameter
 // 2-norms, coefficient max/(norm + 1e-6) clamped at 1), but without LibTorch 1.13's final
@@ -170,6 +197,7 @@ void RepnasTrainer::train(const ImageDataset& train, const ImageDataset* test, c
   const std::int64_t perEpoch = batcher.batchesPerEpoch();
   const std::int64_t total = perEpoch * o_.totalEpochs();
   const std::int64_t searchStart = perEpoch * o_.randomEpochs, searchSteps = perEpoch * o_.searchEpochs;
+  const DeviceBatches data(train, norm, o_.device);
   batcher.setPosition({epoch_, 0});
   // Every parameter starts with a zero gradient. A branch left out of a step then keeps a zero
   // gradient (zero_grad zeroes, it does not undefine), so SGD still applies weight decay and
@@ -193,7 +221,7 @@ void RepnasTrainer::train(const ImageDataset& train, const ImageDataset* test, c
       const double lr = cosineLr(o_.lr, s, total);
       for (auto& group : sgd_->param_groups()) static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr);
       const Batch batch = batcher.next();
-      const torch::Tensor x = images(train, batch.indices, norm, o_.device), y = labels(train, batch.indices, o_.device);
+      const torch::Tensor x = data.images(batch.indices), y = data.labels(batch.indices);
       sgd_->zero_grad();
       adam_->zero_grad();
       torch::Tensor logits;
@@ -265,9 +293,10 @@ double accuracyOf(const std::function<torch::Tensor(const torch::Tensor&)>& forw
   // Counted on the device, read once at the end.
   torch::Tensor correct = torch::zeros({}, torch::TensorOptions().device(device).dtype(torch::kLong));
   Batcher order(test.size(), std::min<std::int64_t>(500, test.size()), 0, false);
+  const DeviceBatches data(test, norm, device);
   for (std::int64_t i = 0; i < order.batchesPerEpoch(); ++i) {
     const Batch b = order.next();
-    correct += forward(images(test, b.indices, norm, device)).argmax(1).eq(labels(test, b.indices, device)).sum();
+    correct += forward(data.images(b.indices)).argmax(1).eq(data.labels(b.indices)).sum();
   }
   return test.size() ? static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(test.size()) : 0.0;
 }
@@ -287,9 +316,10 @@ FormComparison compareForms(RepnasNet& net, const std::vector<BranchMask>& activ
   torch::Tensor right = torch::zeros({}, opts.dtype(torch::kLong)), rightDeployed = torch::zeros({}, opts.dtype(torch::kLong));
   torch::Tensor maxDiff = torch::zeros({}, opts.dtype(torch::kDouble));
   Batcher order(test.size(), std::min<std::int64_t>(500, test.size()), 0, false);
+  const DeviceBatches data(test, norm, device);
   for (std::int64_t i = 0; i < order.batchesPerEpoch(); ++i) {
     const Batch b = order.next();
-    const torch::Tensor x = images(test, b.indices, norm, device), y = labels(test, b.indices, device);
+    const torch::Tensor x = data.images(b.indices), y = data.labels(b.indices);
     const torch::Tensor a = net->forward(x, active), d = deployed->forward(x);
     maxDiff = torch::maximum(maxDiff, (a - d).abs().max().to(torch::kDouble));
     right += a.argmax(1).eq(y).sum();
