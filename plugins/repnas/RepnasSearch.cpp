@@ -67,7 +67,7 @@ void clipGradNorm(const std::vector<torch::Tensor>& params, double maxNorm) {
     }
   if (grads.empty()) return;
   const torch::Tensor total = norms.size() == 1 ? norms[0] : torch::stack(norms).norm(2.0);
-  const torch::Tensor coef = torch::clamp(maxNorm / (total + 1e-6), c10::nullopt, 1.0);
+  const torch::Tensor coef = torch::clamp_max(maxNorm / (total + 1e-6), 1.0);  // LibTorch's clamp(None, 1)
   for (auto& g : grads) g.data().mul_(coef);
 }
 
