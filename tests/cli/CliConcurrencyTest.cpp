@@ -25,13 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-std::string readFile(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 TEST(CliConcurrency, TwoWorkersWriteWhileTheWindowReads) {
   const char* env = std::getenv("NAS_CONCURRENCY_SECONDS");
   const int seconds = env && *env ? std::atoi(env) : 6;
@@ -122,12 +115,12 @@ TEST(CliConcurrency, TwoWorkersWriteWhileTheWindowReads) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // one more poll after the last write
   stop = true;
   reader.join();
-  EXPECT_EQ(code1, 0) << readFile(log1);
-  EXPECT_EQ(code2, 0) << readFile(log2);
+  EXPECT_EQ(code1, 0) << fileText(log1);
+  EXPECT_EQ(code2, 0) << fileText(log2);
 
   for (const auto& e : readErrors) ADD_FAILURE() << "the reader failed: " << e;
   for (const auto& log : {log1, log2}) {
-    const std::string text = readFile(log);
+    const std::string text = fileText(log);
     EXPECT_EQ(text.find("locked"), std::string::npos) << text;
     EXPECT_EQ(text.find("database"), std::string::npos) << text;
   }

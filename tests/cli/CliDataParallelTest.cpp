@@ -21,18 +21,6 @@ const std::string kJob =
     "--param dataset=synthetic --param train_limit=1024 --param channels=4 --param cells=1 --param batch_size=16 "
     "--param threads=1 --param checkpoint_every=4";
 
-struct DistEnv {
-  DistEnv() { ::setenv("NAS_DIST_TIMEOUT_S", "12", 1); }
-  ~DistEnv() { ::unsetenv("NAS_DIST_TIMEOUT_S"); }
-};
-
-std::string readFile(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 bool distributedBuild() {
   const auto info = runCli("info --json");
   return info.exitCode == 0 && Json::parse(info.out).value("distributed", false);
@@ -42,7 +30,7 @@ bool distributedBuild() {
 
 TEST(CliDataParallel, TwoRanksRunOneJobAndAgree) {
   if (!distributedBuild()) GTEST_SKIP() << "built without Gloo";
-  DistEnv env;
+  const nas::test::ScopedEnv shortTimeout("NAS_DIST_TIMEOUT_S", "12");
   fs::path dir = fs::temp_directory_path() / ("nas-cli-dp-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -62,7 +50,7 @@ TEST(CliDataParallel, TwoRanksRunOneJobAndAgree) {
 
 TEST(CliDataParallel, KilledRankFailsTheJobWhichResumesFromTheCheckpoint) {
   if (!distributedBuild()) GTEST_SKIP() << "built without Gloo";
-  DistEnv env;
+  const nas::test::ScopedEnv shortTimeout("NAS_DIST_TIMEOUT_S", "12");
   fs::path dir = fs::temp_directory_path() / ("nas-cli-dpkill-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -84,15 +72,15 @@ TEST(CliDataParallel, KilledRankFailsTheJobWhichResumesFromTheCheckpoint) {
   while (!(checkpointed && rank1 > 0) && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::smatch m;
-    const std::string err = readFile(errFile);
+    const std::string err = nas::test::fileText(errFile);
     if (std::regex_search(err, m, std::regex("rank 1 of 2: pid ([0-9]+)"))) rank1 = std::stoi(m[1]);
     const auto show = runCli("jobs show 1 --workspace " + ws + " --json");
     if (show.exitCode != 0) continue;
     const Json s = Json::parse(show.out, nullptr, false);
     checkpointed = s.is_object() && !s["artifacts"].empty() && s["progress"].get<double>() > 0.05;
   }
-  ASSERT_GT(rank1, 0) << readFile(errFile);
-  ASSERT_TRUE(checkpointed) << readFile(errFile);
+  ASSERT_GT(rank1, 0) << nas::test::fileText(errFile);
+  ASSERT_TRUE(checkpointed) << nas::test::fileText(errFile);
   ::kill(rank1, SIGKILL);
 
   // The launcher ends by itself: rank 0's collective fails on the closed connection (or Gloo's
@@ -110,14 +98,14 @@ TEST(CliDataParallel, KilledRankFailsTheJobWhichResumesFromTheCheckpoint) {
     ::kill(launcher, SIGKILL);
     ::waitpid(launcher, &status, 0);
   }
-  ASSERT_NE(code, -1) << "the job hung after a rank was killed\n" << readFile(errFile);
-  EXPECT_NE(code, 0) << readFile(errFile);
+  ASSERT_NE(code, -1) << "the job hung after a rank was killed\n" << nas::test::fileText(errFile);
+  EXPECT_NE(code, 0) << nas::test::fileText(errFile);
   auto show = runCli("jobs show 1 --workspace " + ws + " --json");
   ASSERT_EQ(show.exitCode, 0) << show.err;
   const std::string status1 = Json::parse(show.out)["status"];
   // Failed (the all-reduce saw the closed connection) or cancelled (the launcher's SIGTERM was
   // seen first, between steps): either way it stopped at a checkpoint and can be resumed.
-  EXPECT_TRUE(status1 == "failed" || status1 == "cancelled") << status1 << "\n" << readFile(errFile);
+  EXPECT_TRUE(status1 == "failed" || status1 == "cancelled") << status1 << "\n" << nas::test::fileText(errFile);
 
   auto resumed = runCli("jobs resume 1 --nproc 2 --workspace " + ws + " --json");
   ASSERT_EQ(resumed.exitCode, 0) << resumed.err;

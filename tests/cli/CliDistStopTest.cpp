@@ -21,17 +21,14 @@
 using nas::Json;
 using nas::test::runCli;
 using nas::test::ScratchDir;
+using nas::test::exitCodeWithin;
+using nas::test::fileText;
 
 namespace {
 
 const std::string kJob =
     "--param dataset=synthetic --param train_limit=1024 --param channels=4 --param cells=1 --param batch_size=16 "
     "--param threads=1 --param checkpoint_every=4 --param epochs=200";
-
-struct LongDistTimeout {
-  LongDistTimeout() { ::setenv("NAS_DIST_TIMEOUT_S", "600", 1); }
-  ~LongDistTimeout() { ::unsetenv("NAS_DIST_TIMEOUT_S"); }
-};
 
 std::vector<std::string> words(const std::string& text) {
   std::vector<std::string> out;
@@ -53,19 +50,6 @@ bool waitUntilTraining(const std::string& ws) {
   return false;
 }
 
-// The exit code of `pid`, or -1 when it had not ended within `limit` (it is then killed).
-int exitCodeWithin(pid_t pid, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, &status, 0);
-  return -1;
-}
-
 int freePort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
@@ -84,11 +68,18 @@ std::string jobStatus(const std::string& ws) {
   return s.is_object() ? s.value("status", "") : show.err;
 }
 
-std::string fileText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+// Job 1's two ranks as `run-job` processes with torchrun's variables, started by hand (nobody
+// stops one when the other exits); their output in out0/err0 and out1/err1.
+std::vector<pid_t> startTwoRanksByHand(const ScratchDir& dir, const std::string& ws) {
+  const std::string port = std::to_string(freePort());
+  std::vector<pid_t> ranks;
+  for (int r = 0; r < 2; ++r) {
+    const nas::test::ScopedEnv rank("RANK", std::to_string(r)), world("WORLD_SIZE", "2"),
+        addr("MASTER_ADDR", "127.0.0.1"), masterPort("MASTER_PORT", port);
+    ranks.push_back(nas::test::spawnProcess({nas::test::cliPath(), "run-job", "--job", "1", "--workspace", ws, "--json"},
+                                            dir.file("out" + std::to_string(r)), dir.file("err" + std::to_string(r))));
+  }
+  return ranks;
 }
 
 }  // namespace
@@ -97,7 +88,7 @@ std::string fileText(const std::string& path) {
 // code 3. (200 epochs: the cancel always comes long before the end.)
 TEST(CliDistStop, CancelledNprocJobEndsWithExitCode3) {
   if (!nas::test::infoSays("distributed")) GTEST_SKIP() << "built without Gloo";
-  LongDistTimeout env;
+  const nas::test::ScopedEnv longTimeout("NAS_DIST_TIMEOUT_S", "600");
   ScratchDir dir("nas-cli-dpcancel");
   const std::string ws = dir.file("ws.nasdb");
   std::vector<std::string> args = {nas::test::cliPath(), "run", "train", "--nproc", "2"};
@@ -118,22 +109,12 @@ TEST(CliDistStop, CancelledNprocJobEndsWithExitCode3) {
 // exit 1 ("Connection closed by peer" once rank 0's process ended).
 TEST(CliDistStop, CancelledRankZeroStopsAnUnsupervisedRankOne) {
   if (!nas::test::infoSays("distributed")) GTEST_SKIP() << "built without Gloo";
-  LongDistTimeout env;
+  const nas::test::ScopedEnv longTimeout("NAS_DIST_TIMEOUT_S", "600");
   ScratchDir dir("nas-cli-dpstop");
   const std::string ws = dir.file("ws.nasdb");
   const auto queued = runCli("run train --detach " + kJob + " --workspace " + ws + " --json");
   ASSERT_EQ(queued.exitCode, 0) << queued.err;
-  const std::string port = std::to_string(freePort());
-  std::vector<pid_t> ranks;
-  for (int r = 0; r < 2; ++r) {
-    ::setenv("RANK", std::to_string(r).c_str(), 1);
-    ::setenv("WORLD_SIZE", "2", 1);
-    ::setenv("MASTER_ADDR", "127.0.0.1", 1);
-    ::setenv("MASTER_PORT", port.c_str(), 1);
-    ranks.push_back(nas::test::spawnProcess({nas::test::cliPath(), "run-job", "--job", "1", "--workspace", ws, "--json"},
-                                            dir.file("out" + std::to_string(r)), dir.file("err" + std::to_string(r))));
-  }
-  for (const char* v : {"RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}) ::unsetenv(v);
+  const std::vector<pid_t> ranks = startTwoRanksByHand(dir, ws);
   ASSERT_GT(ranks[0], 0);
   ASSERT_GT(ranks[1], 0);
   ASSERT_TRUE(waitUntilTraining(ws)) << fileText(dir.file("err0"));
@@ -150,24 +131,14 @@ TEST(CliDistStop, CancelledRankZeroStopsAnUnsupervisedRankOne) {
 TEST(CliDistStop, CancelledSgnasSupernetPhaseStopsRankOne) {
   if (!nas::test::infoSays("distributed")) GTEST_SKIP() << "built without Gloo";
   if (runCli("methods").out.find("sgnas") == std::string::npos) GTEST_SKIP() << "no sgnas plugin";
-  LongDistTimeout env;
+  const nas::test::ScopedEnv longTimeout("NAS_DIST_TIMEOUT_S", "600");
   ScratchDir dir("nas-cli-dpstop-sgnas");
   const std::string ws = dir.file("ws.nasdb");
   const auto queued = runCli(
       "run sgnas --detach -p device=cpu -p preset=tiny -p dataset=synthetic -p train_limit=256 -p supernet_epochs=1000 "
       "-p batch_size=64 -p threads=1 --workspace " + ws + " --json");
   ASSERT_EQ(queued.exitCode, 0) << queued.err;
-  const std::string port = std::to_string(freePort());
-  std::vector<pid_t> ranks;
-  for (int r = 0; r < 2; ++r) {
-    ::setenv("RANK", std::to_string(r).c_str(), 1);
-    ::setenv("WORLD_SIZE", "2", 1);
-    ::setenv("MASTER_ADDR", "127.0.0.1", 1);
-    ::setenv("MASTER_PORT", port.c_str(), 1);
-    ranks.push_back(nas::test::spawnProcess({nas::test::cliPath(), "run-job", "--job", "1", "--workspace", ws, "--json"},
-                                            dir.file("out" + std::to_string(r)), dir.file("err" + std::to_string(r))));
-  }
-  for (const char* v : {"RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT"}) ::unsetenv(v);
+  const std::vector<pid_t> ranks = startTwoRanksByHand(dir, ws);
   ASSERT_GT(ranks[0], 0);
   ASSERT_GT(ranks[1], 0);
   // The supernet phase has begun once the job logs its ranks, and trains once it has progress.

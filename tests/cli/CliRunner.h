@@ -116,6 +116,40 @@ struct ScratchDir {
   std::string file(const std::string& name) const { return (dir / name).string(); }
 };
 
+// A file's whole text ("" when it cannot be read), for failure messages.
+inline std::string fileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Sets an environment variable for its lifetime (the child processes a test starts inherit it),
+// then unsets it. NAS_DIST_TIMEOUT_S, Gloo's collective timeout, is the usual one.
+struct ScopedEnv {
+  ScopedEnv(const char* name, const std::string& value) : name_(name) { ::setenv(name, value.c_str(), 1); }
+  ~ScopedEnv() { ::unsetenv(name_); }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+};
+
+// The exit code of child `pid` (128 + signal when killed), or -1 when it had not ended within
+// `limit` (it is then killed and reaped).
+inline int exitCodeWithin(pid_t pid, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  return -1;
+}
+
 // Whether `info --json` says `key` is true (e.g. "cuda", "distributed"): what this build and machine have.
 inline bool infoSays(const std::string& key) {
   const Json info = Json::parse(runCli("info --json").out, nullptr, false);

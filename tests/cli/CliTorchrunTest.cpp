@@ -33,7 +33,7 @@ TEST(CliTorchrun, TwoRanksStartedByTorchrunRunOneJob) {
   if (!nas::test::infoSays("distributed")) GTEST_SKIP() << "built without Gloo";
   const std::string torchrun = torchrunPath();
   if (torchrun.empty()) GTEST_SKIP() << "no torchrun on the PATH (Debian: python3-torch)";
-  ::setenv("NAS_DIST_TIMEOUT_S", "60", 1);
+  const nas::test::ScopedEnv timeout("NAS_DIST_TIMEOUT_S", "60");
   nas::test::ScratchDir dir("nas-cli-torchrun");
   const std::string ws = dir.file("ws.nasdb");
   // --standalone: a rendezvous on a free local port. --redirects 2 --tee 1: Debian's torchrun
@@ -46,7 +46,6 @@ TEST(CliTorchrun, TwoRanksStartedByTorchrunRunOneJob) {
                           " --param cells=1 --param batch_size=16 --param threads=1 --param epochs=1 --workspace " +
                           ws + " --json >" + dir.file("torchrun.out") + " 2>&1";
   const int status = std::system(cmd.c_str());
-  ::unsetenv("NAS_DIST_TIMEOUT_S");
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "torchrun: status " << status;
 
   const auto list = runCli("jobs list --workspace " + ws + " --json");

@@ -19,17 +19,14 @@
 using nas::Json;
 using nas::test::runCli;
 using nas::test::ScratchDir;
+using nas::test::exitCodeWithin;
+using nas::test::fileText;
 
 namespace {
 
 const std::string kTrain =
     "--param dataset=synthetic --param channels=4 --param cells=1 --param batch_size=16 --param threads=1 "
     "--param checkpoint_every=4";
-
-struct LongDistTimeout {
-  LongDistTimeout() { ::setenv("NAS_DIST_TIMEOUT_S", "600", 1); }
-  ~LongDistTimeout() { ::unsetenv("NAS_DIST_TIMEOUT_S"); }
-};
 
 long long queue(const std::string& ws, const std::string& methodAndParams) {
   const auto r = runCli("run " + methodAndParams + " --detach --workspace " + ws + " --json");
@@ -47,17 +44,7 @@ Json job(const std::string& ws, long long id) {
 }
 
 // The worker's exit code, or -1 when it had not ended within 240 s (it is then killed).
-int workerExit(pid_t pid) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);
-  int status = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, &status, 0);
-  return -1;
-}
+int workerExit(pid_t pid) { return exitCodeWithin(pid, std::chrono::seconds(240)); }
 
 pid_t startWorker(const ScratchDir& dir, const std::string& ws) {
   return nas::test::spawnProcess({nas::test::cliPath(), "worker", "--nproc", "2", "--exit-when-idle", "--poll-ms", "100",
@@ -75,18 +62,11 @@ bool runningProcess(pid_t pid) {
   return close != std::string::npos && close + 2 < text.size() && text[close + 2] != 'Z';
 }
 
-std::string fileText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 TEST(CliWorkerRanks, DrainsTrainJobsOverTwoRanksAndATabularSearchInOne) {
   if (!nas::test::infoSays("distributed")) GTEST_SKIP() << "built without Gloo";
-  LongDistTimeout env;
+  const nas::test::ScopedEnv longTimeout("NAS_DIST_TIMEOUT_S", "600");
   ScratchDir dir("nas-cli-workerranks");
   const std::string ws = dir.file("ws.nasdb");
   const long long train = queue(ws, "train " + kTrain + " --param train_limit=128 --param epochs=1");
@@ -126,7 +106,7 @@ TEST(CliWorkerRanks, DrainsTrainJobsOverTwoRanksAndATabularSearchInOne) {
 
 TEST(CliWorkerRanks, CancelledJobStopsItsRanksAndTheWorkerGoesOn) {
   if (!nas::test::infoSays("distributed")) GTEST_SKIP() << "built without Gloo";
-  LongDistTimeout env;
+  const nas::test::ScopedEnv longTimeout("NAS_DIST_TIMEOUT_S", "600");
   ScratchDir dir("nas-cli-workerranks-cancel");
   const std::string ws = dir.file("ws.nasdb");
   // 200 epochs: the cancel always comes long before the end.
@@ -157,7 +137,7 @@ TEST(CliWorkerRanks, CancelledJobStopsItsRanksAndTheWorkerGoesOn) {
 // job is re-queued as any dead worker's and resumed from its checkpoint by the next worker.
 TEST(CliWorkerRanks, KilledWorkerTakesItsRankAlongAndItsJobResumes) {
   if (!nas::test::infoSays("distributed")) GTEST_SKIP() << "built without Gloo";
-  LongDistTimeout env;
+  const nas::test::ScopedEnv longTimeout("NAS_DIST_TIMEOUT_S", "600");
   ScratchDir dir("nas-cli-workerranks-kill");
   const std::string ws = dir.file("ws.nasdb");
   const long long train = queue(ws, "train " + kTrain + " --param train_limit=512 --param epochs=10");
