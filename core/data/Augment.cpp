@@ -47,13 +47,26 @@ torch::Tensor augmentBatch(const torch::Tensor& imagesIn, const AugmentOptions& 
   return out;
 }
 
+namespace {
+
+// [1, C, 1, 1] float constants filled where the images are: a tensor built on the host and
+// copied to a GPU would make every batch wait for that copy (a host synchronisation).
+torch::Tensor channelConstants(const std::vector<float>& values, const torch::Device& device) {
+  const auto C = static_cast<std::int64_t>(values.size());
+  torch::Tensor t = torch::empty({1, C, 1, 1}, torch::TensorOptions().dtype(torch::kFloat).device(device));
+  for (std::int64_t c = 0; c < C; ++c) t.select(1, c).fill_(values[static_cast<std::size_t>(c)]);
+  return t;
+}
+
+}  // namespace
+
 torch::Tensor normalizeBatch(const torch::Tensor& images, const Normalization& norm) {
   const std::int64_t C = images.size(1);
   if (static_cast<std::int64_t>(norm.mean.size()) != C || static_cast<std::int64_t>(norm.std.size()) != C)
     throw Error(ErrorCode::InvalidArgument, "normalisation has " + std::to_string(norm.mean.size()) +
                                                 " channels, images have " + std::to_string(C));
-  auto mean = torch::tensor(norm.mean, torch::kFloat).view({1, C, 1, 1}).to(images.device());
-  auto stdv = torch::tensor(norm.std, torch::kFloat).view({1, C, 1, 1}).to(images.device());
+  const torch::Tensor mean = channelConstants(norm.mean, images.device());
+  const torch::Tensor stdv = channelConstants(norm.std, images.device());
   return images.to(torch::kFloat).div_(255.0f).sub_(mean).div_(stdv);
 }
 
