@@ -58,6 +58,37 @@ Precision parsePrecision(const std::string& text, const std::string& param) {
 
 const char* precisionName(Precision p) { return p == Precision::Bf16 ? "bf16" : "fp32"; }
 
+bool bf16Available(torch::Device device) {
+  if (device.is_cuda()) return true;  // CUDA builds have bf16 kernels (emulated before Ampere)
+  static const bool cpu = [] {
+    try {
+      // What a training step needs: convolution and batch norm forward and backward.
+      const at::Tensor x = at::randn({2, 2, 6, 6});
+      const at::Tensor w = at::randn({2, 2, 3, 3}).requires_grad_(true);
+      const at::Tensor gamma = at::ones({2}), beta = at::zeros({2});
+      at::Tensor y;
+      {
+        AutocastGuard autocast(torch::kCPU, Precision::Bf16);
+        y = at::conv2d(x, w);
+        y = at::batch_norm(y, gamma, beta, {}, {}, /*training=*/true, 0.1, 1e-5, /*cudnn_enabled=*/false);
+      }
+      y.to(at::kFloat).sum().backward();
+      return y.scalar_type() == at::kBFloat16 && w.grad().defined();
+    } catch (const std::exception&) {
+      return false;
+    }
+  }();
+  return cpu;
+}
+
+void requireAvailable(Precision precision, torch::Device device) {
+  if (precision == Precision::Bf16 && !bf16Available(device))
+    throw Error(ErrorCode::Unsupported,
+                "bf16 cannot train on this CPU with this LibTorch (its oneDNN has no bf16 convolution here, "
+                "as below AVX512 in LibTorch 1.13); use precision=fp32",
+                "precision");
+}
+
 AutocastGuard::AutocastGuard(torch::Device device, Precision precision) {
   if (precision != Precision::Bf16) return;
   if (device.type() != c10::DeviceType::CPU && device.type() != c10::DeviceType::CUDA)

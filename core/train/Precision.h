@@ -17,6 +17,14 @@ enum class Precision { Fp32, Bf16 };
 Precision parsePrecision(const std::string& text, const std::string& param = "precision");
 const char* precisionName(Precision p);
 
+// Whether bf16 autocast can train on `device`: always on CUDA; on the CPU, whether this
+// LibTorch's kernels run a bf16 convolution forward and backward here (probed once per
+// process). LibTorch 1.13's oneDNN has none below AVX512, where it fails with "could not create
+// a primitive descriptor iterator".
+bool bf16Available(torch::Device device);
+// Throws Error(Unsupported, context "precision") when `precision` is bf16 and !bf16Available.
+void requireAvailable(Precision precision, torch::Device device);
+
 // Autocast on `device`'s type for the guard's lifetime when `precision` is bf16 (nothing for
 // fp32); restores the previous state, as leaving a Python `with torch.autocast(...)` block does.
 class AutocastGuard {

@@ -17,6 +17,7 @@ Trainer::Trainer(std::shared_ptr<torch::nn::Module> model, Forward forward, Imag
   if (options_.epochs < 1) throw Error(ErrorCode::InvalidArgument, "epochs must be >= 1", "epochs");
   if (options_.normalization.mean.empty())
     options_.normalization = datasetNormalization(train_.name, train_.channels());
+  requireAvailable(options_.precision, options_.device);
   model_->to(options_.device);
   model_->train();
   if (options_.group) joinDataParallel(*options_.group, *model_, options_.device, options_.batchSize);

@@ -106,6 +106,7 @@ struct NetStep {
         net->parameters(), torch::optim::SGDOptions(0.01).momentum(0.9).nesterov(true).weight_decay(5e-4));
     x = torch::randn({c.batch, m.inputChannels, m.inputHeight, m.inputWidth});
     precision = parsePrecision(c.precision, "--precision");
+    requireAvailable(precision, torch::kCPU);
     y = torch::randint(0, c.classes, {c.batch}, torch::kLong);
   }
   std::int64_t operator()() {
