@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "CliSupport.h"
@@ -45,6 +46,13 @@ int freeLoopbackPort() {
   return ntohs(addr.sin_port);
 }
 
+// torchrun's variables for local rank `rank` of `ranks` meeting on 127.0.0.1:`port`.
+std::vector<std::pair<std::string, std::string>> rankEnvironment(int rank, int ranks, int port) {
+  return {{"RANK", std::to_string(rank)},        {"LOCAL_RANK", std::to_string(rank)},
+          {"WORLD_SIZE", std::to_string(ranks)}, {"LOCAL_WORLD_SIZE", std::to_string(ranks)},
+          {"MASTER_ADDR", "127.0.0.1"},          {"MASTER_PORT", std::to_string(port)}};
+}
+
 volatile sig_atomic_t g_forward = 0;
 void onSignal(int sig) { g_forward = sig; }
 
@@ -63,12 +71,7 @@ int runLocalRanks(int ranks, char** argv) {
     const pid_t pid = ::fork();
     if (pid < 0) throw Error(ErrorCode::IoError, "cannot start rank " + std::to_string(r), "--nproc");
     if (pid == 0) {
-      ::setenv("RANK", std::to_string(r).c_str(), 1);
-      ::setenv("LOCAL_RANK", std::to_string(r).c_str(), 1);
-      ::setenv("WORLD_SIZE", std::to_string(ranks).c_str(), 1);
-      ::setenv("LOCAL_WORLD_SIZE", std::to_string(ranks).c_str(), 1);
-      ::setenv("MASTER_ADDR", "127.0.0.1", 1);
-      ::setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
+      for (const auto& [name, value] : rankEnvironment(r, ranks, port)) ::setenv(name.c_str(), value.c_str(), 1);
       signal(SIGINT, SIG_DFL);
       signal(SIGTERM, SIG_DFL);
       if (r > 0) {
@@ -161,8 +164,7 @@ class JobRanks {
     for (char** e = environ; *e; ++e) {
       const std::string kv = *e;
       bool ours = false;
-      for (const char* name : {"RANK=", "LOCAL_RANK=", "WORLD_SIZE=", "LOCAL_WORLD_SIZE=", "MASTER_ADDR=", "MASTER_PORT="})
-        ours = ours || kv.rfind(name, 0) == 0;
+      for (const auto& [name, value] : rankEnvironment(0, ranks_, port)) ours = ours || kv.rfind(name + "=", 0) == 0;
       if (!ours) env.push_back(kv);
     }
     const std::string id = std::to_string(job_);
@@ -171,13 +173,7 @@ class JobRanks {
     const pid_t parent = ::getpid();
     for (int r = 1; r < ranks_; ++r) {
       std::vector<std::string> e = env;
-      for (const auto& [k, v] : {std::pair<std::string, std::string>{"RANK", std::to_string(r)},
-                                 {"LOCAL_RANK", std::to_string(r)},
-                                 {"WORLD_SIZE", std::to_string(ranks_)},
-                                 {"LOCAL_WORLD_SIZE", std::to_string(ranks_)},
-                                 {"MASTER_ADDR", "127.0.0.1"},
-                                 {"MASTER_PORT", std::to_string(port)}})
-        e.push_back(k + "=" + v);
+      for (const auto& [name, value] : rankEnvironment(r, ranks_, port)) e.push_back(name + "=" + value);
       std::vector<char*> envp, argv;
       for (auto& kv : e) envp.push_back(kv.data());
       envp.push_back(nullptr);
